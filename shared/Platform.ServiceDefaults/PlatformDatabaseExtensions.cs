@@ -1,0 +1,93 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Platform.ServiceDefaults;
+
+/// <summary>Applies a service's migrations; run at startup and by <c>--migrate-only</c>.</summary>
+public interface IDatabaseMigrator
+{
+    Task MigrateAsync(CancellationToken cancellationToken);
+}
+
+public static class PlatformDatabaseExtensions
+{
+    /// <summary>Name of the migrations history table inside every service's own schema.</summary>
+    public const string MigrationsHistoryTable = "__ef_migrations_history";
+
+    /// <summary>
+    /// Registers the service's DbContext on PostgreSQL (connection string <c>Platform</c>), its own schema and
+    /// migrations history, a shared <see cref="NpgsqlDataSource"/> for bulk paths, a readiness check, and
+    /// migrations applied at startup before the bus starts (call this before <c>AddPlatformMessaging</c>).
+    /// </summary>
+    public static IHostApplicationBuilder AddPlatformDatabase<TContext>(this IHostApplicationBuilder builder, string schema)
+        where TContext : DbContext
+    {
+        var connectionString = builder.Configuration.GetConnectionString("Platform")
+            ?? throw new InvalidOperationException(
+                "ConnectionStrings:Platform is not set. Set it in appsettings.json or the ConnectionStrings__Platform environment variable.");
+
+        builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+        builder.Services.AddDbContext<TContext>((services, options) =>
+            options.UseNpgsql(
+                services.GetRequiredService<NpgsqlDataSource>(),
+                npgsql => npgsql.MigrationsHistoryTable(MigrationsHistoryTable, schema)));
+
+        builder.Services.AddSingleton<IDatabaseMigrator, DatabaseMigrator<TContext>>();
+        builder.Services.AddHostedService<MigrateOnStartup>();
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>(
+            "postgres", tags: [ServiceDefaultsExtensions.ReadyTag]);
+        return builder;
+    }
+}
+
+internal sealed class DatabaseMigrator<TContext>(IServiceScopeFactory scopes, ILogger<DatabaseMigrator<TContext>> logger)
+    : IDatabaseMigrator where TContext : DbContext
+{
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var context = scope.ServiceProvider.GetRequiredService<TContext>();
+        var pending = (await context.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        if (pending.Count > 0)
+        {
+            logger.LogInformation("Applying {Count} migrations to {Context}: {Migrations}", pending.Count, typeof(TContext).Name, pending);
+        }
+        await context.Database.MigrateAsync(cancellationToken);
+    }
+}
+
+/// <summary>Registered before the bus so no consumer runs against a missing table.</summary>
+internal sealed class MigrateOnStartup(IEnumerable<IDatabaseMigrator> migrators) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var migrator in migrators)
+        {
+            await migrator.MigrateAsync(cancellationToken);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+internal sealed class DatabaseHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var command = dataSource.CreateCommand("select 1");
+            await command.ExecuteScalarAsync(cancellationToken);
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            return HealthCheckResult.Unhealthy($"PostgreSQL unreachable: {ex.Message}");
+        }
+    }
+}

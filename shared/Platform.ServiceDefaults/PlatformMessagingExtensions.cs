@@ -1,0 +1,122 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Platform.ServiceDefaults;
+
+/// <summary>RabbitMQ connection and failure policy, from the <c>RabbitMq</c> configuration section.</summary>
+public sealed class MessagingOptions
+{
+    public const string Section = "RabbitMq";
+
+    public string Host { get; set; } = "127.0.0.1";
+    public ushort Port { get; set; } = 5672;
+    public string VirtualHost { get; set; } = "/";
+    public string Username { get; set; } = "guest";
+    public string Password { get; set; } = "guest";
+
+    /// <summary>Short in-memory retries (ms) for transient faults: a deadlock, a unique-key race.</summary>
+    public int[] RetryIntervalsMs { get; set; } = [50, 200, 1000];
+
+    /// <summary>
+    /// Delayed redelivery stages (ms) after the short retries are exhausted. RabbitMQ's delayed-message
+    /// plugin is not in Debian's package, so by default these run in-process (the message stays unacked);
+    /// with the plugin installed set <see cref="UseDelayedExchange"/> to redeliver through the broker.
+    /// </summary>
+    public int[] RedeliveryIntervalsMs { get; set; } = [5_000, 30_000, 120_000];
+
+    /// <summary>Use the broker's delayed-message exchange for redelivery (needs rabbitmq_delayed_message_exchange).</summary>
+    public bool UseDelayedExchange { get; set; }
+
+    /// <summary>Messages each consumer endpoint takes at once.</summary>
+    public int PrefetchCount { get; set; } = 32;
+}
+
+public static class PlatformMessagingExtensions
+{
+    /// <summary>
+    /// MassTransit on RabbitMQ with endpoint names prefixed by the service name and the platform failure
+    /// policy: short in-memory retries, then delayed redelivery, then the <c>_error</c> queue.
+    /// </summary>
+    public static IHostApplicationBuilder AddPlatformMessaging(
+        this IHostApplicationBuilder builder,
+        string serviceName,
+        Action<IBusRegistrationConfigurator>? configure = null)
+    {
+        var options = builder.Configuration.GetSection(MessagingOptions.Section).Get<MessagingOptions>() ?? new MessagingOptions();
+        builder.Services.AddSingleton(options);
+
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, false));
+            configure?.Invoke(bus);
+
+            bus.UsingRabbitMq((context, rabbit) =>
+            {
+                rabbit.Host(options.Host, options.Port, options.VirtualHost, host =>
+                {
+                    host.Username(options.Username);
+                    host.Password(options.Password);
+                    host.ConnectionName(serviceName);
+                });
+                rabbit.PrefetchCount = options.PrefetchCount;
+                ConfigureFailurePolicy(rabbit, options);
+                rabbit.UseConsumeFilter(typeof(CorrelationLogScopeFilter<>), context);
+                rabbit.ConfigureEndpoints(context);
+            });
+        });
+        builder.Services.Configure<MassTransitHostOptions>(host =>
+        {
+            host.WaitUntilStarted = false;
+            host.StartTimeout = TimeSpan.FromSeconds(60);
+            host.StopTimeout = TimeSpan.FromSeconds(30);
+        });
+        return builder;
+    }
+
+    private static void ConfigureFailurePolicy(IRabbitMqBusFactoryConfigurator rabbit, MessagingOptions options)
+    {
+        var redelivery = options.RedeliveryIntervalsMs.Select(ms => TimeSpan.FromMilliseconds(ms)).ToArray();
+        if (redelivery.Length > 0)
+        {
+            if (options.UseDelayedExchange)
+            {
+                rabbit.UseDelayedMessageScheduler();
+                rabbit.UseDelayedRedelivery(r => r.Intervals(redelivery));
+            }
+            else
+            {
+                // Outer, slower stage in-process; it wraps the fast stage below so each redelivery
+                // gets the short retries again.
+                rabbit.UseMessageRetry(r => r.Intervals(redelivery));
+            }
+        }
+        var retries = options.RetryIntervalsMs.Select(ms => TimeSpan.FromMilliseconds(ms)).ToArray();
+        if (retries.Length > 0)
+        {
+            rabbit.UseMessageRetry(r => r.Intervals(retries));
+        }
+    }
+}
+
+/// <summary>Puts the message's correlation id in the logging scope of every consumer.</summary>
+internal sealed class CorrelationLogScopeFilter<T>(ILogger<CorrelationLogScopeFilter<T>> logger) : IFilter<ConsumeContext<T>>
+    where T : class
+{
+    public async Task Send(ConsumeContext<T> context, IPipe<ConsumeContext<T>> next)
+    {
+        using (logger.BeginScope(new Dictionary<string, object?>
+        {
+            ["CorrelationId"] = context.CorrelationId ?? context.ConversationId,
+            ["MessageType"] = typeof(T).Name,
+            ["MessageId"] = context.MessageId,
+        }))
+        {
+            await next.Send(context);
+        }
+    }
+
+    public void Probe(ProbeContext context) => context.CreateFilterScope("correlationLogScope");
+}

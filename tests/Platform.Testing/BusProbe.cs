@@ -1,0 +1,74 @@
+using System.Collections.Concurrent;
+using MassTransit;
+
+namespace Platform.Testing;
+
+/// <summary>
+/// A bare bus on a test's virtual host that records every message of type <typeparamref name="T"/>
+/// published there: the test subscriber that proves an event crossed the real broker.
+/// </summary>
+public sealed class BusProbe<T> : IAsyncDisposable where T : class
+{
+    private readonly IBusControl _bus;
+    private readonly ConcurrentQueue<T> _received = new();
+    private readonly SemaphoreSlim _signal = new(0);
+
+    private BusProbe(IBusControl bus) => _bus = bus;
+
+    public IReadOnlyCollection<T> Received => _received;
+
+    public IBus Bus => _bus;
+
+    public static async Task<BusProbe<T>> StartAsync(TestVirtualHost virtualHost)
+    {
+        BusProbe<T>? probe = null;
+        var bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(cfg =>
+        {
+            cfg.Host(TestEnvironment.RabbitHost, TestEnvironment.RabbitPort, virtualHost.Name, h =>
+            {
+                h.Username(TestEnvironment.RabbitUser);
+                h.Password(TestEnvironment.RabbitPassword);
+            });
+            cfg.ReceiveEndpoint($"test-probe-{typeof(T).Name}-{Guid.NewGuid():N}", e =>
+            {
+                e.AutoDelete = true;
+                e.Durable = false;
+                e.Handler<T>(context =>
+                {
+                    probe!._received.Enqueue(context.Message);
+                    probe._signal.Release();
+                    return Task.CompletedTask;
+                });
+            });
+        });
+        probe = new BusProbe<T>(bus);
+        await bus.StartAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        return probe;
+    }
+
+    /// <summary>Waits until a received message matches, or fails the test with what did arrive.</summary>
+    public async Task<T> WaitForAsync(Func<T, bool> match, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var hit = _received.FirstOrDefault(match);
+            if (hit is not null)
+            {
+                return hit;
+            }
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero)
+            {
+                throw new TimeoutException($"No matching {typeof(T).Name} arrived; {_received.Count} other(s) did.");
+            }
+            await _signal.WaitAsync(left < TimeSpan.FromMilliseconds(500) ? left : TimeSpan.FromMilliseconds(500));
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _bus.StopAsync();
+        _signal.Dispose();
+    }
+}

@@ -1,0 +1,47 @@
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace Platform.Testing;
+
+/// <summary>A RabbitMQ virtual host created for one test class (its own exchanges and queues) and deleted after it.</summary>
+public sealed class TestVirtualHost : IAsyncDisposable
+{
+    private readonly HttpClient _management;
+
+    private TestVirtualHost(string name, HttpClient management)
+    {
+        Name = name;
+        _management = management;
+    }
+
+    public string Name { get; }
+
+    public static async Task<TestVirtualHost> CreateAsync(string prefix)
+    {
+        var name = $"t-{prefix}-{Guid.NewGuid():N}";
+        var http = new HttpClient { BaseAddress = new Uri($"http://{TestEnvironment.RabbitHost}:{TestEnvironment.RabbitManagementPort}/api/") };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{TestEnvironment.RabbitUser}:{TestEnvironment.RabbitPassword}")));
+        var vhost = Uri.EscapeDataString(name);
+        (await http.PutAsync($"vhosts/{vhost}", new StringContent("{}", Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
+        var permissions = new StringContent("""{"configure":".*","write":".*","read":".*"}""", Encoding.UTF8, "application/json");
+        (await http.PutAsync($"permissions/{vhost}/{Uri.EscapeDataString(TestEnvironment.RabbitUser)}", permissions)).EnsureSuccessStatusCode();
+        return new TestVirtualHost(name, http);
+    }
+
+    /// <summary>Configuration for a service host pointing at this virtual host.</summary>
+    public IEnumerable<KeyValuePair<string, string?>> Settings() =>
+    [
+        new("RabbitMq:Host", TestEnvironment.RabbitHost),
+        new("RabbitMq:Port", TestEnvironment.RabbitPort.ToString()),
+        new("RabbitMq:VirtualHost", Name),
+        new("RabbitMq:Username", TestEnvironment.RabbitUser),
+        new("RabbitMq:Password", TestEnvironment.RabbitPassword),
+    ];
+
+    public async ValueTask DisposeAsync()
+    {
+        using var _ = await _management.DeleteAsync($"vhosts/{Uri.EscapeDataString(Name)}");
+        _management.Dispose();
+    }
+}
