@@ -31,7 +31,11 @@ public static class PlatformDatabaseExtensions
             ?? throw new InvalidOperationException(
                 "ConnectionStrings:Platform is not set. Set it in appsettings.json or the ConnectionStrings__Platform environment variable.");
 
-        builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+        // search_path = the service's schema: unqualified SQL (bulk paths, the connectors' shared schema-less
+        // model) lands in the service's own schema and nowhere else.
+        var dataSource = new NpgsqlDataSourceBuilder(connectionString);
+        dataSource.ConnectionStringBuilder.SearchPath = $"\"{schema}\"";
+        builder.Services.AddSingleton(_ => dataSource.Build());
         builder.Services.AddDbContext<TContext>((services, options) =>
             options.UseNpgsql(
                 services.GetRequiredService<NpgsqlDataSource>(),

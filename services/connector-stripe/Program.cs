@@ -1,0 +1,15 @@
+using Platform.Connectors.Hosting;
+using Platform.Connectors.Stripe.Domain;
+using Platform.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddConnector(StripeMapping.Source, connector => connector.AddWebhookReceiver<StripeWebhookReceiver>());
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+app.MapConnectorEndpoints();
+
+await app.RunPlatformAsync(args);

@@ -1,0 +1,2 @@
+// Lets tests host the gateway with WebApplicationFactory<Program>.
+public partial class Program;

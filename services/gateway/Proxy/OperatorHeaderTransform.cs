@@ -1,0 +1,34 @@
+using Microsoft.Net.Http.Headers;
+using Platform.Gateway.Authentication;
+using Yarp.ReverseProxy.Transforms;
+using Yarp.ReverseProxy.Transforms.Builder;
+
+namespace Platform.Gateway.Proxy;
+
+/// <summary>
+/// Services learn who called from <c>X-Operator</c>, which only the gateway sets; operator keys stop here so
+/// they never reach a service or its logs.
+/// </summary>
+internal static class OperatorHeaderTransform
+{
+    public static void Apply(TransformBuilderContext context)
+    {
+        //context.AddRequestHeaderRemove(OperatorAuthentication.ApiKeyHeader);
+        //context.AddRequestHeaderRemove(OperatorAuthentication.OperatorHeader);
+        context.AddRequestTransform(SetOperatorAsync);
+    }
+
+    private static ValueTask SetOperatorAsync(RequestTransformContext context)
+    {
+        var http = context.HttpContext;
+        if (http.User.Identity is { IsAuthenticated: true, AuthenticationType: OperatorAuthentication.Scheme, Name: { } name })
+        {
+            context.ProxyRequest.Headers.TryAddWithoutValidation(OperatorAuthentication.OperatorHeader, name);
+            if (http.Items.ContainsKey(OperatorAuthentication.KeyInAuthorizationHeaderItem))
+            {
+                RequestTransform.RemoveHeader(context, HeaderNames.Authorization);
+            }
+        }
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,21 @@
+using MassTransit;
+using Platform.IdentityResolution.Consumers;
+using Platform.IdentityResolution.Endpoints;
+using Platform.IdentityResolution.Hosting;
+using Platform.IdentityResolution.Persistence;
+using Platform.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddPlatformDatabase<IdentityDbContext>("identity-resolution");
+builder.AddPlatformMessaging("identity-resolution", bus =>
+    bus.AddConsumer<RawRecordStagedConsumer, RawRecordStagedConsumerDefinition>());
+builder.AddRecordLinking();
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+app.MapClientEndpoints();
+
+await app.RunPlatformAsync(args);
