@@ -16,7 +16,7 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public static async Task<TestDatabase> CreateAsync(string prefix)
     {
-        var name = $"t_{Sanitize(prefix)}_{Guid.NewGuid():N}"[..40];
+        var name = $"t_{Sanitize(prefix)[..Math.Min(12, Sanitize(prefix).Length)]}_{Guid.NewGuid():N}";
         await using (var admin = new NpgsqlConnection(TestEnvironment.PostgresAdmin))
         {
             await admin.OpenAsync();

@@ -13,8 +13,8 @@ internal static class OperatorHeaderTransform
 {
     public static void Apply(TransformBuilderContext context)
     {
-        //context.AddRequestHeaderRemove(OperatorAuthentication.ApiKeyHeader);
-        //context.AddRequestHeaderRemove(OperatorAuthentication.OperatorHeader);
+        context.AddRequestHeaderRemove(OperatorAuthentication.ApiKeyHeader);
+        context.AddRequestHeaderRemove(OperatorAuthentication.OperatorHeader);
         context.AddRequestTransform(SetOperatorAsync);
     }
 

@@ -37,6 +37,13 @@ internal sealed class RequestSizeLimitMiddleware(RequestDelegate next, IOptionsM
             StatusCodes.Status413PayloadTooLarge,
             "Request body too large",
             limit is { } bytes
-                ? $"This route accepts request bodies of at most {bytes} bytes ({bytes / 1_048_576.0:0.##} MiB); this one is larger. Send a smaller body."
+                ? $"This route accepts request bodies of at most {bytes} bytes ({Readable(bytes)}); this one is larger. Send a smaller body."
                 : "The request body is larger than this route accepts. Send a smaller body.");
+
+    private static string Readable(long bytes) => bytes switch
+    {
+        >= 1_048_576 => $"{bytes / 1_048_576.0:0.#} MiB",
+        >= 1024 => $"{bytes / 1024.0:0.#} KiB",
+        _ => $"{bytes} B",
+    };
 }
