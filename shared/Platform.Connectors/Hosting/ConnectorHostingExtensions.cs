@@ -2,7 +2,12 @@ using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Platform.Connectors.Backfill;
+using Platform.Connectors.Http;
+using Polly;
 using Platform.Connectors.Persistence;
 using Platform.Connectors.Staging;
 using Platform.Connectors.Webhooks;
@@ -16,6 +21,41 @@ public sealed class ConnectorBuilder(IHostApplicationBuilder host, ConnectorDesc
     public IHostApplicationBuilder Host { get; } = host;
     public ConnectorDescriptor Descriptor { get; } = descriptor;
     internal bool HasWebhooks { get; private set; }
+
+    /// <summary>
+    /// Registers the source's API client as a typed HttpClient behind the SDK's rate limit (token bucket per
+    /// workspace) and resilience pipeline. <paramref name="defaults"/> are the vendor's documented values;
+    /// <c>Connectors:{Source}:Http</c> overrides them (BaseAddress points at the simulator in tests).
+    /// </summary>
+    public ConnectorBuilder AddSourceClient<TClient, TImplementation>(SourceHttpOptions defaults)
+        where TClient : class
+        where TImplementation : class, TClient
+    {
+        ArgumentNullException.ThrowIfNull(defaults);
+        Host.Configuration.GetSection($"Connectors:{Descriptor.Source}:Http").Bind(defaults);
+        var options = defaults;
+        Host.Services.TryAddSingleton<SourceHttpCounters>();
+        var limiter = new SourceRateLimiter(options);
+        ResiliencePipeline<HttpResponseMessage>? pipeline = null;
+        Host.Services.AddHttpClient<TClient, TImplementation>(client =>
+            {
+                client.BaseAddress = options.BaseAddress
+                    ?? throw new InvalidOperationException($"Connectors:{Descriptor.Source}:Http:BaseAddress is not set.");
+                // The resilience handler times out each attempt; this only bounds the whole call.
+                client.Timeout = Timeout.InfiniteTimeSpan;
+            })
+            .AddHttpMessageHandler(services => new ResilienceHandler(pipeline ??= ResilienceHandler.BuildPipeline(options,
+                services.GetRequiredService<SourceHttpCounters>(), services.GetRequiredService<ILogger<ResilienceHandler>>())))
+            .AddHttpMessageHandler(services => new RateLimitHandler(limiter, services.GetRequiredService<SourceHttpCounters>()));
+        return this;
+    }
+
+    /// <summary>Registers one stream the backfill runner can read.</summary>
+    public ConnectorBuilder AddStream<TReader>() where TReader : class, ISourceStreamReader
+    {
+        Host.Services.AddTransient<ISourceStreamReader, TReader>();
+        return this;
+    }
 
     /// <summary>Registers the source's webhook receiver; <c>MapConnectorEndpoints</c> then maps /webhooks/{source}/{workspace}.</summary>
     public ConnectorBuilder AddWebhookReceiver<TReceiver>() where TReceiver : class, IWebhookReceiver
