@@ -1,11 +1,14 @@
 using Platform.Connectors.Hosting;
 using Platform.Connectors.Stripe.Domain;
+using Platform.Connectors.Stripe.Hosting;
 using Platform.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddConnector(StripeMapping.Source, connector => connector.AddWebhookReceiver<StripeWebhookReceiver>());
+builder.AddConnector(StripeMapping.Source, connector => connector
+    .AddStripeApi()
+    .AddWebhookReceiver<StripeWebhookReceiver>());
 
 var app = builder.Build();
 

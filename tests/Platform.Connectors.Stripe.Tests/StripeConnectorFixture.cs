@@ -1,4 +1,3 @@
-using Npgsql;
 using Platform.Contracts.Connectors;
 using Platform.Testing;
 
@@ -30,18 +29,8 @@ public sealed class StripeConnectorFixture : IAsyncLifetime
     }
 
     /// <summary>Runs a scalar query in the connector's schema.</summary>
-    public async Task<long> CountAsync(string sql, params (string Name, object Value)[] parameters)
-    {
-        var builder = new NpgsqlConnectionStringBuilder(Database.ConnectionString) { SearchPath = "\"connector-stripe\"" };
-        await using var connection = new NpgsqlConnection(builder.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
-    }
+    public Task<long> CountAsync(string sql, params (string Name, object Value)[] parameters) =>
+        SchemaQuery.CountAsync(Database, "connector-stripe", sql, parameters);
 
     public async Task DisposeAsync()
     {

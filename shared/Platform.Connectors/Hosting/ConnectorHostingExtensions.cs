@@ -50,6 +50,13 @@ public sealed class ConnectorBuilder(IHostApplicationBuilder host, ConnectorDesc
         return this;
     }
 
+    /// <summary>Registers one stream built by a factory (several streams sharing one reader class).</summary>
+    public ConnectorBuilder AddStream(Func<IServiceProvider, ISourceStreamReader> factory)
+    {
+        Host.Services.AddTransient(factory);
+        return this;
+    }
+
     /// <summary>Registers one stream the backfill runner can read.</summary>
     public ConnectorBuilder AddStream<TReader>() where TReader : class, ISourceStreamReader
     {
@@ -85,12 +92,21 @@ public static class ConnectorHostingExtensions
         builder.Services.AddSingleton<StagingStore>();
         builder.Services.AddSingleton(builder.Configuration.GetSection("Connector:Relay").Get<RelayOptions>() ?? new RelayOptions());
         builder.Services.AddSingleton(builder.Configuration.GetSection("Connector:Webhooks").Get<WebhookOptions>() ?? new WebhookOptions());
+        builder.Services.AddSingleton(builder.Configuration.GetSection("Connector:Backfill").Get<BackfillOptions>() ?? new BackfillOptions());
+        builder.Services.AddSingleton<BackfillSignal>();
+        builder.Services.TryAddSingleton<SourceHttpCounters>();
+        builder.Services.AddScoped<BackfillRunner>();
 
         builder.AddPlatformDatabase<ConnectorDbContext>(descriptor.Schema);
+        // Commands to a connector arrive on one queue named after it (ConnectorQueues.For(source)).
         builder.AddPlatformMessaging(descriptor.ServiceName, bus =>
-            // Commands to a connector arrive on one queue named after it (ConnectorQueues.For(source)).
-            bus.AddConsumer<ReleaseStagedRecordsConsumer>().Endpoint(e => e.Name = descriptor.ServiceName));
+        {
+            bus.AddConsumer<ReleaseStagedRecordsConsumer>().Endpoint(e => e.Name = descriptor.ServiceName);
+            bus.AddConsumer<StartSyncConsumer>().Endpoint(e => e.Name = descriptor.ServiceName);
+            bus.AddConsumer<CancelSyncConsumer>().Endpoint(e => e.Name = descriptor.ServiceName);
+        });
         builder.Services.AddHostedService<OutboxRelay>();
+        builder.Services.AddHostedService<BackfillWorker>();
 
         configure?.Invoke(connector);
         return builder;

@@ -11,12 +11,18 @@ public sealed class ConnectorDbContext(DbContextOptions<ConnectorDbContext> opti
 {
     public DbSet<RawRecordRow> RawRecords => Set<RawRecordRow>();
     public DbSet<WebhookEventRow> WebhookEvents => Set<WebhookEventRow>();
+    public DbSet<SyncRunRow> SyncRuns => Set<SyncRunRow>();
+    public DbSet<SyncCheckpointRow> SyncCheckpoints => Set<SyncCheckpointRow>();
+    public DbSet<StreamWatermarkRow> StreamWatermarks => Set<StreamWatermarkRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         ArgumentNullException.ThrowIfNull(modelBuilder);
         modelBuilder.ApplyConfiguration(new RawRecordRowConfiguration());
         modelBuilder.ApplyConfiguration(new WebhookEventRowConfiguration());
+        modelBuilder.ApplyConfiguration(new SyncRunRowConfiguration());
+        modelBuilder.ApplyConfiguration(new SyncCheckpointRowConfiguration());
+        modelBuilder.ApplyConfiguration(new StreamWatermarkRowConfiguration());
     }
 }
 

@@ -111,6 +111,163 @@ namespace Platform.Connectors.Persistence.Migrations
                     b.ToTable("raw_records", (string)null);
                 });
 
+            modelBuilder.Entity("Platform.Connectors.Persistence.StreamWatermarkRow", b =>
+                {
+                    b.Property<string>("WorkspaceId")
+                        .HasColumnType("text")
+                        .HasColumnName("workspace_id");
+
+                    b.Property<string>("Stream")
+                        .HasColumnType("text")
+                        .HasColumnName("stream");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("run_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<DateTimeOffset>("Watermark")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("watermark");
+
+                    b.HasKey("WorkspaceId", "Stream");
+
+                    b.ToTable("stream_watermarks", (string)null);
+                });
+
+            modelBuilder.Entity("Platform.Connectors.Persistence.SyncCheckpointRow", b =>
+                {
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("run_id");
+
+                    b.Property<string>("Stream")
+                        .HasColumnType("text")
+                        .HasColumnName("stream");
+
+                    b.Property<string>("Cursor")
+                        .HasColumnType("text")
+                        .HasColumnName("cursor");
+
+                    b.Property<bool>("Done")
+                        .HasColumnType("boolean")
+                        .HasColumnName("done");
+
+                    b.Property<long>("Fetched")
+                        .HasColumnType("bigint")
+                        .HasColumnName("fetched");
+
+                    b.Property<DateTimeOffset?>("MaxSourceUpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("max_source_updated_at");
+
+                    b.Property<int>("Pages")
+                        .HasColumnType("integer")
+                        .HasColumnName("pages");
+
+                    b.Property<DateTimeOffset?>("Since")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("since");
+
+                    b.Property<long>("Staged")
+                        .HasColumnType("bigint")
+                        .HasColumnName("staged");
+
+                    b.Property<DateTimeOffset?>("Until")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("until");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("RunId", "Stream");
+
+                    b.ToTable("sync_checkpoints", (string)null);
+                });
+
+            modelBuilder.Entity("Platform.Connectors.Persistence.SyncRunRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("CancelRequested")
+                        .HasColumnType("boolean")
+                        .HasColumnName("cancel_requested");
+
+                    b.Property<Guid>("CorrelationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("correlation_id");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("text")
+                        .HasColumnName("error");
+
+                    b.Property<string>("ErrorCode")
+                        .HasColumnType("text")
+                        .HasColumnName("error_code");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("mode");
+
+                    b.Property<bool>("OutcomePublished")
+                        .HasColumnType("boolean")
+                        .HasColumnName("outcome_published");
+
+                    b.Property<DateTimeOffset?>("RangeFrom")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("range_from");
+
+                    b.Property<DateTimeOffset?>("RangeTo")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("range_to");
+
+                    b.Property<DateTimeOffset>("RequestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("requested_at");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("status");
+
+                    b.PrimitiveCollection<string[]>("Streams")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("streams");
+
+                    b.Property<string>("Unify")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("unify");
+
+                    b.Property<string>("WorkspaceId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("workspace_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status")
+                        .HasDatabaseName("ix_sync_runs_status");
+
+                    b.ToTable("sync_runs", (string)null);
+                });
+
             modelBuilder.Entity("Platform.Connectors.Persistence.WebhookEventRow", b =>
                 {
                     b.Property<string>("WorkspaceId")
@@ -142,6 +299,15 @@ namespace Platform.Connectors.Persistence.Migrations
                     b.HasKey("WorkspaceId", "EventId");
 
                     b.ToTable("webhook_events", (string)null);
+                });
+
+            modelBuilder.Entity("Platform.Connectors.Persistence.SyncCheckpointRow", b =>
+                {
+                    b.HasOne("Platform.Connectors.Persistence.SyncRunRow", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 #pragma warning restore 612, 618
         }

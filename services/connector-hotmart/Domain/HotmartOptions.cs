@@ -1,0 +1,25 @@
+namespace Platform.Connectors.Hotmart.Domain;
+
+/// <summary>Hotmart settings beside the workspaces' credentials (<c>Connectors:Hotmart</c>).</summary>
+public sealed class HotmartOptions
+{
+    public const string Section = "Connectors:Hotmart";
+
+    /// <summary>Where OAuth tokens come from (<c>security/oauth/token</c> under it).</summary>
+    public Uri AuthAddress { get; set; } = new("https://api-sec-vlc.hotmart.com/");
+
+    /// <summary>
+    /// Postbacks whose <c>creation_date</c> is older than this are refused: Hotmart signs no timestamp, so this is
+    /// the only guard against an old delivery being replayed.
+    /// </summary>
+    public int MaxEventAgeDays { get; set; } = 30;
+
+    /// <summary>Length of one sales-history query window; long periods are read window by window.</summary>
+    public int WindowDays { get; set; } = 30;
+
+    /// <summary>Where a full sync starts when no date range is given; set it to the account's first sale to save calls.</summary>
+    public DateTimeOffset EarliestDate { get; set; } = new(2015, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary><c>max_results</c> of each sales-history page.</summary>
+    public int PageSize { get; set; } = 50;
+}

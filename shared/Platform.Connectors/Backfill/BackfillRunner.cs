@@ -1,0 +1,288 @@
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using NpgsqlTypes;
+using Platform.Connectors.Http;
+using Platform.Connectors.Staging;
+using Platform.Contracts.Connectors;
+using Platform.Contracts.Syncs;
+
+namespace Platform.Connectors.Backfill;
+
+/// <summary>Backfill tuning (<c>Connector:Backfill</c>).</summary>
+public sealed class BackfillOptions
+{
+    /// <summary>Runs one connector instance executes at once (different workspaces or sources' streams).</summary>
+    public int MaxConcurrentRuns { get; set; } = 2;
+
+    /// <summary>How often the worker looks for runs when nothing woke it.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Incremental syncs start this long before the last watermark, so updates committed late at the source are not missed.</summary>
+    public TimeSpan IncrementalOverlap { get; set; } = TimeSpan.FromMinutes(10);
+}
+
+/// <summary>Thrown inside a run when an operator cancelled it.</summary>
+internal sealed class RunCancelledException(string reason) : Exception(reason);
+
+/// <summary>
+/// Executes one run: for each stream, read a page, stage its rows and move the checkpoint in one transaction,
+/// publish progress, until the stream ends; a finished stream moves the workspace's watermark (unless the run is
+/// a date range). After a crash the next execution starts from the committed checkpoint: a page is either
+/// entirely staged with its checkpoint or not at all, and re-staging an identical payload is a no-op.
+/// </summary>
+public sealed partial class BackfillRunner(
+    NpgsqlDataSource dataSource,
+    IEnumerable<ISourceStreamReader> readers,
+    StagingStore staging,
+    RelaySignal relay,
+    ConnectorCredentials credentials,
+    ConnectorDescriptor connector,
+    BackfillOptions options,
+    IBus bus,
+    TimeProvider clock,
+    ILogger<BackfillRunner> logger,
+    SourceHttpCounters? counters = null)
+{
+    private sealed record Run(Guid Id, string WorkspaceId, string[] Streams, SyncMode Mode, DateTimeOffset? From, DateTimeOffset? To,
+        UnifyMode Unify, string Status, Guid CorrelationId);
+
+    private sealed record Checkpoint(string? Cursor, DateTimeOffset? Since, DateTimeOffset? Until, int Pages, long Fetched, long Staged, bool Done);
+
+    public async Task RunAsync(Guid runId, CancellationToken cancellationToken)
+    {
+        var run = await LoadRunAsync(runId, cancellationToken);
+        if (run is null || run.Status is not ("pending" or "running"))
+        {
+            return;
+        }
+        await ExecuteAsync(
+            "update sync_runs set status = 'running', started_at = coalesce(started_at, now()) where id = @id",
+            cancellationToken, ("id", run.Id));
+        LogRunStarted(logger, connector.Source, run.Id, run.WorkspaceId, string.Join(",", run.Streams), run.Status == "running");
+
+        var baseline = counters?.Snapshot(run.WorkspaceId) ?? (0, 0);
+        var byName = readers.ToDictionary(r => r.Name, StringComparer.Ordinal);
+        try
+        {
+            foreach (var stream in run.Streams)
+            {
+                await RunStreamAsync(run, byName[stream], baseline, cancellationToken);
+            }
+            await FinishAsync(run.Id, "succeeded", null, null, cancellationToken);
+            LogRunFinished(logger, connector.Source, run.Id, "succeeded", null);
+        }
+        catch (SourceException ex)
+        {
+            await FinishAsync(run.Id, "failed", ex.ErrorCode, ex.Message, cancellationToken);
+            LogRunFinished(logger, connector.Source, run.Id, "failed", ex.Message);
+        }
+        catch (RunCancelledException ex)
+        {
+            await FinishAsync(run.Id, "cancelled", "cancelled", ex.Message, cancellationToken);
+            LogRunFinished(logger, connector.Source, run.Id, "cancelled", ex.Message);
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or FormatException or InvalidCastException or KeyNotFoundException)
+        {
+            // A payload the mapping cannot read: a person must look at it; retrying would fail the same way.
+            var reason = $"{connector.Source} sent data the connector could not read: {ex.Message}";
+            await FinishAsync(run.Id, "failed", "bad_response", reason, cancellationToken);
+            LogRunFinished(logger, connector.Source, run.Id, "failed", reason);
+        }
+    }
+
+    private async Task RunStreamAsync(Run run, ISourceStreamReader reader, (long Retries, long RateLimitWaits) baseline, CancellationToken cancellationToken)
+    {
+        var checkpoint = await StartStreamAsync(run, reader.Name, cancellationToken);
+        if (checkpoint.Done)
+        {
+            return;
+        }
+        var context = new StreamReadContext(run.WorkspaceId, credentials.For(run.WorkspaceId), run.Mode, checkpoint.Since, checkpoint.Until);
+        var stagingContext = new StagingContext(run.WorkspaceId, run.CorrelationId, run.Id, run.Unify);
+        var isRange = run.From is not null || run.To is not null;
+        var cursor = checkpoint.Cursor;
+        var (pages, fetched, staged) = (checkpoint.Pages, checkpoint.Fetched, checkpoint.Staged);
+        while (true)
+        {
+            await ThrowIfCancelRequestedAsync(run.Id, cancellationToken);
+            var page = await reader.ReadPageAsync(context, cursor, cancellationToken);
+            var done = page.NextCursor is null;
+            DateTimeOffset? pageMax = page.Records.Count == 0 ? null : page.Records.Max(r => r.Record.SourceUpdatedAt);
+
+            await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+            await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+            {
+                var inserted = await staging.StageAsync(connection, transaction, stagingContext, page.Records, cancellationToken);
+                await using (var update = new NpgsqlCommand("""
+                    update sync_checkpoints
+                    set cursor = @cursor, pages = pages + 1, fetched = fetched + @fetched, staged = staged + @staged,
+                        max_source_updated_at = greatest(max_source_updated_at, @max), done = @done, updated_at = now()
+                    where run_id = @run and stream = @stream
+                    """, connection, transaction))
+                {
+                    update.Parameters.Add(new NpgsqlParameter("cursor", NpgsqlDbType.Text) { Value = (object?)page.NextCursor ?? DBNull.Value });
+                    update.Parameters.Add(new NpgsqlParameter<long>("fetched", page.Fetched));
+                    update.Parameters.Add(new NpgsqlParameter<long>("staged", inserted));
+                    update.Parameters.Add(new NpgsqlParameter("max", NpgsqlDbType.TimestampTz) { Value = (object?)pageMax?.UtcDateTime ?? DBNull.Value });
+                    update.Parameters.Add(new NpgsqlParameter<bool>("done", done));
+                    update.Parameters.Add(new NpgsqlParameter<Guid>("run", run.Id));
+                    update.Parameters.Add(new NpgsqlParameter<string>("stream", reader.Name));
+                    await update.ExecuteNonQueryAsync(cancellationToken);
+                }
+                if (done && !isRange)
+                {
+                    // The live incremental cursor moves only when a whole (non-range) stream finished.
+                    await using var watermark = new NpgsqlCommand("""
+                        insert into stream_watermarks (workspace_id, stream, watermark, run_id, updated_at)
+                        select @workspace, stream, max_source_updated_at, run_id, now() from sync_checkpoints
+                        where run_id = @run and stream = @stream and max_source_updated_at is not null
+                        on conflict (workspace_id, stream) do update
+                        set watermark = greatest(stream_watermarks.watermark, excluded.watermark), run_id = excluded.run_id, updated_at = now()
+                        """, connection, transaction);
+                    watermark.Parameters.Add(new NpgsqlParameter<string>("workspace", run.WorkspaceId));
+                    watermark.Parameters.Add(new NpgsqlParameter<Guid>("run", run.Id));
+                    watermark.Parameters.Add(new NpgsqlParameter<string>("stream", reader.Name));
+                    await watermark.ExecuteNonQueryAsync(cancellationToken);
+                }
+                await transaction.CommitAsync(cancellationToken);
+                staged += inserted;
+            }
+            relay.Notify();
+            pages++;
+            fetched += page.Fetched;
+
+            var now = counters?.Snapshot(run.WorkspaceId) ?? (0, 0);
+            await PublishProgressAsync(new SyncProgressed
+            {
+                WorkspaceId = run.WorkspaceId,
+                CorrelationId = run.CorrelationId,
+                SyncRunId = run.Id,
+                Source = connector.Source,
+                Stream = reader.Name,
+                RecordsFetched = fetched,
+                RecordsStaged = staged,
+                Pages = pages,
+                Retries = (int)(now.Retries - baseline.Retries),
+                RateLimitWaits = (int)(now.RateLimitWaits - baseline.RateLimitWaits),
+                Checkpoint = page.NextCursor,
+                At = clock.GetUtcNow(),
+            }, cancellationToken);
+
+            if (done)
+            {
+                return;
+            }
+            cursor = page.NextCursor;
+        }
+    }
+
+    /// <summary>Creates the stream's checkpoint on first entry (fixing its bounds for every resume) or loads it.</summary>
+    private async Task<Checkpoint> StartStreamAsync(Run run, string stream, CancellationToken cancellationToken)
+    {
+        DateTimeOffset? since = run.From, until = run.To;
+        if (run.From is null && run.To is null && run.Mode == SyncMode.Incremental)
+        {
+            await using var select = dataSource.CreateCommand("select watermark from stream_watermarks where workspace_id = @workspace and stream = @stream");
+            select.Parameters.Add(new NpgsqlParameter<string>("workspace", run.WorkspaceId));
+            select.Parameters.Add(new NpgsqlParameter<string>("stream", stream));
+            if (await select.ExecuteScalarAsync(cancellationToken) is DateTime watermark)
+            {
+                since = new DateTimeOffset(watermark, TimeSpan.Zero) - options.IncrementalOverlap;
+            }
+        }
+        await using (var insert = dataSource.CreateCommand("""
+            insert into sync_checkpoints (run_id, stream, since, until, pages, fetched, staged, done, updated_at)
+            values (@run, @stream, @since, @until, 0, 0, 0, false, now())
+            on conflict (run_id, stream) do nothing
+            """))
+        {
+            insert.Parameters.Add(new NpgsqlParameter<Guid>("run", run.Id));
+            insert.Parameters.Add(new NpgsqlParameter<string>("stream", stream));
+            insert.Parameters.Add(new NpgsqlParameter("since", NpgsqlDbType.TimestampTz) { Value = (object?)since?.UtcDateTime ?? DBNull.Value });
+            insert.Parameters.Add(new NpgsqlParameter("until", NpgsqlDbType.TimestampTz) { Value = (object?)until?.UtcDateTime ?? DBNull.Value });
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using var load = dataSource.CreateCommand(
+            "select cursor, since, until, pages, fetched, staged, done from sync_checkpoints where run_id = @run and stream = @stream");
+        load.Parameters.Add(new NpgsqlParameter<Guid>("run", run.Id));
+        load.Parameters.Add(new NpgsqlParameter<string>("stream", stream));
+        await using var reader = await load.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new Checkpoint(
+            reader.IsDBNull(0) ? null : reader.GetString(0),
+            reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1),
+            reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2),
+            reader.GetInt32(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetBoolean(6));
+    }
+
+    private async Task<Run?> LoadRunAsync(Guid runId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "select workspace_id, streams, mode, range_from, range_to, unify, status, correlation_id from sync_runs where id = @id");
+        command.Parameters.Add(new NpgsqlParameter<Guid>("id", runId));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+        return new Run(runId, reader.GetString(0), reader.GetFieldValue<string[]>(1),
+            reader.GetString(2) == "full" ? SyncMode.Full : SyncMode.Incremental,
+            reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3),
+            reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4),
+            reader.GetString(5) == "deferred" ? UnifyMode.Deferred : UnifyMode.Now,
+            reader.GetString(6), reader.GetGuid(7));
+    }
+
+    private async Task ThrowIfCancelRequestedAsync(Guid runId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("select cancel_requested from sync_runs where id = @id");
+        command.Parameters.Add(new NpgsqlParameter<Guid>("id", runId));
+        if (await command.ExecuteScalarAsync(cancellationToken) is true)
+        {
+            throw new RunCancelledException("Cancelled by an operator; the pages staged before the cancellation are kept.");
+        }
+    }
+
+    private Task FinishAsync(Guid runId, string status, string? code, string? error, CancellationToken cancellationToken) =>
+        ExecuteAsync("""
+            update sync_runs set status = @status, error_code = @code, error = @error, finished_at = now(), outcome_published = false
+            where id = @id
+            """, cancellationToken, ("id", runId), ("status", status), ("code", (object?)code ?? DBNull.Value), ("error", (object?)error ?? DBNull.Value));
+
+    private async Task ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.Add(value is DBNull
+                ? new NpgsqlParameter(name, NpgsqlDbType.Text) { Value = value }
+                : new NpgsqlParameter(name, value));
+        }
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Progress is informational: a broker hiccup must not fail the run (the checkpoint is the truth).</summary>
+    private async Task PublishProgressAsync(SyncProgressed progress, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(5));
+            await bus.Publish(progress, timeout.Token);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogProgressNotPublished(logger, ex, progress.SyncRunId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Source} run {RunId} for {Workspace} started (streams {Streams}, resumed {Resumed})")]
+    private static partial void LogRunStarted(ILogger logger, string source, Guid runId, string workspace, string streams, bool resumed);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Source} run {RunId} {Status}: {Reason}")]
+    private static partial void LogRunFinished(ILogger logger, string source, Guid runId, string status, string? reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Progress of run {RunId} not published")]
+    private static partial void LogProgressNotPublished(ILogger logger, Exception exception, Guid runId);
+}
