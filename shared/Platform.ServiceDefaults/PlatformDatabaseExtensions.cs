@@ -56,11 +56,8 @@ internal sealed class DatabaseMigrator<TContext>(IServiceScopeFactory scopes, IL
     {
         await using var scope = scopes.CreateAsyncScope();
         var context = scope.ServiceProvider.GetRequiredService<TContext>();
-        var pending = (await context.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
-        if (pending.Count > 0)
-        {
-            logger.LogInformation("Applying {Count} migrations to {Context}: {Migrations}", pending.Count, typeof(TContext).Name, pending);
-        }
+        // Not GetPendingMigrationsAsync: on a fresh database it queries the missing history table and logs an error.
+        logger.LogInformation("Applying migrations of {Context} ({Count} known)", typeof(TContext).Name, context.Database.GetMigrations().Count());
         await context.Database.MigrateAsync(cancellationToken);
     }
 }

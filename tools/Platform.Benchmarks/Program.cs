@@ -1,0 +1,17 @@
+using Platform.Benchmarks;
+
+return args.FirstOrDefault() switch
+{
+    "staging" => await StagingBenchmark.RunAsync(args.Skip(1).ToArray()),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("""
+        usage: ./platform bench staging [--records-per-stream N]
+          staging  a simulator backfill through connector-stripe with rate limits off (staged records/s),
+                   beside a plain binary COPY of the same rows into a copy of the table, and their ratio
+        """);
+    return 2;
+}

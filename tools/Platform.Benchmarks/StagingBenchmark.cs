@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using MassTransit;
+using Npgsql;
+using NpgsqlTypes;
+using Platform.Contracts.Connectors;
+using Platform.Contracts.Syncs;
+using Platform.Testing;
+
+namespace Platform.Benchmarks;
+
+/// <summary>
+/// Staged records per second of a full Stripe backfill from the source simulator (rate limits off), measured
+/// from StartSync to SyncCompleted, beside a plain binary COPY of the same rows on the same machine.
+/// </summary>
+internal static class StagingBenchmark
+{
+    private const string Workspace = "bench";
+    private const string ApiKey = "sk_test_bench";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var perStream = ArgValue(args, "--records-per-stream", 10_000);
+        await using var database = await TestDatabase.CreateAsync("bench");
+        await using var vhost = await TestVirtualHost.CreateAsync("bench");
+        await using var completed = await BusProbe<SyncCompleted>.StartAsync(vhost);
+        await using var failed = await BusProbe<SyncFailed>.StartAsync(vhost);
+
+        await using var simulator = await ServiceProcess.StartAsync("source-simulator", "Platform.SourceSimulator", new Dictionary<string, string?>
+        {
+            ["Simulator__RateLimits__stripe__Permits"] = "0",
+        });
+        using (var http = new HttpClient { BaseAddress = simulator.Address })
+        {
+            using var created = await http.PostAsJsonAsync("_simulator/accounts",
+                new { source = "stripe", credential = ApiKey, seed = 42, size = perStream });
+            created.EnsureSuccessStatusCode();
+        }
+
+        var environment = new Dictionary<string, string?>(vhost.Settings().Select(s =>
+            new KeyValuePair<string, string?>(s.Key.Replace(":", "__", StringComparison.Ordinal), s.Value)))
+        {
+            ["ConnectionStrings__Platform"] = database.ConnectionString,
+            [$"Connectors__Stripe__Workspaces__{Workspace}__ApiKey"] = ApiKey,
+            ["Connectors__Stripe__Http__BaseAddress"] = simulator.Address.ToString(),
+            ["Connectors__Stripe__Http__RatePermits"] = "0",
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+        await using var connector = await ServiceProcess.StartAsync("connector-stripe", "Platform.Connectors.Stripe", environment);
+
+        var run = NewId.NextGuid();
+        var endpoint = await completed.Bus.GetSendEndpoint(ConnectorQueues.For("stripe"));
+        var clock = Stopwatch.StartNew();
+        await endpoint.Send(new StartSync { WorkspaceId = Workspace, CorrelationId = run, SyncRunId = run, Source = "stripe", Mode = SyncMode.Full });
+        var done = await Task.WhenAny(
+            completed.WaitForAsync(m => m.SyncRunId == run, TimeSpan.FromMinutes(30)).ContinueWith(t => (object)t.Result, TaskScheduler.Default),
+            failed.WaitForAsync(m => m.SyncRunId == run, TimeSpan.FromMinutes(30)).ContinueWith(t => (object)t.Result, TaskScheduler.Default));
+        clock.Stop();
+        if ((await done) is SyncFailed failure)
+        {
+            Console.Error.WriteLine($"the backfill failed: {failure.ErrorCode}: {failure.Reason}");
+            return 1;
+        }
+        var summary = (SyncCompleted)await done;
+        var staged = summary.Streams.Sum(s => s.RecordsStaged);
+        var pages = summary.Streams.Sum(s => s.Pages);
+        var backfillRate = staged / clock.Elapsed.TotalSeconds;
+
+        var (copied, copySeconds) = await PlainCopyAsync(database);
+        var copyRate = copied / copySeconds;
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
+            staging benchmark ({Environment.ProcessorCount} cores, {perStream} records per stream, {summary.Streams.Count} streams, {pages} pages)
+              simulator backfill, rate limits off : {staged,9} records in {clock.Elapsed.TotalSeconds,7:F2} s = {backfillRate,10:F0} records/s
+              plain binary COPY of the same rows  : {copied,9} rows    in {copySeconds,7:F2} s = {copyRate,10:F0} rows/s
+              ratio backfill / COPY               : {backfillRate / copyRate:P1}
+            """));
+        return 0;
+    }
+
+    /// <summary>COPYs the staged rows (same columns, same values) into an empty copy of raw_records.</summary>
+    private static async Task<(long Rows, double Seconds)> PlainCopyAsync(TestDatabase database)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(database.ConnectionString) { SearchPath = "\"connector-stripe\"" };
+        await using var connection = new NpgsqlConnection(builder.ConnectionString);
+        await connection.OpenAsync();
+        var rows = new List<object?[]>();
+        await using (var read = new NpgsqlCommand("""
+            select workspace_id, stream, entity_type, external_id, source_updated_at, payload, payload_hash, canonical::text,
+                   sync_run_id, correlation_id, received_at, unify from raw_records
+            """, connection))
+        await using (var reader = await read.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                var values = new object?[12];
+                reader.GetValues(values!);
+                rows.Add(values);
+            }
+        }
+        await using (var create = new NpgsqlCommand("create table copy_bench (like raw_records including all)", connection))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var clock = Stopwatch.StartNew();
+        await using (var importer = await connection.BeginBinaryImportAsync("""
+            copy copy_bench (workspace_id, stream, entity_type, external_id, source_updated_at, payload, payload_hash, canonical,
+                             sync_run_id, correlation_id, received_at, unify) from stdin (format binary)
+            """))
+        {
+            foreach (var row in rows)
+            {
+                await importer.StartRowAsync();
+                await importer.WriteAsync((string)row[0]!, NpgsqlDbType.Text);
+                await importer.WriteAsync((string)row[1]!, NpgsqlDbType.Text);
+                await importer.WriteAsync((string)row[2]!, NpgsqlDbType.Text);
+                await importer.WriteAsync((string)row[3]!, NpgsqlDbType.Text);
+                await importer.WriteAsync((DateTime)row[4]!, NpgsqlDbType.TimestampTz);
+                await importer.WriteAsync((string)row[5]!, NpgsqlDbType.Text);
+                await importer.WriteAsync((byte[])row[6]!, NpgsqlDbType.Bytea);
+                await importer.WriteAsync((string)row[7]!, NpgsqlDbType.Jsonb);
+                if (row[8] is Guid run)
+                {
+                    await importer.WriteAsync(run, NpgsqlDbType.Uuid);
+                }
+                else
+                {
+                    await importer.WriteNullAsync();
+                }
+                await importer.WriteAsync((Guid)row[9]!, NpgsqlDbType.Uuid);
+                await importer.WriteAsync((DateTime)row[10]!, NpgsqlDbType.TimestampTz);
+                await importer.WriteAsync((string)row[11]!, NpgsqlDbType.Text);
+            }
+            await importer.CompleteAsync();
+        }
+        clock.Stop();
+        return (rows.Count, clock.Elapsed.TotalSeconds);
+    }
+
+    private static int ArgValue(string[] args, string name, int fallback)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+}
