@@ -93,5 +93,11 @@ public class WalkingSkeletonTests(PlatformFixture platform) : IClassFixture<Plat
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, body);
         Assert.Contains("identity-resolution", body, StringComparison.Ordinal);
+
+        // Each service's own readiness checks its database and its broker connection.
+        using var direct = new HttpClient { BaseAddress = platform.ConnectorStripe.Address };
+        var own = await direct.GetStringAsync("health/ready");
+        Assert.Contains("postgres", own, StringComparison.Ordinal);
+        Assert.Contains("masstransit", own, StringComparison.OrdinalIgnoreCase);
     }
 }

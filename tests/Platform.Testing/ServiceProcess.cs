@@ -33,6 +33,29 @@ public sealed class ServiceProcess : IAsyncDisposable
     public static async Task<ServiceProcess> StartAsync(string name, string project, IDictionary<string, string?> environment,
         TimeSpan? readyTimeout = null)
     {
+        var (service, _) = Launch(name, project, environment, []);
+        await service.WaitUntilReadyAsync(readyTimeout ?? TimeSpan.FromSeconds(90));
+        return service;
+    }
+
+    /// <summary>Runs <c>services/{name}</c> with <paramref name="arguments"/> (e.g. <c>--migrate-only</c>) until it exits.</summary>
+    /// <returns>The exit code and what it wrote.</returns>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(string name, string project,
+        IDictionary<string, string?> environment, params string[] arguments)
+    {
+        var (service, process) = Launch(name, project, environment, arguments);
+        await using (service)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+            await process.WaitForExitAsync(timeout.Token);
+            process.WaitForExit(); // drains the redirected output
+            return (process.ExitCode, service.Output);
+        }
+    }
+
+    private static (ServiceProcess Service, Process Process) Launch(string name, string project, IDictionary<string, string?> environment,
+        string[] arguments)
+    {
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
             ? "Release" : "Debug";
         var directory = Path.Combine(TestEnvironment.RepoRoot, "services", name, "bin", configuration, "net10.0");
@@ -42,7 +65,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             throw new FileNotFoundException($"{dll} is not built; build Platform.sln ({configuration}) first.", dll);
         }
         var port = FreePort();
-        var info = new ProcessStartInfo("dotnet", [dll])
+        var info = new ProcessStartInfo("dotnet", [dll, .. arguments])
         {
             WorkingDirectory = directory,
             RedirectStandardOutput = true,
@@ -60,8 +83,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         var service = new ServiceProcess(name, process, new Uri($"http://127.0.0.1:{port}/"));
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await service.WaitUntilReadyAsync(readyTimeout ?? TimeSpan.FromSeconds(90));
-        return service;
+        return (service, process);
     }
 
     private async Task WaitUntilReadyAsync(TimeSpan timeout)
