@@ -4,6 +4,7 @@ using Platform.Connectors.Backfill;
 using Platform.Connectors.Hotmart.Domain;
 using Platform.Contracts.Records;
 using Platform.Contracts.Syncs;
+using RichardSzalay.MockHttp;
 
 namespace Platform.Connectors.Hotmart.Tests;
 

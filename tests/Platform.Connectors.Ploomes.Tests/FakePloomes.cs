@@ -11,8 +11,8 @@ using Microsoft.Extensions.Logging;
 namespace Platform.Connectors.Ploomes.Tests;
 
 /// <summary>
-/// A tiny Ploomes API on a free loopback port: <c>GET /Contacts</c> and <c>GET /Deals</c> with <c>$filter=Id eq N</c>,
-/// answering what a test put there, 401 for any other User-Key. The connector under test is pointed at it through
+/// A tiny Ploomes API on a free loopback port: <c>GET /Contacts</c> and <c>GET /Deals</c>, by id
+/// (<c>$filter=Id eq N</c>) or as a list, answering what a test put there; 401 for any other User-Key. The connector under test is pointed at it through
 /// <c>Connectors:Ploomes:Http:BaseAddress</c>, so its real client, rate limiter and retries are exercised.
 /// </summary>
 public sealed partial class FakePloomes : IAsyncDisposable
@@ -65,12 +65,20 @@ public sealed partial class FakePloomes : IAsyncDisposable
             return Results.Json(new { error = new { code = "401", message = "Invalid User-Key" } }, statusCode: StatusCodes.Status401Unauthorized);
         }
         var match = IdFilter().Match(request.Query["$filter"].ToString());
-        if (!match.Success)
+        string items;
+        if (match.Success)
         {
-            return Results.Json(new { error = new { code = "400", message = "this fake answers $filter=Id eq N only" } }, statusCode: StatusCodes.Status400BadRequest);
+            var id = long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+            items = _entities.TryGetValue(Key(resource, id), out var json) ? json : "";
         }
-        var id = long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
-        var items = _entities.TryGetValue(Key(resource, id), out var json) ? json : "";
+        else
+        {
+            // A list page: every record of the resource (other filters are not evaluated), $skip and $top applied.
+            var skip = int.TryParse(request.Query["$skip"], CultureInfo.InvariantCulture, out var s) ? s : 0;
+            var top = int.TryParse(request.Query["$top"], CultureInfo.InvariantCulture, out var t) ? t : 300;
+            items = string.Join(',', _entities.Where(e => e.Key.StartsWith(resource + "/", StringComparison.Ordinal))
+                .OrderBy(e => e.Key, StringComparer.Ordinal).Skip(skip).Take(top).Select(e => e.Value));
+        }
         return Results.Text($$"""{"@odata.context":"{{Address}}$metadata#{{resource}}","value":[{{items}}]}""", "application/json");
     }
 

@@ -19,18 +19,4 @@ internal static class RecordNames
         EntityType.Enrichment => "enrichment",
         _ => throw new ArgumentOutOfRangeException(nameof(entityType), entityType, "Unknown entity type."),
     };
-
-    /// <summary>The best name the record offers: a person's full name, first and last name, or a company name.</summary>
-    public static string? DisplayName(CanonicalRecord record)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        if (Clean(record.Person?.FullName) is { } fullName)
-        {
-            return fullName;
-        }
-        var firstAndLast = Clean($"{Clean(record.Person?.FirstName)} {Clean(record.Person?.LastName)}");
-        return firstAndLast ?? Clean(record.Company?.Name);
-    }
-
-    private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

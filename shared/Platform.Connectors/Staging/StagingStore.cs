@@ -72,6 +72,15 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
         return inserted;
     }
 
+    /// <summary>Whether a vendor event id was already staged for the workspace.</summary>
+    public async Task<bool> IsKnownWebhookEventAsync(string workspaceId, string eventId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("select exists (select 1 from webhook_events where workspace_id = @workspace and event_id = @event)");
+        command.Parameters.Add(new NpgsqlParameter<string>("workspace", workspaceId));
+        command.Parameters.Add(new NpgsqlParameter<string>("event", eventId));
+        return await command.ExecuteScalarAsync(cancellationToken) is true;
+    }
+
     /// <summary>
     /// Stages one verified webhook event: the event id and its records commit together, so the vendor gets
     /// 2xx only after the rows are durable, and a redelivered event id stages nothing.

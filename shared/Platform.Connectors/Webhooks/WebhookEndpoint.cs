@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using Platform.Connectors.Backfill;
 using Platform.Connectors.Staging;
 using Platform.ServiceDefaults;
 
@@ -68,6 +69,13 @@ public static class WebhookEndpoint
             return Problem(StatusCodes.Status401Unauthorized, "Webhook signature refused", verdict.RefusalReason!);
         }
 
+        var context = new StagingContext(workspaceId, CorrelationId.Get(http));
+        // A redelivery is answered before mapping, which may call the source's API (Ploomes re-reads the entity).
+        if (await staging.IsKnownWebhookEventAsync(workspaceId, verdict.EventId, cancellationToken))
+        {
+            return TypedResults.Ok(new WebhookAccepted(verdict.EventId, Duplicate: true, Staged: 0));
+        }
+
         IReadOnlyList<StagedRecordInput> records;
         try
         {
@@ -78,8 +86,13 @@ public static class WebhookEndpoint
             return Problem(StatusCodes.Status400BadRequest, "Webhook body cannot be mapped",
                 $"Event {verdict.EventId} ({verdict.EventType}): {ex.Message}");
         }
+        catch (SourceException ex)
+        {
+            // Not recorded: the vendor retries, and the source may be back (or the key replaced) by then.
+            return Problem(StatusCodes.Status503ServiceUnavailable, "The source could not be read for this webhook",
+                $"Event {verdict.EventId} ({verdict.EventType}) was not staged: {ex.Message}");
+        }
 
-        var context = new StagingContext(workspaceId, CorrelationId.Get(http));
         var result = await staging.StageWebhookAsync(context, verdict.EventId, verdict.EventType, request.BodyText, records, cancellationToken);
         logger.LogInformation("{Source} webhook {EventId} ({EventType}) for {Workspace}: {Staged} staged, duplicate {Duplicate}",
             credentials.Source, verdict.EventId, verdict.EventType, workspaceId, result.NewRows, result.Duplicate);

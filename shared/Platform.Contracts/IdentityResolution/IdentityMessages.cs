@@ -44,6 +44,20 @@ public sealed record ClientUpdated
     public int RecordCount { get; init; }
     /// <summary>When the change happened.</summary>
     public required DateTimeOffset UpdatedAt { get; init; }
+    /// <summary>Golden record: CPF (person) or CNPJ (company), digits (or the alphanumeric CNPJ) only, if any.</summary>
+    public string? Document { get; init; }
+    /// <summary>Golden record: given name, if any.</summary>
+    public string? FirstName { get; init; }
+    /// <summary>Golden record: family name, if any.</summary>
+    public string? LastName { get; init; }
+    /// <summary>Golden record: city, if any.</summary>
+    public string? City { get; init; }
+    /// <summary>Golden record: state or province, if any.</summary>
+    public string? State { get; init; }
+    /// <summary>Golden record: ISO 3166 alpha-2 country code, if any.</summary>
+    public string? Country { get; init; }
+    /// <summary>Golden record: company trade name (companies, or a person's company when a source gives one), if any.</summary>
+    public string? CompanyName { get; init; }
 }
 
 /// <summary>Published when clients merged into one; the others no longer exist.</summary>
@@ -86,4 +100,44 @@ public sealed record MergeConflictRecorded
     public required string Rule { get; init; }
     /// <summary>When.</summary>
     public required DateTimeOffset RecordedAt { get; init; }
+}
+
+/// <summary>
+/// Published when records left a client: an operator split them out, or a recompute (a value got blocked, a
+/// record changed its identifiers) separated them. Each moved record is also announced with
+/// <see cref="RecordLinked"/> for its new client.
+/// </summary>
+public sealed record ClientSplit
+{
+    /// <summary>The tenant.</summary>
+    public required string WorkspaceId { get; init; }
+    /// <summary>Correlation id of what caused the split.</summary>
+    public required Guid CorrelationId { get; init; }
+    /// <summary>The client the records left.</summary>
+    public required Guid ClientId { get; init; }
+    /// <summary>That client's version after the split; it may now be merged into another client or dissolved (no record left in any client).</summary>
+    public required long ClientVersion { get; init; }
+    /// <summary>Where each record went.</summary>
+    public required IReadOnlyList<SplitRecordMove> Moves { get; init; }
+    /// <summary>Why: the operator decision or the rule that separated them.</summary>
+    public required string Reason { get; init; }
+    /// <summary>When.</summary>
+    public required DateTimeOffset SplitAt { get; init; }
+}
+
+/// <summary>One record that left a client in a <see cref="ClientSplit"/>.</summary>
+public sealed record SplitRecordMove
+{
+    /// <summary>Source name of the record.</summary>
+    public required string Source { get; init; }
+    /// <summary>Kebab-case entity type of the record (<c>contact</c>, <c>charge</c>…).</summary>
+    public required string EntityType { get; init; }
+    /// <summary>The record's id at the source.</summary>
+    public required string ExternalId { get; init; }
+    /// <summary>Raw row id of the record's current version in the source connector.</summary>
+    public required long RawRecordId { get; init; }
+    /// <summary>The client the record now belongs to; null when it is in no client any more (skipped or waiting).</summary>
+    public Guid? ToClientId { get; init; }
+    /// <summary>That client's version after the move; null with <see cref="ToClientId"/>.</summary>
+    public long? ToClientVersion { get; init; }
 }

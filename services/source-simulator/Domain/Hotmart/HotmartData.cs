@@ -2,9 +2,10 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Bogus;
+using Randomizer = Bogus.Randomizer;
 using Platform.SourceSimulator.Domain.People;
 using Platform.SourceSimulator.Domain.Stripe;
+using Platform.SourceSimulator.Domain;
 
 namespace Platform.SourceSimulator.Domain.Hotmart;
 
@@ -63,6 +64,10 @@ internal sealed class HotmartData
         new(6012234, "bad8e4f9-2c8a-4d3f-8e9b-8a7f5c4d3ec8", "Fotografia com Celular", 147m, false, 0, ""),
     ];
 
+    private static readonly int[] InstallmentChoices = [1, 1, 1, 2, 3, 6, 10, 12];
+
+    private static readonly string[] Sources = ["HOTMART", "PRODUCER", "AFFILIATE"];
+
     private static readonly string?[] Scks = ["HOTMART_PRODUCT_PAGE", "instagram_bio", "email_lancamento", "youtube_descricao", null, null];
 
     private readonly object _sync = new();
@@ -81,7 +86,8 @@ internal sealed class HotmartData
         _size = size;
         _people = new Population(seed);
         // 4k + 2 is Hotmart's own key space; this one is beyond any record index.
-        _producer = _people.Person(3_999_999_998);
+        var producer = _people.Person(3_999_999_998);
+        _producer = producer with { Email = $"contato@{Spelling.Slug(producer.LastName.Split(' ')[0])}cursos.com.br" };
         _producerUcode = Det.Uuid(seed, "hotmart:producer", 0).ToString().ToUpperInvariant();
         var end = anchor.ToUnixTimeMilliseconds();
         var start = end - historyDays * 86_400_000L;
@@ -226,7 +232,7 @@ internal sealed class HotmartData
         ["event"] = evt,
         ["version"] = "2.0.0",
         ["data"] = data,
-    }.ToJsonString();
+    }.Text();
 
     private Randomizer NextChange() => new(unchecked((int)Det.Hash(_seed, "hotmart:change", _changes++)));
 
@@ -376,8 +382,8 @@ internal sealed class HotmartData
         var subscriptionSale = product.IsSubscription;
         return new HotmartSale
         {
-            // Random high digits, the index in the low seven: unique and Hotmart-looking (HP + 14 digits).
-            Transaction = $"HP{(10_000_000_000_000L + Det.Below(Det.Hash(_seed, "hotmart:transaction", k), 89_999_999_999_999L)) / 10_000_000 * 10_000_000 + k % 10_000_000}",
+            // Random high digits, a bijection of the index in the low seven: unique and Hotmart-looking (HP + 14 digits).
+            Transaction = $"HP{(10_000_000_000_000L + Det.Below(Det.Hash(_seed, "hotmart:transaction", k), 89_999_999_999_999L)) / 10_000_000 * 10_000_000 + (k * 7_654_321 + 1_234_567) % 10_000_000}",
             Product = product,
             Buyer = buyer,
             OrderDate = orderDate,
@@ -386,14 +392,12 @@ internal sealed class HotmartData
             Price = price,
             Currency = usd ? "USD" : "BRL",
             PaymentType = paymentType,
-            Installments = paymentType == "CREDIT_CARD" && !subscriptionSale ? rng.ArrayElement(new[] { 1, 1, 1, 2, 3, 6, 10, 12 }) : 1,
+            Installments = paymentType == "CREDIT_CARD" && !subscriptionSale ? rng.ArrayElement(InstallmentChoices) : 1,
             RecurrencyNumber = subscriptionSale ? rng.Number(1, 18) : null,
             OfferCode = Det.Base62(Det.Hash(_seed, "hotmart:offer", product.Id), 8).ToLowerInvariant(),
             SourceSck = rng.ArrayElement(Scks),
-            Source = rng.ArrayElement(new[] { "HOTMART", "PRODUCER", "AFFILIATE" }),
+            Source = rng.ArrayElement(Sources),
             BuyerIp = $"{rng.Number(177, 201)}.{rng.Number(0, 255)}.{rng.Number(0, 255)}.{rng.Number(1, 254)}",
         };
     }
-
-    internal static string Money(decimal value) => value.ToString("0.##", CultureInfo.InvariantCulture);
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Bogus;
+using Randomizer = Bogus.Randomizer;
 using Platform.SourceSimulator.Domain.People;
 
 namespace Platform.SourceSimulator.Domain.Hotmart;

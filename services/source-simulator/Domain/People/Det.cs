@@ -43,26 +43,47 @@ internal static class Det
     /// <summary>A Bogus randomizer for one record (Bogus seeds are ints).</summary>
     public static Randomizer Rng(int seed, string tag, long index) => new(unchecked((int)Hash(seed, tag, index)));
 
-    /// <summary><paramref name="length"/> base-62 characters of <paramref name="value"/> (least significant first).</summary>
+    /// <summary><paramref name="length"/> random-looking base-62 characters drawn from <paramref name="value"/> and its successors.</summary>
     public static string Base62(ulong value, int length)
     {
         var builder = new StringBuilder(length);
+        var state = value;
+        var digits = 0;
         for (var i = 0; i < length; i++)
         {
-            builder.Append(Base62Alphabet[(int)(value % 62)]);
-            value /= 62;
+            if (digits == 10)
+            {
+                // 62^10 < 2^64: ten digits per 64-bit state, then a fresh state.
+                state = Mix(value + (ulong)i);
+                digits = 0;
+            }
+            builder.Append(Base62Alphabet[(int)(state % 62)]);
+            state /= 62;
+            digits++;
         }
         return builder.ToString();
     }
 
     /// <summary>
-    /// A Stripe-looking id: <paramref name="prefix"/>, random characters, then the index in base 62, so ids are unique
-    /// within a stream whatever the hash gives.
+    /// A Stripe-looking id: <paramref name="prefix"/> then base-62 characters. The first eleven encode a bijective mix of
+    /// the index (unique within a stream whatever the seed), the rest are random.
     /// </summary>
     public static string StripeId(string prefix, int seed, string stream, long index, int length)
     {
-        var indexPart = Base62((ulong)index, 5);
-        return prefix + Base62(Hash(seed, "id:" + stream, index), length - 5) + Reverse(indexPart);
+        var salt = Hash(seed, "id:" + stream, 0);
+        // SplitMix64's finaliser is a bijection of 64-bit values, and eleven base-62 digits hold any of them.
+        var unique = Mix((ulong)index ^ salt);
+        var builder = new StringBuilder(prefix, prefix.Length + length);
+        for (var i = 0; i < Math.Min(11, length); i++)
+        {
+            builder.Append(Base62Alphabet[(int)(unique % 62)]);
+            unique /= 62;
+        }
+        if (length > 11)
+        {
+            builder.Append(Base62(Hash(seed, "id-tail:" + stream, index), length - 11));
+        }
+        return builder.ToString();
     }
 
     /// <summary>A version-4-shaped UUID derived from a hash (stable for the same input).</summary>
@@ -74,12 +95,5 @@ internal static class Det
         bytes[7] = (byte)((bytes[7] & 0x0F) | 0x40);
         bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
         return new Guid(bytes);
-    }
-
-    private static string Reverse(string value)
-    {
-        var chars = value.ToCharArray();
-        Array.Reverse(chars);
-        return new string(chars);
     }
 }

@@ -4,11 +4,11 @@ using Bogus.DataSets;
 
 namespace Platform.SourceSimulator.Domain.People;
 
-/// <summary>One person of a population: the truth the sources each spell in their own way.</summary>
-/// <param name="Key">Unique within the population; also the number in the person's email addresses.</param>
-/// <param name="Mobile">DDD + 9 digits (11 digits), unique within the population.</param>
-/// <param name="Landline">DDD + 8 digits, or null.</param>
-/// <param name="Cpf">11 digits with valid check digits, unique within the population.</param>
+/// <summary>
+/// One person of a population: the truth the sources each spell in their own way. Key is unique within the population
+/// (and the number in the person's email addresses); Mobile is DDD + 9 digits and Landline DDD + 8 digits; Cpf is 11
+/// digits with valid check digits. Key, Mobile and Cpf never repeat within a population.
+/// </summary>
 internal sealed record Person(
     long Key,
     string FirstName,
@@ -49,6 +49,8 @@ internal sealed class Population(int seed)
 
     private static readonly string[] CompanyActivities =
         ["Comércio", "Serviços", "Tecnologia", "Consultoria", "Distribuidora", "Indústria", "Transportes", "Educação", "Marketing Digital", "Alimentos"];
+
+    private static readonly string[] CompanyMailboxes = ["contato", "financeiro", "comercial", "atendimento"];
 
     private static readonly string[] LegalSuffixes = ["Ltda", "Ltda", "Ltda", "S.A.", "ME", "EIRELI", "EPP"];
 
@@ -124,7 +126,7 @@ internal sealed class Population(int seed)
             var cnpj = BrazilianDocuments.Cnpj((key * 1_234_567 + rootOffset) % 100_000_000);
             var address = Address(rng);
             var domain = Spelling.Slug(family) + key.ToString(CultureInfo.InvariantCulture) + ".com.br";
-            var email = $"{rng.ArrayElement(new[] { "contato", "financeiro", "comercial", "atendimento" })}@{domain}";
+            var email = $"{rng.ArrayElement(CompanyMailboxes)}@{domain}";
             var phoneOffset = (long)Det.Below(Det.Hash(Seed, "company-phone-offset", 0), 10_000_000);
             var phone = $"{address.City.Ddd}3{((key * 15_485_863 + phoneOffset) % 10_000_000).ToString("D7", CultureInfo.InvariantCulture)}";
             return new Company(key, name, legal, cnpj, email, phone, address);
@@ -135,6 +137,9 @@ internal sealed class Population(int seed)
     /// The person key of record <paramref name="record"/> of a source with <paramref name="size"/> records.
     /// </summary>
     /// <param name="source">1 Stripe, 2 Hotmart, 3 Ploomes: own people never collide across sources.</param>
+    /// <param name="record">The record's index in its source (records past <paramref name="size"/> were created at run time).</param>
+    /// <param name="size">The source's generated record count.</param>
+    /// <param name="duplicateShare">Share of records that repeat the person of an earlier record.</param>
     public long KeyFor(int source, long record, long size, double duplicateShare)
     {
         var tag = source.ToString(CultureInfo.InvariantCulture);
@@ -179,7 +184,7 @@ internal sealed class Population(int seed)
         return a;
     }
 
-    private PostalAddress Address(Randomizer rng)
+    private static PostalAddress Address(Randomizer rng)
     {
         var city = BrazilianPlaces.CityAt(rng.Double());
         var street = $"{rng.ArrayElement(BrazilianPlaces.StreetTypes)} {rng.ArrayElement(BrazilianPlaces.StreetNames)}";

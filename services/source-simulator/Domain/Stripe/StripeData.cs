@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Bogus;
+using Randomizer = Bogus.Randomizer;
 using Platform.SourceSimulator.Domain.People;
+using Platform.SourceSimulator.Domain;
 
 namespace Platform.SourceSimulator.Domain.Stripe;
 
@@ -48,6 +49,12 @@ internal sealed class StripeData
         ("Curso Online de Marketing Digital", 19700), ("Workshop de Vendas", 49700), ("Consultoria Individual", 150000),
         ("E-book Finanças Pessoais", 4790), ("Mentoria em Grupo", 99700), ("Ingresso Imersão Presencial", 129000),
     ];
+
+    private static readonly int[] CustomerPhoneStyles = [3, 3, 3, 1, 0, 2];
+
+    private static readonly int[] InstallmentChoices = [2, 3, 6, 10, 12];
+
+    private static readonly string[] DisputeReasons = ["fraudulent", "product_not_received", "duplicate", "subscription_canceled", "general"];
 
     private static readonly string[] CardBrands = ["visa", "visa", "mastercard", "mastercard", "elo", "amex", "hipercard"];
 
@@ -179,7 +186,7 @@ internal sealed class StripeData
         {
             var (_, eventIds) = Change(type, now);
             var evt = _events.Find(eventIds[^1])!;
-            return StripeJson.Render(evt).ToJsonString();
+            return StripeJson.Render(evt).Text();
         }
     }
 
@@ -385,7 +392,7 @@ internal sealed class StripeData
             Created = now.ToUnixTimeSeconds(),
             Type = type,
             Subject = subject,
-            Snapshot = StripeJson.Render(subject).ToJsonString(),
+            Snapshot = StripeJson.Render(subject).Text(),
             PreviousAttributes = previous,
         };
         _events.Append(evt);
@@ -570,7 +577,7 @@ internal sealed class StripeData
             Name = rng.Bool(0.97f) ? Spelling.Name(person.FullName, h) : null,
             Email = rng.Bool(0.93f) ? Spelling.Email(person, Det.Mix(h ^ 1)) : null,
             // Stripe Checkout collects phones in E.164; customers created through the API carry whatever was typed.
-            Phone = rng.Bool(0.65f) ? Spelling.Phone(person.Mobile, rng.ArrayElement(new[] { 3, 3, 3, 1, 0, 2 })) : null,
+            Phone = rng.Bool(0.65f) ? Spelling.Phone(person.Mobile, rng.ArrayElement(CustomerPhoneStyles)) : null,
             Address = rng.Bool(0.55f) ? person.Address : null,
             Cpf = rng.Bool(0.5f) ? Spelling.Cpf(person.Cpf, rng.Bool()) : null,
             InvoicePrefix = Det.Base62(Det.Mix(h ^ 2), 8).ToUpperInvariant(),
@@ -606,7 +613,7 @@ internal sealed class StripeData
         {
             amount = Math.Max(500, amount / 500 * 100);
         }
-        var installments = method == "card" && amount >= 19_700 && rng.Bool(0.4f) ? rng.ArrayElement(new[] { 2, 3, 6, 10, 12 }) : 1;
+        var installments = method == "card" && amount >= 19_700 && rng.Bool(0.4f) ? rng.ArrayElement(InstallmentChoices) : 1;
         var (failureCode, failureMessage) = status == "failed"
             ? rng.ArrayElement(new (string, string)[]
             {
@@ -766,7 +773,7 @@ internal sealed class StripeData
             Charge = charge,
             Amount = charge.Amount,
             Status = status,
-            Reason = rng.ArrayElement(new[] { "fraudulent", "product_not_received", "duplicate", "subscription_canceled", "general" }),
+            Reason = rng.ArrayElement(DisputeReasons),
             DueBy = created + 21 * 86_400,
         };
         charge.Disputed = true;

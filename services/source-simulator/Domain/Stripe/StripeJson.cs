@@ -239,14 +239,13 @@ internal static class StripeJson
     private static JsonObject Invoice(StripeInvoice i)
     {
         var paid = i.Status == "paid";
-        var due = i.Status is "draft" or "void" ? i.Amount : i.Amount;
         var customer = i.Customer;
         return new JsonObject
         {
             ["account_country"] = "BR",
             ["account_name"] = "Simulador Loja Ltda",
             ["account_tax_ids"] = null,
-            ["amount_due"] = due,
+            ["amount_due"] = i.Amount,
             ["amount_paid"] = paid ? i.Amount : 0,
             ["amount_remaining"] = paid || i.Status == "void" ? 0 : i.Amount,
             ["amount_shipping"] = 0,

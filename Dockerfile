@@ -1,0 +1,54 @@
+# syntax=docker/dockerfile:1
+# One Dockerfile for every service. SERVICE is the folder under services/ (the kebab-case service
+# name); the image runs that folder's one project:
+#
+#   docker build --build-arg SERVICE=identity-resolution -t platform/identity-resolution:dev .
+#
+# Needs BuildKit (the default builder since Docker 23): the NuGet cache is a cache mount.
+
+ARG DOTNET_VERSION=10.0
+
+FROM mcr.microsoft.com/dotnet/sdk:${DOTNET_VERSION} AS build
+ARG SERVICE
+# The trailing slash matters: the gateway's HintPath is $(NuGetPackageRoot)yarp.reverseproxy/...
+ENV NUGET_PACKAGES=/root/.nuget/packages/
+WORKDIR /src
+# Only what a service build reads: the build settings (.editorconfig too, because code style is
+# enforced in the build), the shared libraries and the one service. tests/ stays out.
+COPY global.json nuget.config Directory.Build.props Directory.Packages.props .editorconfig ./
+COPY shared/ shared/
+COPY services/${SERVICE}/ services/${SERVICE}/
+# Restore and publish in one step: the gateway references YARP by its path in the NuGet cache.
+RUN --mount=type=cache,id=platform-nuget,target=/root/.nuget/packages \
+    set -eu; \
+    if [ -z "${SERVICE}" ]; then \
+        echo "error: pass --build-arg SERVICE=<folder under services/>" >&2; exit 1; \
+    fi; \
+    set -- services/"${SERVICE}"/*.csproj; \
+    if [ "$#" -ne 1 ] || [ ! -f "$1" ]; then \
+        echo "error: services/${SERVICE}/ must hold exactly one .csproj" >&2; exit 1; \
+    fi; \
+    dotnet restore "$1"; \
+    dotnet publish "$1" --no-restore -c Release -o /app -p:UseAppHost=false; \
+    test "$(find /app -maxdepth 1 -name '*.runtimeconfig.json' | wc -l)" -eq 1
+
+FROM mcr.microsoft.com/dotnet/aspnet:${DOTNET_VERSION} AS runtime
+ARG SERVICE
+LABEL org.opencontainers.image.title="${SERVICE}" \
+      org.opencontainers.image.description="customer-data platform service ${SERVICE}"
+# Urls, not ASPNETCORE_URLS: every appsettings.json sets Urls, which would win over ASPNETCORE_URLS.
+ENV Urls=http://0.0.0.0:8080 \
+    ASPNETCORE_ENVIRONMENT=Production \
+    DOTNET_NOLOGO=1 \
+    DOTNET_CLI_TELEMETRY_OPTOUT=1 \
+    PLATFORM_SERVICE=${SERVICE}
+WORKDIR /app
+# Owned by root and read-only to the app user.
+COPY --from=build /app/ ./
+COPY --chmod=0755 scripts/docker/entrypoint.sh /usr/local/bin/platform-entrypoint
+COPY --chmod=0755 scripts/docker/healthcheck.sh /usr/local/bin/healthcheck
+# The base image's unprivileged "app" user (uid 1654; k8s/ sets the same runAsUser).
+USER $APP_UID
+EXPOSE 8080
+HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=6 CMD ["healthcheck", "/health/ready"]
+ENTRYPOINT ["platform-entrypoint"]

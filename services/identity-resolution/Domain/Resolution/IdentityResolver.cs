@@ -1,0 +1,214 @@
+using System.Data;
+using Npgsql;
+using Platform.Contracts.Connectors;
+using Platform.Contracts.Records;
+using Platform.IdentityResolution.Domain.Normalisation;
+using Platform.IdentityResolution.Persistence;
+
+namespace Platform.IdentityResolution.Domain.Resolution;
+
+/// <summary>
+/// Resolves staged records and applies operator decisions. Every call is one transaction holding the
+/// workspace's advisory lock: it stores what changed (records, identifiers, blocked values, decisions), then
+/// recomputes the affected component(s) from the stored state (<see cref="ComponentRecompute"/>). Because the
+/// recompute depends only on the stored records, decisions and rules, the result does not depend on the order
+/// in which records arrived, on batch boundaries, or on how many instances run.
+/// </summary>
+internal sealed partial class IdentityResolver(
+    NpgsqlDataSource dataSource, ResolutionDefaults defaults, TimeProvider time, ILogger<IdentityResolver> logger)
+{
+    /// <summary>Resolves a batch of staged records of one workspace; returns the events to publish, by message index.</summary>
+    public async Task<IReadOnlyList<PendingEvent>> ResolveAsync(IReadOnlyList<RawRecordStaged> messages, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        if (messages.Count == 0)
+        {
+            return [];
+        }
+        var workspaceId = messages[0].WorkspaceId;
+        if (messages.Any(m => m.WorkspaceId != workspaceId))
+        {
+            throw new ArgumentException("A batch holds records of one workspace only.", nameof(messages));
+        }
+        var items = messages.Select(StagedItem.From).ToList();
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+        var store = new ResolutionStore(connection, transaction);
+        await store.LockWorkspaceAsync(workspaceId, cancellationToken);
+        var now = time.GetUtcNow();
+        var rules = defaults.RulesFor(await store.LoadSettingsJsonAsync(workspaceId, cancellationToken));
+
+        // Versions: per record, only the newest version in the batch is applied, and only when it is newer than
+        // the stored one. Everything else (a replay, an older version) changes nothing.
+        var stored = (await store.FindRecordsAsync(workspaceId, items.Select(i => i.Key).Distinct().ToList(), cancellationToken))
+            .ToDictionary(s => (s.Source, s.EntityType, s.ExternalId));
+        var applied = new List<StagedItem>();
+        var unchanged = new List<StagedItem>();
+        foreach (var versions in items.GroupBy(i => i.Key))
+        {
+            var newest = versions.MaxBy(i => i.Version)!;
+            var isNewer = !stored.TryGetValue(versions.Key, out var current)
+                || newest.Version.CompareTo((current.SourceUpdatedAt, current.RawRecordId)) > 0;
+            foreach (var item in versions)
+            {
+                (isNewer && ReferenceEquals(item, newest) ? applied : unchanged).Add(item);
+            }
+        }
+
+        var recordIds = await WriteRecordsAsync(store, workspaceId, applied, stored, now, cancellationToken);
+        var blockedRecords = await WriteIdentifiersAsync(store, workspaceId, applied, recordIds, rules, now, cancellationToken);
+
+        var touched = recordIds.Values.ToHashSet();
+        var result = await ComponentRecompute.RunAsync(
+            store, workspaceId, touched.Concat(blockedRecords).ToHashSet(), touched, rules, now, cancellationToken);
+
+        var origins = applied.ToDictionary(i => recordIds[i.Index], i => i.Index);
+        var events = new ResolutionEvents(workspaceId, messages.Select(m => m.CorrelationId).ToList(), now, origins);
+        var payloads = await PayloadsAsync(store, ResolutionEvents.LinkedRecords(result, touched),
+            applied.ToDictionary(i => recordIds[i.Index], i => (i.Message.RawRecordId, i.Message.Record)), cancellationToken);
+        events.AddRecompute(result, touched, payloads, "their records no longer link (a value was blocked or a record's identifiers changed)");
+        await AddCurrentStateAsync(store, events, unchanged.Select(i => (i.Index, stored.TryGetValue(i.Key, out var s) ? s.Id : recordIds[applied.First(a => a.Key == i.Key).Index])).ToList(), result, cancellationToken);
+
+        await transaction.CommitAsync(cancellationToken);
+        if (result.Changed.Count > 0 || result.NewConflicts.Count > 0 || result.Assignment.MergedInto.Count > 0)
+        {
+            LogBatch(logger, workspaceId, messages.Count, applied.Count, result.Changed.Count, result.Assignment.MergedInto.Count,
+                result.Assignment.SplitMoves.Count, result.NewConflicts.Count);
+        }
+        return events.Events;
+    }
+
+    /// <summary>Inserts new records and stores newer versions; returns the record id of every applied item, by message index.</summary>
+    private static async Task<Dictionary<int, long>> WriteRecordsAsync(
+        ResolutionStore store,
+        string workspaceId,
+        List<StagedItem> applied,
+        Dictionary<(string, string, string), StoredVersion> stored,
+        DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        RecordWrite Write(StagedItem item, long? id) => new(
+            id, item.Message.Source, item.EntityType, item.Message.Record.ExternalId, item.Message.RawRecordId,
+            item.Message.Record.SourceUpdatedAt, item.Message.StagedAt, item.Message.CorrelationId,
+            ResolutionJson.Write(item.Fields), ResolutionJson.Write(item.Identifiers.Unusable), ResolutionJson.Write(item.Message.Record));
+
+        var inserts = applied.Where(i => !stored.ContainsKey(i.Key)).ToList();
+        var updates = applied.Where(i => stored.ContainsKey(i.Key)).ToList();
+        var ids = new Dictionary<int, long>(applied.Count);
+        var inserted = await store.InsertRecordsAsync(workspaceId, inserts.Select(i => Write(i, null)).ToList(), now, cancellationToken);
+        for (var i = 0; i < inserts.Count; i++)
+        {
+            ids[inserts[i].Index] = inserted[i];
+        }
+        foreach (var item in updates)
+        {
+            ids[item.Index] = stored[item.Key].Id;
+        }
+        await store.UpdateRecordVersionsAsync(updates.Select(i => Write(i, stored[i.Key].Id)).ToList(), now, cancellationToken);
+        return ids;
+    }
+
+    /// <summary>
+    /// Stores the applied records' identifiers, then blocks values that are configured or now shared by too many
+    /// disagreeing records. Returns the records holding newly blocked values: their clients must be recomputed.
+    /// </summary>
+    private async Task<List<long>> WriteIdentifiersAsync(
+        ResolutionStore store,
+        string workspaceId,
+        List<StagedItem> applied,
+        Dictionary<int, long> recordIds,
+        ResolutionRules rules,
+        DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var wanted = applied.SelectMany(i => i.Identifiers.Usable).Distinct()
+            .Select(i => (i.Kind, i.Value, defaults.IsConfiguredBlocked(i.Kind, i.Value)))
+            .ToList();
+        var values = await store.UpsertValuesAsync(workspaceId, wanted, now, cancellationToken);
+        var valueIds = values.ToDictionary(v => (v.Kind, v.Value), v => v.Id);
+        await store.InsertRecordIdentifiersAsync(
+            applied.SelectMany(i => i.Identifiers.Usable.Select(id => (recordIds[i.Index], valueIds[(id.Kind, id.Value)]))).ToList(),
+            cancellationToken);
+
+        var changes = values
+            .Where(v => v.BlockedReason != BlockedReasons.Configured && defaults.IsConfiguredBlocked(v.Kind, v.Value))
+            .Select(v => (v.Id, (string?)BlockedReasons.Configured, (string?)"in IdentityResolution:BlockedValues", false))
+            .ToList();
+        var candidates = values
+            .Where(v => v.BlockedReason is null && !v.OperatorAllowed && !defaults.IsConfiguredBlocked(v.Kind, v.Value))
+            .ToDictionary(v => v.Id);
+        foreach (var shared in (await store.FindOverSharedValuesAsync(candidates.Keys.ToList(), rules.BlockThreshold, cancellationToken))
+                     .GroupBy(s => s.ValueId))
+        {
+            var worst = shared.First();
+            var value = candidates[worst.ValueId];
+            var detail = $"shared by {worst.Records} records showing {worst.DistinctOtherValues} different {worst.OtherKind} values (threshold {rules.BlockThreshold})";
+            changes.Add((value.Id, BlockedReasons.Detected, detail, false));
+            LogBlocked(logger, workspaceId, value.Kind, value.Value, detail);
+        }
+        await store.SetBlockedAsync(changes, now, cancellationToken);
+        return await store.RecordsHoldingAsync(changes.Select(c => c.Item1).ToList(), cancellationToken);
+    }
+
+    private static async Task<Dictionary<long, (long, CanonicalRecord)>> PayloadsAsync(
+        ResolutionStore store,
+        IReadOnlyList<long> recordIds,
+        Dictionary<long, (long RawRecordId, CanonicalRecord Record)> known,
+        CancellationToken cancellationToken)
+    {
+        var payloads = recordIds.Where(known.ContainsKey).ToDictionary(id => id, id => known[id]);
+        var missing = recordIds.Where(id => !known.ContainsKey(id)).ToList();
+        foreach (var (id, (raw, json)) in await store.LoadPayloadsAsync(missing, cancellationToken))
+        {
+            payloads[id] = (raw, ResolutionJson.ReadRecord(json));
+        }
+        return payloads;
+    }
+
+    /// <summary>For replayed or older versions: the record and its client as they are now (nothing changed, nothing bumped).</summary>
+    private static async Task AddCurrentStateAsync(
+        ResolutionStore store,
+        ResolutionEvents events,
+        IReadOnlyList<(int Origin, long RecordId)> unchanged,
+        RecomputeResult result,
+        CancellationToken cancellationToken)
+    {
+        if (unchanged.Count == 0)
+        {
+            return;
+        }
+        var recordIds = unchanged.Select(u => u.RecordId).Distinct().ToList();
+        var placements = await store.LoadPlacementsAsync(recordIds, cancellationToken);
+        var clientIds = placements.Values.Where(p => p.ClientId is not null).Select(p => p.ClientId!.Value).Distinct().ToList();
+        var clients = result.Clients.Where(c => clientIds.Contains(c.Key)).ToDictionary(c => c.Key, c => c.Value);
+        foreach (var (id, client) in await store.LoadClientsAsync(clientIds.Where(id => !clients.ContainsKey(id)).ToList(), cancellationToken))
+        {
+            clients[id] = client;
+        }
+        var payloads = await store.LoadPayloadsAsync(recordIds, cancellationToken);
+        foreach (var (origin, recordId) in unchanged)
+        {
+            if (placements[recordId].ClientId is { } clientId)
+            {
+                var (raw, json) = payloads[recordId];
+                events.AddCurrentState(origin, clients[clientId], raw, ResolutionJson.ReadRecord(json));
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug,
+        Message = "Resolved {Messages} staged records in workspace {WorkspaceId} ({Applied} new versions): {Changed} clients changed, {Merged} merged, {Split} split, {Conflicts} new conflicts")]
+    private static partial void LogBatch(ILogger logger, string workspaceId, int messages, int applied, int changed, int merged, int split, int conflicts);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Blocked {Kind} {Value} in workspace {WorkspaceId}: {Detail}")]
+    private static partial void LogBlocked(ILogger logger, string workspaceId, string kind, string value, string detail);
+}
+
+/// <summary>Why a value is blocked, as stored.</summary>
+internal static class BlockedReasons
+{
+    public const string Configured = "configured";
+    public const string Detected = "detected";
+    public const string Operator = "operator";
+}

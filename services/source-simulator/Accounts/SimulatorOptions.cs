@@ -1,0 +1,66 @@
+namespace Platform.SourceSimulator.Accounts;
+
+/// <summary>The <c>Simulator</c> configuration section.</summary>
+internal sealed class SimulatorOptions
+{
+    public const string Section = "Simulator";
+
+    /// <summary>Accounts that exist from the start (one demo account per source by default).</summary>
+    public List<AccountSettings> Accounts { get; set; } = [];
+
+    /// <summary>Per source (<c>Stripe</c>, <c>Hotmart</c>, <c>Ploomes</c>): requests allowed per period and credential.</summary>
+    public Dictionary<string, RateLimitSettings> RateLimits { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>How far back generated records go.</summary>
+    public int HistoryDays { get; set; } = 730;
+
+    /// <summary>
+    /// The end of the generated history. Default: 00:00 UTC of the day the simulator started, so every account created
+    /// that day with the same seed has the same data, and the last 30 days of events are really recent.
+    /// </summary>
+    public DateTimeOffset? Anchor { get; set; }
+
+    /// <summary>Lifetime of Hotmart access tokens (the real API says 86400 s).</summary>
+    public TimeSpan HotmartTokenLifetime { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>Timeout of one webhook delivery.</summary>
+    public TimeSpan WebhookTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The vendor's limits when configuration says nothing (Hotmart's per-second figure is an assumption: the documented one is 500/min).</summary>
+    public RateLimitSettings RateLimitFor(Vendor source) =>
+        RateLimits.TryGetValue(source.ToString(), out var configured)
+            ? configured
+            : source switch
+            {
+                Vendor.Stripe => new RateLimitSettings { Permits = 25, Period = TimeSpan.FromSeconds(1) },
+                Vendor.Hotmart => new RateLimitSettings { Permits = 10, Period = TimeSpan.FromSeconds(1) },
+                _ => new RateLimitSettings { Permits = 120, Period = TimeSpan.FromMinutes(1) },
+            };
+}
+
+/// <summary>One account: a credential and the dataset it sees.</summary>
+internal sealed class AccountSettings
+{
+    public string Source { get; set; } = "";
+
+    /// <summary>Stripe secret key, Hotmart <c>client_id:client_secret</c>, or Ploomes User-Key.</summary>
+    public string Credential { get; set; } = "";
+
+    public int Seed { get; set; } = 42;
+
+    /// <summary>Records per stream.</summary>
+    public int Size { get; set; } = 500;
+
+    /// <summary>Overrides the source's rate limit for this credential (0 turns it off).</summary>
+    public int? RatePermits { get; set; }
+
+    public TimeSpan? RatePeriod { get; set; }
+}
+
+internal sealed class RateLimitSettings
+{
+    /// <summary>Requests allowed per <see cref="Period"/>; 0 turns the limit off.</summary>
+    public int Permits { get; set; }
+
+    public TimeSpan Period { get; set; } = TimeSpan.FromSeconds(1);
+}
