@@ -6,9 +6,12 @@
 #
 # Needs BuildKit (the default builder since Docker 23): the NuGet cache is a cache mount.
 
-ARG DOTNET_VERSION=10.0
+# The SDK must satisfy global.json (10.0.401, latest feature band); pin an exact SDK image with
+# --build-arg DOTNET_SDK_VERSION=10.0.4xx if the 10.0 tag ever lags behind it.
+ARG DOTNET_SDK_VERSION=10.0
+ARG DOTNET_RUNTIME_VERSION=10.0
 
-FROM mcr.microsoft.com/dotnet/sdk:${DOTNET_VERSION} AS build
+FROM mcr.microsoft.com/dotnet/sdk:${DOTNET_SDK_VERSION} AS build
 ARG SERVICE
 # The trailing slash matters: the gateway's HintPath is $(NuGetPackageRoot)yarp.reverseproxy/...
 ENV NUGET_PACKAGES=/root/.nuget/packages/
@@ -32,7 +35,7 @@ RUN --mount=type=cache,id=platform-nuget,target=/root/.nuget/packages \
     dotnet publish "$1" --no-restore -c Release -o /app -p:UseAppHost=false; \
     test "$(find /app -maxdepth 1 -name '*.runtimeconfig.json' | wc -l)" -eq 1
 
-FROM mcr.microsoft.com/dotnet/aspnet:${DOTNET_VERSION} AS runtime
+FROM mcr.microsoft.com/dotnet/aspnet:${DOTNET_RUNTIME_VERSION} AS runtime
 ARG SERVICE
 LABEL org.opencontainers.image.title="${SERVICE}" \
       org.opencontainers.image.description="customer-data platform service ${SERVICE}"

@@ -35,6 +35,8 @@ SECRET_TEMPLATE = K8S / "secret.example.yaml"
 INFRA = {"postgres": "postgres:15", "rabbitmq": "rabbitmq:3.10-management"}
 CONFIGMAP = "platform-config"
 IMAGE_REPO = "platform"
+# Every container listens here (the Dockerfile's Urls); compose, k8s and the gateway's addresses use it.
+CONTAINER_PORT = "8080"
 GATEWAY = "gateway"
 SIMULATOR = "source-simulator"
 KEBAB = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
@@ -267,9 +269,9 @@ def env_pairs(rest: str) -> dict[str, str]:
 
 
 def check_dockerfile() -> str:
-    """Checks the Dockerfile; returns the container port its Urls sets."""
-    port = "8080"
-    with Section("Dockerfile: multi-stage, ARG SERVICE, non-root, Urls=http://0.0.0.0:8080, EXPOSE 8080"):
+    """Checks the Dockerfile; returns the port every container listens on."""
+    port = CONTAINER_PORT
+    with Section(f"Dockerfile: multi-stage, ARG SERVICE, non-root, Urls=http://0.0.0.0:{port}, EXPOSE {port}"):
         if not DOCKERFILE.is_file():
             R.error("Dockerfile", "missing")
             return port
@@ -292,10 +294,8 @@ def check_dockerfile() -> str:
         for k, rest in final:
             if k == "ENV":
                 urls = env_pairs(rest).get("Urls", urls)
-        if urls != "http://0.0.0.0:8080":
-            R.error("Dockerfile", f"the runtime stage must set ENV Urls=http://0.0.0.0:8080 (found {urls!r})")
-        else:
-            port = "8080"
+        if urls != f"http://0.0.0.0:{port}":
+            R.error("Dockerfile", f"the runtime stage must set ENV Urls=http://0.0.0.0:{port} (found {urls!r})")
         exposed = [p for k, rest in final if k == "EXPOSE" for p in rest.split()]
         if port not in [p.split("/")[0] for p in exposed]:
             R.error("Dockerfile", f"the runtime stage does not EXPOSE {port}")
@@ -500,8 +500,8 @@ def check_connector_env(s: Service, env: dict[str, str], at: str, names: set[str
     base = keys.get(prefix + "http__baseaddress")
     if not base:
         R.error(at, f"set Connectors__{pascal(s.source)}__Http__BaseAddress (the source simulator by default)")
-    elif SIMULATOR in names and not resolve(env[base]).startswith(f"http://{SIMULATOR}:8080/"):
-        R.error(at, f"{base} defaults to {resolve(env[base])!r}: point it at http://{SIMULATOR}:8080/... by default")
+    elif SIMULATOR in names and not resolve(env[base]).startswith(f"http://{SIMULATOR}:{CONTAINER_PORT}/"):
+        R.error(at, f"{base} defaults to {resolve(env[base])!r}: point it at http://{SIMULATOR}:{CONTAINER_PORT}/ by default")
     for cred in s.credential_keys:
         pattern = re.compile(rf"^{re.escape(prefix)}workspaces__[^_]+(?:_[^_]+)*__{cred.lower()}$")
         if not any(pattern.match(k) for k in keys):

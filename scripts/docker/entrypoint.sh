@@ -13,4 +13,6 @@ if ((${#configs[@]} != 1)); then
     echo "platform-entrypoint: expected one *.runtimeconfig.json in $app_dir, found ${#configs[@]}" >&2
     exit 1
 fi
+# The content root (appsettings.json) is the working directory.
+cd "$app_dir"
 exec dotnet "${configs[0]%.runtimeconfig.json}.dll" "$@"

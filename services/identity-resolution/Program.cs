@@ -9,13 +9,15 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddPlatformDatabase<IdentityDbContext>("identity-resolution");
+builder.AddIdentityResolution();
 builder.AddPlatformMessaging("identity-resolution", bus =>
     bus.AddConsumer<RawRecordStagedConsumer, RawRecordStagedConsumerDefinition>());
-builder.AddRecordLinking();
 
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.MapClientEndpoints();
+app.MapConflictEndpoints();
+app.MapIdentityEndpoints();
 
 await app.RunPlatformAsync(args);

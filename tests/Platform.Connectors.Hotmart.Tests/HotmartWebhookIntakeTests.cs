@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Platform.Connectors.Backfill;
 using Platform.Connectors.Hotmart.Domain;
 using Platform.Contracts.Records;
 
@@ -173,5 +175,15 @@ public class HotmartWebhookIntakeTests(HotmartConnectorFixture fixture) : IClass
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var answer = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(0, answer.GetProperty("staged").GetInt32());
+    }
+
+    [Fact]
+    public void The_host_offers_the_sales_stream_to_the_backfill_runner()
+    {
+        using var scope = fixture.Service.Services.CreateScope();
+
+        var streams = scope.ServiceProvider.GetServices<ISourceStreamReader>();
+
+        Assert.IsType<HotmartSalesStreamReader>(Assert.Single(streams, s => s.Name == "sales"));
     }
 }

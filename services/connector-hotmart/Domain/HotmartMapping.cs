@@ -126,9 +126,7 @@ public static class HotmartMapping
         var identifiers = new List<Identifier>();
         AddBuyerIdentifiers(identifiers, buyer);
         AddParticipantIdentifiers(identifiers, participant);
-        var document = Str(buyer, "document");
-        var isCompany = KindOfDocument(document, Str(buyer, "document_type")) == IdentifierKinds.Cnpj
-            || identifiers.Any(i => i.Kind == IdentifierKinds.Cnpj);
+        var isCompany = identifiers.Any(i => i.Kind == IdentifierKinds.Cnpj);
         var name = Str(buyer, "name") ?? participant?.Name;
 
         return new CanonicalRecord

@@ -1,18 +1,19 @@
 using MassTransit;
+using Platform.IdentityResolution.Domain.Resolution;
 
 namespace Platform.IdentityResolution.Consumers;
 
 /// <summary>
-/// Endpoint settings for <see cref="RawRecordStagedConsumer"/>. The failure policy (retries, redelivery,
+/// Endpoint settings for <see cref="RawRecordStagedConsumer"/>: many messages held at once so batches can form
+/// (they wait on the batcher, not on a database connection each). The failure policy (retries, redelivery,
 /// <c>_error</c> queue) is the platform's, set once in <c>AddPlatformMessaging</c>.
 /// </summary>
 internal sealed class RawRecordStagedConsumerDefinition : ConsumerDefinition<RawRecordStagedConsumer>
 {
-    /// <summary>Records linked at once per instance; each holds a database connection while it runs.</summary>
-    public const int ConcurrentLinks = 16;
-
-    public RawRecordStagedConsumerDefinition()
+    public RawRecordStagedConsumerDefinition(IdentityResolutionOptions options)
     {
-        ConcurrentMessageLimit = ConcurrentLinks;
+        ArgumentNullException.ThrowIfNull(options);
+        ConcurrentMessageLimit = options.ConcurrentMessages;
+        Endpoint(e => e.PrefetchCount = options.ConcurrentMessages);
     }
 }

@@ -83,7 +83,7 @@ internal sealed class AccountRegistry
         }
         if (stored.Credential == candidate.Credential && stored.Seed == candidate.Seed && stored.Size == candidate.Size)
         {
-            return (stored, null, AccountOutcome.Invalid);
+            return (stored, null, AccountOutcome.Existing);
         }
         return (null, $"a {source.Name()} account with this credential already exists with seed {stored.Seed} and size {stored.Size}; use another credential.", AccountOutcome.Conflict);
     }

@@ -27,17 +27,14 @@ public sealed class WebhookReceiver : HttpMessageHandler
     {
         var body = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken);
         var headers = request.Headers.Concat(request.Content?.Headers ?? Enumerable.Empty<KeyValuePair<string, IEnumerable<string>>>())
-            .ToDictionary(h => h.Key, h => string.Join(",", h.Value), StringComparer.OrdinalIgnoreCase);
+            // User-Agent products are separated by spaces, other multi-valued headers by commas.
+            .ToDictionary(h => h.Key, h => string.Join(h.Key.Equals("User-Agent", StringComparison.OrdinalIgnoreCase) ? " " : ",", h.Value),
+                StringComparer.OrdinalIgnoreCase);
         _received.GetOrAdd(request.RequestUri!, _ => new ConcurrentQueue<ReceivedWebhook>()).Enqueue(new ReceivedWebhook(request.RequestUri!, headers, body));
         var status = _answers.GetValueOrDefault(request.RequestUri!, HttpStatusCode.OK);
         return new HttpResponseMessage(status)
         {
             Content = new StringContent(status == HttpStatusCode.OK ? """{"received":true}""" : """{"title":"refused by the test"}""", Encoding.UTF8, "application/json"),
         };
-    }
-
-    // The HttpClientFactory may dispose handlers; this one lives as long as its factory.
-    protected override void Dispose(bool disposing)
-    {
     }
 }

@@ -3,7 +3,7 @@ namespace Platform.IdentityResolution.Domain.Normalisation;
 /// <summary>Emails trimmed and lower-cased, kept only when they have the basic shape of an address.</summary>
 internal static class EmailNormaliser
 {
-    private const string Forbidden = " \t\r\n,;:<>()[]\\\"'";
+    private static readonly System.Buffers.SearchValues<char> Forbidden = System.Buffers.SearchValues.Create(" \t\r\n,;:<>()[]\\\"'");
 
     /// <summary>The comparable address, or null when <paramref name="raw"/> cannot be an address.</summary>
     public static string? Normalise(string? raw)

@@ -30,7 +30,7 @@ internal sealed partial class IdentityResolver(
         {
             throw new ArgumentException("A batch holds records of one workspace only.", nameof(messages));
         }
-        var items = messages.Select(StagedItem.From).ToList();
+        var items = messages.Select((m, i) => StagedItem.From(i, m)).ToList();
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
@@ -68,7 +68,12 @@ internal sealed partial class IdentityResolver(
         var payloads = await PayloadsAsync(store, ResolutionEvents.LinkedRecords(result, touched),
             applied.ToDictionary(i => recordIds[i.Index], i => (i.Message.RawRecordId, i.Message.Record)), cancellationToken);
         events.AddRecompute(result, touched, payloads, "their records no longer link (a value was blocked or a record's identifiers changed)");
-        await AddCurrentStateAsync(store, events, unchanged.Select(i => (i.Index, stored.TryGetValue(i.Key, out var s) ? s.Id : recordIds[applied.First(a => a.Key == i.Key).Index])).ToList(), result, cancellationToken);
+        var idOfKey = stored.ToDictionary(s => s.Key, s => s.Value.Id);
+        foreach (var item in applied)
+        {
+            idOfKey[item.Key] = recordIds[item.Index];
+        }
+        await AddCurrentStateAsync(store, events, unchanged.Select(i => (i.Index, idOfKey[i.Key])).ToList(), result, cancellationToken);
 
         await transaction.CommitAsync(cancellationToken);
         if (result.Changed.Count > 0 || result.NewConflicts.Count > 0 || result.Assignment.MergedInto.Count > 0)
@@ -170,7 +175,7 @@ internal sealed partial class IdentityResolver(
     private static async Task AddCurrentStateAsync(
         ResolutionStore store,
         ResolutionEvents events,
-        IReadOnlyList<(int Origin, long RecordId)> unchanged,
+        List<(int Origin, long RecordId)> unchanged,
         RecomputeResult result,
         CancellationToken cancellationToken)
     {

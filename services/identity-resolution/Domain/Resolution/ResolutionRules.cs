@@ -86,8 +86,8 @@ internal sealed record ResolutionRules
         {
             Limits = limits,
             BlockThreshold = overrides.BlockThreshold ?? BlockThreshold,
-            SourceIdOnlySources = overrides.SourceIdOnlySources is { } sources
-                ? sources.ToHashSet(StringComparer.OrdinalIgnoreCase)
+            SourceIdOnlySources = overrides.SourceIdOnlySources is { } allowed
+                ? allowed.ToHashSet(StringComparer.OrdinalIgnoreCase)
                 : SourceIdOnlySources,
             FieldSources = fields,
             SourceOrder = overrides.SourceOrder ?? SourceOrder,

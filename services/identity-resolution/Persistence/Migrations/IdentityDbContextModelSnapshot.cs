@@ -23,7 +23,7 @@ namespace Platform.IdentityResolution.Persistence.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
-            modelBuilder.Entity("Platform.IdentityResolution.Domain.Client", b =>
+            modelBuilder.Entity("Platform.IdentityResolution.Persistence.Entities.Client", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid")
@@ -37,10 +37,28 @@ namespace Platform.IdentityResolution.Persistence.Migrations
                         .HasColumnType("text")
                         .HasColumnName("display_name");
 
+                    b.Property<string>("Document")
+                        .HasColumnType("text")
+                        .HasColumnName("document");
+
+                    b.Property<string>("Golden")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("golden");
+
+                    b.Property<string>("Identifiers")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("identifiers");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("kind");
+
+                    b.Property<Guid?>("MergedIntoId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("merged_into_id");
 
                     b.Property<string>("PrimaryEmail")
                         .HasColumnType("text")
@@ -50,12 +68,20 @@ namespace Platform.IdentityResolution.Persistence.Migrations
                         .HasColumnType("text")
                         .HasColumnName("primary_phone");
 
+                    b.Property<int>("RecordCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("record_count");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("status");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
                     b.Property<long>("Version")
-                        .IsConcurrencyToken()
                         .HasColumnType("bigint")
                         .HasColumnName("version");
 
@@ -67,16 +93,18 @@ namespace Platform.IdentityResolution.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_clients");
 
-                    b.HasIndex("WorkspaceId", "CreatedAt", "Id")
-                        .HasDatabaseName("ix_clients_workspace_created");
+                    b.HasIndex("WorkspaceId", "Status", "CreatedAt", "Id")
+                        .HasDatabaseName("ix_clients_workspace_status_created");
 
                     b.ToTable("clients", "identity-resolution", t =>
                         {
                             t.HasCheckConstraint("ck_clients_kind", "kind in ('person', 'company')");
+
+                            t.HasCheckConstraint("ck_clients_status", "status in ('active', 'merged', 'dissolved')");
                         });
                 });
 
-            modelBuilder.Entity("Platform.IdentityResolution.Domain.ClientIdentifier", b =>
+            modelBuilder.Entity("Platform.IdentityResolution.Persistence.Entities.IdentifierValue", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -85,23 +113,26 @@ namespace Platform.IdentityResolution.Persistence.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
 
-                    b.Property<Guid>("ClientId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("client_id");
-
-                    b.Property<DateTimeOffset>("FirstSeenAt")
+                    b.Property<DateTimeOffset?>("BlockedAt")
                         .HasColumnType("timestamp with time zone")
-                        .HasColumnName("first_seen_at");
+                        .HasColumnName("blocked_at");
+
+                    b.Property<string>("BlockedDetail")
+                        .HasColumnType("text")
+                        .HasColumnName("blocked_detail");
+
+                    b.Property<string>("BlockedReason")
+                        .HasColumnType("text")
+                        .HasColumnName("blocked_reason");
 
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("kind");
 
-                    b.Property<string>("Source")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("source");
+                    b.Property<bool>("OperatorAllowed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("operator_allowed");
 
                     b.Property<string>("Value")
                         .IsRequired()
@@ -114,19 +145,105 @@ namespace Platform.IdentityResolution.Persistence.Migrations
                         .HasColumnName("workspace_id");
 
                     b.HasKey("Id")
-                        .HasName("pk_client_identifiers");
+                        .HasName("pk_identifier_values");
 
-                    b.HasIndex("ClientId")
-                        .HasDatabaseName("ix_client_identifiers_client");
+                    b.HasIndex("WorkspaceId", "BlockedAt")
+                        .HasDatabaseName("ix_identifier_values_workspace_blocked")
+                        .HasFilter("blocked_reason is not null");
 
                     b.HasIndex("WorkspaceId", "Kind", "Value")
                         .IsUnique()
-                        .HasDatabaseName("ux_client_identifiers_workspace_kind_value");
+                        .HasDatabaseName("ux_identifier_values_workspace_kind_value");
 
-                    b.ToTable("client_identifiers", "identity-resolution");
+                    b.ToTable("identifier_values", "identity-resolution", t =>
+                        {
+                            t.HasCheckConstraint("ck_identifier_values_blocked_reason", "blocked_reason in ('configured', 'detected', 'operator')");
+                        });
                 });
 
-            modelBuilder.Entity("Platform.IdentityResolution.Domain.ClientRecord", b =>
+            modelBuilder.Entity("Platform.IdentityResolution.Persistence.Entities.MergeConflict", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("ClientAId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("client_a_id");
+
+                    b.Property<Guid>("ClientBId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("client_b_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<long?>("DecisionId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("decision_id");
+
+                    b.Property<string>("IdentifierKind")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("identifier_kind");
+
+                    b.Property<string>("IdentifierValue")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("identifier_value");
+
+                    b.Property<long>("RecordAId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("record_a_id");
+
+                    b.Property<long>("RecordBId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("record_b_id");
+
+                    b.Property<DateTimeOffset?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<string>("Rule")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("rule");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("status");
+
+                    b.Property<string>("WorkspaceId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("workspace_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_merge_conflicts");
+
+                    b.HasIndex("ClientAId")
+                        .HasDatabaseName("ix_merge_conflicts_client_a");
+
+                    b.HasIndex("ClientBId")
+                        .HasDatabaseName("ix_merge_conflicts_client_b");
+
+                    b.HasIndex("WorkspaceId", "Status", "CreatedAt")
+                        .HasDatabaseName("ix_merge_conflicts_workspace_status");
+
+                    b.HasIndex("WorkspaceId", "ClientAId", "ClientBId", "IdentifierKind", "IdentifierValue")
+                        .IsUnique()
+                        .HasDatabaseName("ux_merge_conflicts_open")
+                        .HasFilter("status = 'open'");
+
+                    b.ToTable("merge_conflicts", "identity-resolution", t =>
+                        {
+                            t.HasCheckConstraint("ck_merge_conflicts_status", "status in ('open', 'merged', 'kept_apart', 'superseded')");
+                        });
+                });
+
+            modelBuilder.Entity("Platform.IdentityResolution.Persistence.Entities.OperatorDecision", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -135,32 +252,38 @@ namespace Platform.IdentityResolution.Persistence.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
 
-                    b.Property<Guid>("ClientId")
+                    b.Property<Guid?>("ClientId")
                         .HasColumnType("uuid")
                         .HasColumnName("client_id");
 
-                    b.Property<string>("EntityType")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("entity_type");
+                    b.Property<Guid?>("ConflictId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("conflict_id");
 
-                    b.Property<string>("ExternalId")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("external_id");
-
-                    b.Property<DateTimeOffset>("LinkedAt")
+                    b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
-                        .HasColumnName("linked_at");
+                        .HasColumnName("created_at");
 
-                    b.Property<long>("RawRecordId")
-                        .HasColumnType("bigint")
-                        .HasColumnName("raw_record_id");
-
-                    b.Property<string>("Source")
+                    b.Property<string>("Kind")
                         .IsRequired()
                         .HasColumnType("text")
-                        .HasColumnName("source");
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Note")
+                        .HasColumnType("text")
+                        .HasColumnName("note");
+
+                    b.Property<DateTimeOffset?>("SupersededAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("superseded_at");
+
+                    b.Property<long?>("SupersededById")
+                        .HasColumnType("bigint")
+                        .HasColumnName("superseded_by_id");
+
+                    b.Property<long?>("ValueId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("value_id");
 
                     b.Property<string>("WorkspaceId")
                         .IsRequired()
@@ -168,19 +291,63 @@ namespace Platform.IdentityResolution.Persistence.Migrations
                         .HasColumnName("workspace_id");
 
                     b.HasKey("Id")
-                        .HasName("pk_client_records");
+                        .HasName("pk_operator_decisions");
 
-                    b.HasIndex("ClientId")
-                        .HasDatabaseName("ix_client_records_client");
+                    b.HasIndex("WorkspaceId", "CreatedAt")
+                        .HasDatabaseName("ix_operator_decisions_workspace_created");
 
-                    b.HasIndex("WorkspaceId", "Source", "RawRecordId")
-                        .IsUnique()
-                        .HasDatabaseName("ux_client_records_workspace_source_raw_record");
-
-                    b.ToTable("client_records", "identity-resolution");
+                    b.ToTable("operator_decisions", "identity-resolution", t =>
+                        {
+                            t.HasCheckConstraint("ck_operator_decisions_kind", "kind in ('merge', 'keep_apart', 'split', 'block_value', 'unblock_value')");
+                        });
                 });
 
-            modelBuilder.Entity("Platform.IdentityResolution.Domain.SkippedRecord", b =>
+            modelBuilder.Entity("Platform.IdentityResolution.Persistence.Entities.OperatorDecisionRecord", b =>
+                {
+                    b.Property<long>("DecisionId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("decision_id");
+
+                    b.Property<long>("RecordId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("record_id");
+
+                    b.Property<short>("Side")
+                        .HasColumnType("smallint")
+                        .HasColumnName("side");
+
+                    b.HasKey("DecisionId", "RecordId")
+                        .HasName("pk_operator_decision_records");
+
+                    b.HasIndex("RecordId")
+                        .HasDatabaseName("ix_operator_decision_records_record");
+
+                    b.ToTable("operator_decision_records", "identity-resolution", t =>
+                        {
+                            t.HasCheckConstraint("ck_operator_decision_records_side", "side in (1, 2)");
+                        });
+                });
+
+            modelBuilder.Entity("Platform.IdentityResolution.Persistence.Entities.RecordIdentifier", b =>
+                {
+                    b.Property<long>("RecordId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("record_id");
+
+                    b.Property<long>("ValueId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("value_id");
+
+                    b.HasKey("RecordId", "ValueId")
+                        .HasName("pk_record_identifiers");
+
+                    b.HasIndex("ValueId", "RecordId")
+                        .HasDatabaseName("ix_record_identifiers_value");
+
+                    b.ToTable("record_identifiers", "identity-resolution");
+                });
+
+            modelBuilder.Entity("Platform.IdentityResolution.Persistence.Entities.SourceRecord", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -189,6 +356,14 @@ namespace Platform.IdentityResolution.Persistence.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
 
+                    b.Property<Guid?>("ClientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("client_id");
+
+                    b.Property<Guid>("CorrelationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("correlation_id");
+
                     b.Property<string>("EntityType")
                         .IsRequired()
                         .HasColumnType("text")
@@ -199,23 +374,58 @@ namespace Platform.IdentityResolution.Persistence.Migrations
                         .HasColumnType("text")
                         .HasColumnName("external_id");
 
+                    b.Property<string>("Fields")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("fields");
+
+                    b.Property<DateTimeOffset>("FirstSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_seen_at");
+
+                    b.Property<DateTimeOffset?>("LinkedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("linked_at");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("payload");
+
                     b.Property<long>("RawRecordId")
                         .HasColumnType("bigint")
                         .HasColumnName("raw_record_id");
-
-                    b.Property<string>("Reason")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("reason");
-
-                    b.Property<DateTimeOffset>("SkippedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("skipped_at");
 
                     b.Property<string>("Source")
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("source");
+
+                    b.Property<DateTimeOffset>("SourceUpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("source_updated_at");
+
+                    b.Property<DateTimeOffset>("StagedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("staged_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("status");
+
+                    b.Property<string>("StatusReason")
+                        .HasColumnType("text")
+                        .HasColumnName("status_reason");
+
+                    b.Property<string>("UnusableIdentifiers")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("unusable_identifiers");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
 
                     b.Property<string>("WorkspaceId")
                         .IsRequired()
@@ -223,40 +433,86 @@ namespace Platform.IdentityResolution.Persistence.Migrations
                         .HasColumnName("workspace_id");
 
                     b.HasKey("Id")
-                        .HasName("pk_skipped_records");
+                        .HasName("pk_records");
 
-                    b.HasIndex("WorkspaceId", "Source", "RawRecordId")
+                    b.HasIndex("ClientId")
+                        .HasDatabaseName("ix_records_client");
+
+                    b.HasIndex("WorkspaceId", "Status", "Id")
+                        .HasDatabaseName("ix_records_workspace_status");
+
+                    b.HasIndex("WorkspaceId", "Source", "EntityType", "ExternalId")
                         .IsUnique()
-                        .HasDatabaseName("ux_skipped_records_workspace_source_raw_record");
+                        .HasDatabaseName("ux_records_workspace_source_type_external");
 
-                    b.ToTable("skipped_records", "identity-resolution");
+                    b.ToTable("records", "identity-resolution", t =>
+                        {
+                            t.HasCheckConstraint("ck_records_status", "status in ('linked', 'skipped', 'waiting')");
+                        });
                 });
 
-            modelBuilder.Entity("Platform.IdentityResolution.Domain.ClientIdentifier", b =>
+            modelBuilder.Entity("Platform.IdentityResolution.Persistence.Entities.WorkspaceSettings", b =>
                 {
-                    b.HasOne("Platform.IdentityResolution.Domain.Client", null)
-                        .WithMany("Identifiers")
-                        .HasForeignKey("ClientId")
+                    b.Property<string>("WorkspaceId")
+                        .HasColumnType("text")
+                        .HasColumnName("workspace_id");
+
+                    b.Property<string>("Settings")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("settings");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("WorkspaceId")
+                        .HasName("pk_workspace_settings");
+
+                    b.ToTable("workspace_settings", "identity-resolution");
+                });
+
+            modelBuilder.Entity("Platform.IdentityResolution.Persistence.Entities.OperatorDecisionRecord", b =>
+                {
+                    b.HasOne("Platform.IdentityResolution.Persistence.Entities.OperatorDecision", null)
+                        .WithMany()
+                        .HasForeignKey("DecisionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_operator_decision_records_decisions");
+
+                    b.HasOne("Platform.IdentityResolution.Persistence.Entities.SourceRecord", null)
+                        .WithMany()
+                        .HasForeignKey("RecordId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
-                        .HasConstraintName("fk_client_identifiers_clients");
+                        .HasConstraintName("fk_operator_decision_records_records");
                 });
 
-            modelBuilder.Entity("Platform.IdentityResolution.Domain.ClientRecord", b =>
+            modelBuilder.Entity("Platform.IdentityResolution.Persistence.Entities.RecordIdentifier", b =>
                 {
-                    b.HasOne("Platform.IdentityResolution.Domain.Client", null)
-                        .WithMany("Records")
-                        .HasForeignKey("ClientId")
+                    b.HasOne("Platform.IdentityResolution.Persistence.Entities.SourceRecord", null)
+                        .WithMany()
+                        .HasForeignKey("RecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_record_identifiers_records");
+
+                    b.HasOne("Platform.IdentityResolution.Persistence.Entities.IdentifierValue", null)
+                        .WithMany()
+                        .HasForeignKey("ValueId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
-                        .HasConstraintName("fk_client_records_clients");
+                        .HasConstraintName("fk_record_identifiers_identifier_values");
                 });
 
-            modelBuilder.Entity("Platform.IdentityResolution.Domain.Client", b =>
+            modelBuilder.Entity("Platform.IdentityResolution.Persistence.Entities.SourceRecord", b =>
                 {
-                    b.Navigation("Identifiers");
-
-                    b.Navigation("Records");
+                    b.HasOne("Platform.IdentityResolution.Persistence.Entities.Client", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_records_clients");
                 });
 #pragma warning restore 612, 618
         }
