@@ -22,8 +22,9 @@ internal sealed class GatewayOptions
 
     public static IReadOnlyList<string> DefaultReadyServices { get; } = ["connector-stripe", "identity-resolution"];
 
+    /// <summary>The configured list without blank entries (an environment variable set to "" removes an inherited entry).</summary>
     public IReadOnlyList<string> EffectiveReadyServices =>
-        ReadyServices is { Count: > 0 } configured ? configured : DefaultReadyServices;
+        ReadyServices?.Where(s => !string.IsNullOrWhiteSpace(s)).ToList() is { Count: > 0 } configured ? configured : DefaultReadyServices;
 }
 
 /// <summary>One operator key: who it belongs to and the lowercase hex SHA-256 of the key itself.</summary>

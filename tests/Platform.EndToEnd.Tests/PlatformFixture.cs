@@ -41,6 +41,11 @@ public sealed class PlatformFixture : IAsyncLifetime
         IdentityResolution = await Start("identity-resolution", "Platform.IdentityResolution", common);
         Gateway = await Start("gateway", "Platform.Gateway", common,
             ("Gateway__ApiKeys__0__Name", "e2e-operator"),
+            // Only the services this fixture runs.
+            ("Gateway__ReadyServices__0", "connector-stripe"),
+            ("Gateway__ReadyServices__1", "identity-resolution"),
+            ("Gateway__ReadyServices__2", ""),
+            ("Gateway__ReadyServices__3", ""),
             ("Gateway__ApiKeys__0__Sha256", Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ApiKey)))),
             ("ReverseProxy__Clusters__connector-stripe__Destinations__primary__Address", ConnectorStripe.Address.ToString()),
             ("ReverseProxy__Clusters__identity-resolution__Destinations__primary__Address", IdentityResolution.Address.ToString()));

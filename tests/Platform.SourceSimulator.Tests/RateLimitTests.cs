@@ -45,14 +45,14 @@ public sealed class RateLimitTests(SimulatorFixture fixture) : IClassFixture<Sim
     [Fact]
     public async Task The_stats_give_the_peak_number_of_requests_in_any_window_of_the_limits_period()
     {
-        var credential = await _api.HotmartAccountAsync(size: 5, ratePermits: 100, ratePeriodSeconds: 1);
+        var credential = await _api.HotmartAccountAsync(size: 5, ratePermits: 100, ratePeriodSeconds: 2);
         var token = await _api.HotmartAccessTokenAsync(credential);
 
         for (var i = 0; i < 4; i++)
         {
             using var _ = await _api.HotmartGetAsync(token, "/payments/api/v1/sales/history");
         }
-        await Task.Delay(TimeSpan.FromSeconds(1.2));
+        await Task.Delay(TimeSpan.FromSeconds(2.3));
         for (var i = 0; i < 2; i++)
         {
             using var _ = await _api.HotmartGetAsync(token, "/payments/api/v1/sales/history");
@@ -62,7 +62,7 @@ public sealed class RateLimitTests(SimulatorFixture fixture) : IClassFixture<Sim
         Assert.Equal(7, (long)stats["requests"]!);
         Assert.Equal(0, (long)stats["throttled"]!);
         Assert.Equal(5, (int)stats["maxRequestsInAnyWindow"]!);
-        Assert.Equal(1, (double)stats["windowSeconds"]!);
+        Assert.Equal(2, (double)stats["windowSeconds"]!);
         Assert.Equal(7, stats["perSecond"]!.AsArray().Sum(s => (int)s!["requests"]!));
     }
 

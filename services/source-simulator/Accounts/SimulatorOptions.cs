@@ -23,6 +23,9 @@ internal sealed class SimulatorOptions
     /// <summary>Lifetime of Hotmart access tokens (the real API says 86400 s).</summary>
     public TimeSpan HotmartTokenLifetime { get; set; } = TimeSpan.FromDays(1);
 
+    /// <summary>Generate the configured accounts' datasets at start, in the background.</summary>
+    public bool WarmUp { get; set; } = true;
+
     /// <summary>Timeout of one webhook delivery.</summary>
     public TimeSpan WebhookTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

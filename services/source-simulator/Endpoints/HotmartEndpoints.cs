@@ -133,8 +133,7 @@ internal static class HotmartEndpoints
         var salesQuery = new HotmartSalesQuery(maxResults, page, startDate, endDate, Value(query, "transaction"), status,
             Value(query, "buyer_email"), Value(query, "buyer_name"), productId, paymentType);
         var data = HotmartAuthFilter.AccountOf(context).Hotmart;
-        var (body, _) = users ? data.Users(salesQuery) : data.History(salesQuery);
-        return VendorResult.Ok(body);
+        return VendorResult.Ok(users ? data.Users(salesQuery) : data.History(salesQuery));
     }
 
     private static VendorResult InvalidValue(string name, string value) =>

@@ -9,8 +9,6 @@ internal sealed class VendorResult(int status, JsonNode body, IReadOnlyDictionar
 {
     public int? StatusCode => status;
 
-    public JsonNode Body => body;
-
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         ArgumentNullException.ThrowIfNull(httpContext);

@@ -20,6 +20,7 @@ internal static class SimulatorHostingExtensions
         builder.Services.AddSingleton<HotmartTokens>();
         builder.Services.AddSingleton<WebhookSender>();
         builder.Services.AddHttpClient(WebhookSender.HttpClientName);
+        builder.Services.AddHostedService<AccountWarmup>();
         return builder;
     }
 }

@@ -20,6 +20,11 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
     public GatewayFactory(IDictionary<string, string?> settings, bool withOperatorKey = true, bool onKestrel = false)
     {
         _settings = new Dictionary<string, string?>(settings);
+        // The readiness tests fake two services; appsettings.json lists every deployed one.
+        _settings.TryAdd("Gateway:ReadyServices:0", "connector-stripe");
+        _settings.TryAdd("Gateway:ReadyServices:1", "identity-resolution");
+        _settings.TryAdd("Gateway:ReadyServices:2", "");
+        _settings.TryAdd("Gateway:ReadyServices:3", "");
         if (withOperatorKey)
         {
             _settings.TryAdd("Gateway:ApiKeys:0:Name", OperatorName);

@@ -105,20 +105,9 @@ internal sealed class HotmartData
         }
     }
 
-    public int Count
-    {
-        get
-        {
-            lock (_sync)
-            {
-                return _sales.Count;
-            }
-        }
-    }
+    public JsonObject History(HotmartSalesQuery query) => Page(query, SaleJson);
 
-    public (JsonObject Body, bool PageTokenValid) History(HotmartSalesQuery query) => Page(query, SaleJson);
-
-    public (JsonObject Body, bool PageTokenValid) Users(HotmartSalesQuery query) => Page(query, UsersJson);
+    public JsonObject Users(HotmartSalesQuery query) => Page(query, UsersJson);
 
     public static string PageToken(int rows, int page) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes($"{{\"rows\":{rows},\"page\":{page}}}"));
@@ -266,7 +255,7 @@ internal sealed class HotmartData
         return buyer;
     }
 
-    private (JsonObject, bool) Page(HotmartSalesQuery query, Func<HotmartSale, JsonObject> render)
+    private JsonObject Page(HotmartSalesQuery query, Func<HotmartSale, JsonObject> render)
     {
         lock (_sync)
         {
@@ -324,7 +313,7 @@ internal sealed class HotmartData
                 pageInfo["prev_page_token"] = PageToken(query.MaxResults, query.Page - 1);
             }
             pageInfo["results_per_page"] = query.MaxResults;
-            return (new JsonObject { ["items"] = new JsonArray([.. items]), ["page_info"] = pageInfo }, true);
+            return new JsonObject { ["items"] = new JsonArray([.. items]), ["page_info"] = pageInfo };
         }
     }
 

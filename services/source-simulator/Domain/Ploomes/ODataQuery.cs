@@ -31,8 +31,6 @@ internal sealed class ODataExpand
     public Dictionary<string, ODataExpand> Children { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     public HashSet<string>? Select { get; set; }
-
-    public static readonly ODataExpand None = new();
 }
 
 /// <summary>

@@ -50,8 +50,6 @@ internal sealed class PloomesData
 
     private static readonly decimal[] AmountCents = [0m, 0m, 50m, 90m];
 
-    private static readonly string[] JobTitles = ["Diretor Comercial", "Gerente de Compras", "Sócio", "Analista Financeiro", "CEO", "Coordenador de Marketing", null!];
-
     private readonly object _sync = new();
     private readonly int _seed;
     private readonly int _size;
@@ -80,17 +78,6 @@ internal sealed class PloomesData
         {
             var created = start.AddTicks(k * width + (long)Det.Below(Det.Hash(seed, "ploomes:deal-created", k), width)).ToOffset(Brasilia);
             AddDeal(BuildDeal(k, created, anchor));
-        }
-    }
-
-    public int ContactCount
-    {
-        get
-        {
-            lock (_sync)
-            {
-                return _contacts.Count(c => !c.Deleted);
-            }
         }
     }
 
@@ -409,7 +396,6 @@ internal sealed class PloomesData
             CompanyId = companyId,
             OwnerId = owner,
             OriginId = rng.Bool(0.6f) ? rng.Number(1, 8) : null,
-            JobTitle = companyId is null ? null : rng.ArrayElement(JobTitles),
             Address = rng.Bool(0.7f) ? person.Address : null,
             Birthday = rng.Bool(0.3f) ? person.BirthDate : null,
             CreateDate = created,

@@ -29,7 +29,6 @@ internal sealed class PloomesContact : IPloomesEntity
     public long? CompanyId { get; init; }
     public long OwnerId { get; init; }
     public long? OriginId { get; init; }
-    public string? JobTitle { get; init; }
     public PostalAddress? Address { get; set; }
     public DateOnly? Birthday { get; init; }
     public string? Note { get; init; }

@@ -62,14 +62,14 @@ internal sealed class StripeData
     private readonly int _seed;
     private readonly int _size;
     private readonly Population _people;
-    private readonly StripeStream<StripeCustomer> _customers = new("customers");
-    private readonly StripeStream<StripeCharge> _charges = new("charges");
-    private readonly StripeStream<StripePaymentIntent> _paymentIntents = new("payment_intents");
-    private readonly StripeStream<StripeInvoice> _invoices = new("invoices");
-    private readonly StripeStream<StripeSubscription> _subscriptions = new("subscriptions");
-    private readonly StripeStream<StripeRefund> _refunds = new("refunds");
-    private readonly StripeStream<StripeDispute> _disputes = new("disputes");
-    private readonly StripeStream<StripeEvent> _events = new("events");
+    private readonly StripeStream<StripeCustomer> _customers = new();
+    private readonly StripeStream<StripeCharge> _charges = new();
+    private readonly StripeStream<StripePaymentIntent> _paymentIntents = new();
+    private readonly StripeStream<StripeInvoice> _invoices = new();
+    private readonly StripeStream<StripeSubscription> _subscriptions = new();
+    private readonly StripeStream<StripeRefund> _refunds = new();
+    private readonly StripeStream<StripeDispute> _disputes = new();
+    private readonly StripeStream<StripeEvent> _events = new();
     private long _changes;
 
     public StripeData(int seed, int size, DateTimeOffset anchor, int historyDays)
@@ -81,25 +81,6 @@ internal sealed class StripeData
         var start = end - (long)historyDays * 86_400;
         Generate(start, end);
         GenerateEvents(end - (long)(EventRetention.TotalSeconds + 86_400));
-    }
-
-    public int Count(string stream)
-    {
-        lock (_sync)
-        {
-            return stream switch
-            {
-                "customers" => _customers.Count,
-                "charges" => _charges.Count,
-                "payment_intents" => _paymentIntents.Count,
-                "invoices" => _invoices.Count,
-                "subscriptions" => _subscriptions.Count,
-                "refunds" => _refunds.Count,
-                "disputes" => _disputes.Count,
-                "events" => _events.Count,
-                _ => 0,
-            };
-        }
     }
 
     /// <summary>A page of a list endpoint as JSON; null when the cursor names no object of the stream.</summary>

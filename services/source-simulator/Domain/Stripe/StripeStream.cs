@@ -17,10 +17,6 @@ internal sealed class StripeStream<T> where T : StripeObject
     private readonly List<T> _items = [];
     private readonly Dictionary<string, int> _positions = new(StringComparer.Ordinal);
 
-    public StripeStream(string name) => Name = name;
-
-    public string Name { get; }
-
     public int Count => _items.Count;
 
     public IReadOnlyList<T> Items => _items;
