@@ -31,8 +31,14 @@ internal static class StagedRecords
         Staged(workspaceId, "hotmart", EntityType.Purchase, $"HP{NextRawRecordId()}", [new Identifier(IdentifierKinds.Email, email)],
             new PersonFields { FirstName = firstName, LastName = lastName });
 
+    /// <summary>A record with identifiers written as <c>kind:value</c>.</summary>
+    public static RawRecordStaged Record(string workspaceId, string source, EntityType entityType, string externalId, params string[] identifiers) =>
+        Staged(workspaceId, source, entityType, externalId,
+            identifiers.Select(i => new Identifier(i[..i.IndexOf(':', StringComparison.Ordinal)], i[(i.IndexOf(':', StringComparison.Ordinal) + 1)..])).ToList());
+
     public static RawRecordStaged Staged(
-        string workspaceId, string source, EntityType entityType, string externalId, IReadOnlyList<Identifier> identifiers, PersonFields? person = null) =>
+        string workspaceId, string source, EntityType entityType, string externalId, IReadOnlyList<Identifier> identifiers,
+        PersonFields? person = null, CompanyFields? company = null, DateTimeOffset? sourceUpdatedAt = null) =>
         new()
         {
             WorkspaceId = workspaceId,
@@ -45,9 +51,10 @@ internal static class StagedRecords
                 Source = source,
                 EntityType = entityType,
                 ExternalId = externalId,
-                SourceUpdatedAt = DateTimeOffset.UtcNow,
+                SourceUpdatedAt = sourceUpdatedAt ?? DateTimeOffset.UtcNow,
                 Identifiers = identifiers,
                 Person = person,
+                Company = company,
             },
         };
 }

@@ -16,9 +16,9 @@ public sealed record StripeList(IReadOnlyList<JsonElement> Data, bool HasMore, J
 /// <summary>The Stripe API calls the connector makes (Refit-shaped: one method per endpoint).</summary>
 public interface IStripeApi
 {
-    /// <summary><c>GET /v1/{resource}?limit=&amp;starting_after=&amp;created[gte]=&amp;created[lt]=</c>.</summary>
+    /// <summary><c>GET /v1/{resource}?limit=&amp;starting_after=&amp;created[gte]=&amp;created[lt]=&amp;{extraQuery}</c>.</summary>
     Task<StripeList> ListAsync(string workspaceId, string apiKey, string resource, int limit, string? startingAfter,
-        DateTimeOffset? createdGte, DateTimeOffset? createdLt, CancellationToken cancellationToken);
+        DateTimeOffset? createdGte, DateTimeOffset? createdLt, string? extraQuery, CancellationToken cancellationToken);
 
     /// <summary><c>GET /v1/events?types[]=…&amp;created[gte]=&amp;starting_after=</c> (Stripe keeps 30 days of events).</summary>
     Task<StripeList> ListEventsAsync(string workspaceId, string apiKey, IReadOnlyList<string> types, int limit, string? startingAfter,
@@ -28,9 +28,13 @@ public interface IStripeApi
 public sealed class StripeApi(HttpClient http) : IStripeApi
 {
     public Task<StripeList> ListAsync(string workspaceId, string apiKey, string resource, int limit, string? startingAfter,
-        DateTimeOffset? createdGte, DateTimeOffset? createdLt, CancellationToken cancellationToken)
+        DateTimeOffset? createdGte, DateTimeOffset? createdLt, string? extraQuery, CancellationToken cancellationToken)
     {
         var query = new List<string> { $"limit={limit}" };
+        if (!string.IsNullOrEmpty(extraQuery))
+        {
+            query.Add(extraQuery);
+        }
         if (startingAfter is not null)
         {
             query.Add($"starting_after={Uri.EscapeDataString(startingAfter)}");

@@ -5,13 +5,20 @@ using Platform.Contracts.Syncs;
 
 namespace Platform.Connectors.Stripe.Domain;
 
+/// <summary>A Stripe resource read as a stream.</summary>
+/// <param name="Name">Stream name.</param>
+/// <param name="Resource">List endpoint under /v1.</param>
+/// <param name="EventTypes">Event types that carry its objects (incremental syncs).</param>
+/// <param name="ExtraQuery">Query the list always needs (e.g. <c>status=all</c>).</param>
+public sealed record StripeResource(string Name, string Resource, IReadOnlyList<string> EventTypes, string? ExtraQuery = null);
+
 /// <summary>
 /// One Stripe resource as a stream. Full syncs and date ranges walk the list endpoint newest first with
 /// <c>starting_after</c> (and <c>created</c> bounds for a range). Incremental syncs read the Events API from the
 /// watermark (catching updates, not only creations); when the watermark is older than Stripe's 30 days of
 /// events they fall back to a <c>created</c>-window walk of the list.
 /// </summary>
-public sealed class StripeStreamReader(IStripeApi api, string name, string resource, IReadOnlyList<string> eventTypes, TimeProvider clock)
+public sealed class StripeStreamReader(IStripeApi api, StripeResource stream, TimeProvider clock)
     : ISourceStreamReader
 {
     /// <summary>Stripe's maximum page size.</summary>
@@ -23,18 +30,19 @@ public sealed class StripeStreamReader(IStripeApi api, string name, string resou
     private const string EventsPrefix = "events:";
 
     /// <summary>Every stream of the connector.</summary>
-    public static IEnumerable<(string Name, string Resource, string[] EventTypes)> All { get; } =
+    public static IReadOnlyList<StripeResource> All { get; } =
     [
-        ("customers", "customers", ["customer.created", "customer.updated"]),
-        ("charges", "charges", ["charge.succeeded", "charge.failed", "charge.pending", "charge.refunded", "charge.updated", "charge.captured"]),
-        ("payment_intents", "payment_intents", ["payment_intent.succeeded", "payment_intent.payment_failed", "payment_intent.canceled", "payment_intent.created"]),
-        ("invoices", "invoices", ["invoice.created", "invoice.finalized", "invoice.paid", "invoice.payment_failed", "invoice.voided", "invoice.marked_uncollectible", "invoice.updated"]),
-        ("subscriptions", "subscriptions", ["customer.subscription.created", "customer.subscription.updated", "customer.subscription.deleted"]),
-        ("refunds", "refunds", ["refund.created", "refund.updated", "charge.refund.updated"]),
-        ("disputes", "disputes", ["charge.dispute.created", "charge.dispute.updated", "charge.dispute.closed"]),
+        new("customers", "customers", ["customer.created", "customer.updated"]),
+        new("charges", "charges", ["charge.succeeded", "charge.failed", "charge.pending", "charge.refunded", "charge.updated", "charge.captured"]),
+        new("payment_intents", "payment_intents", ["payment_intent.succeeded", "payment_intent.payment_failed", "payment_intent.canceled", "payment_intent.created"]),
+        new("invoices", "invoices", ["invoice.created", "invoice.finalized", "invoice.paid", "invoice.payment_failed", "invoice.voided", "invoice.marked_uncollectible", "invoice.updated"]),
+        // The list leaves out canceled subscriptions unless asked for every status.
+        new("subscriptions", "subscriptions", ["customer.subscription.created", "customer.subscription.updated", "customer.subscription.deleted"], "status=all"),
+        new("refunds", "refunds", ["refund.created", "refund.updated", "charge.refund.updated"]),
+        new("disputes", "disputes", ["charge.dispute.created", "charge.dispute.updated", "charge.dispute.closed"]),
     ];
 
-    public string Name => name;
+    public string Name => stream.Name;
 
     public async Task<BackfillPage> ReadPageAsync(StreamReadContext context, string? cursor, CancellationToken cancellationToken)
     {
@@ -57,7 +65,7 @@ public sealed class StripeStreamReader(IStripeApi api, string name, string resou
 
         if (useEvents)
         {
-            using var events = await api.ListEventsAsync(context.WorkspaceId, apiKey, eventTypes, PageSize, after, context.Since!.Value, cancellationToken);
+            using var events = await api.ListEventsAsync(context.WorkspaceId, apiKey, stream.EventTypes, PageSize, after, context.Since!.Value, cancellationToken);
             var records = new List<StagedRecordInput>(events.Data.Count);
             foreach (var evt in events.Data)
             {
@@ -65,20 +73,21 @@ public sealed class StripeStreamReader(IStripeApi api, string name, string resou
                 var created = DateTimeOffset.FromUnixTimeSeconds(evt.GetProperty("created").GetInt64());
                 if (StripeMapping.Map(obj, created) is { } record)
                 {
-                    records.Add(new StagedRecordInput(name, obj.GetRawText(), record));
+                    records.Add(new StagedRecordInput(stream.Name, obj.GetRawText(), record));
                 }
             }
             var next = events.HasMore && events.Data.Count > 0 ? EventsPrefix + Id(events.Data[^1]) : null;
             return new BackfillPage(records, next, events.Data.Count);
         }
 
-        using var page = await api.ListAsync(context.WorkspaceId, apiKey, resource, PageSize, after, context.Since, context.Until, cancellationToken);
+        using var page = await api.ListAsync(context.WorkspaceId, apiKey, stream.Resource, PageSize, after, context.Since, context.Until,
+            stream.ExtraQuery, cancellationToken);
         var mapped = new List<StagedRecordInput>(page.Data.Count);
         foreach (var obj in page.Data)
         {
             if (StripeMapping.Map(obj) is { } record)
             {
-                mapped.Add(new StagedRecordInput(name, obj.GetRawText(), record));
+                mapped.Add(new StagedRecordInput(stream.Name, obj.GetRawText(), record));
             }
         }
         return new BackfillPage(mapped, page.HasMore && page.Data.Count > 0 ? Id(page.Data[^1]) : null, page.Data.Count);

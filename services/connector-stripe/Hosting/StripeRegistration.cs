@@ -19,10 +19,10 @@ public static class StripeRegistration
             RatePermits = 25,
             RatePeriod = TimeSpan.FromSeconds(1),
         });
-        foreach (var (name, resource, eventTypes) in StripeStreamReader.All)
+        foreach (var stream in StripeStreamReader.All)
         {
             connector.AddStream(services => new StripeStreamReader(
-                services.GetRequiredService<IStripeApi>(), name, resource, eventTypes, services.GetRequiredService<TimeProvider>()));
+                services.GetRequiredService<IStripeApi>(), stream, services.GetRequiredService<TimeProvider>()));
         }
         return connector;
     }

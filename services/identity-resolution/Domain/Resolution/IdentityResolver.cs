@@ -95,7 +95,7 @@ internal sealed partial class IdentityResolver(
     {
         RecordWrite Write(StagedItem item, long? id) => new(
             id, item.Message.Source, item.EntityType, item.Message.Record.ExternalId, item.Message.RawRecordId,
-            item.Message.Record.SourceUpdatedAt, item.Message.StagedAt, item.Message.CorrelationId,
+            StagedItem.Microseconds(item.Message.Record.SourceUpdatedAt), item.Message.StagedAt, item.Message.CorrelationId,
             ResolutionJson.Write(item.Fields), ResolutionJson.Write(item.Identifiers.Unusable), ResolutionJson.Write(item.Message.Record));
 
         var inserts = applied.Where(i => !stored.ContainsKey(i.Key)).ToList();

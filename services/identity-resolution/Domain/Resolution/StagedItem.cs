@@ -13,8 +13,13 @@ internal sealed record StagedItem(
 {
     public (string Source, string EntityType, string ExternalId) Key => (Message.Source, EntityType, Message.Record.ExternalId);
 
-    /// <summary>Orders versions of one record: the latest source update wins, then the latest raw row.</summary>
-    public (DateTimeOffset, long) Version => (Message.Record.SourceUpdatedAt, Message.RawRecordId);
+    /// <summary>
+    /// Orders versions of one record: the latest source update wins, then the latest raw row. Compared at
+    /// PostgreSQL's microsecond precision, so a replay equals the version stored from it.
+    /// </summary>
+    public (DateTimeOffset, long) Version => (Microseconds(Message.Record.SourceUpdatedAt), Message.RawRecordId);
+
+    public static DateTimeOffset Microseconds(DateTimeOffset value) => value.AddTicks(-(value.Ticks % 10));
 
     public static StagedItem From(int index, RawRecordStaged message)
     {
