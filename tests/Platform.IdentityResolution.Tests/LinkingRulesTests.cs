@@ -6,6 +6,8 @@ namespace Platform.IdentityResolution.Tests;
 
 public sealed class LinkingRulesTests(IdentityResolutionFixture service) : IClassFixture<IdentityResolutionFixture>
 {
+    private static readonly string[] ManychatOnly = ["manychat"];
+
     [Fact]
     public async Task A_person_with_two_emails_under_one_Stripe_customer_is_one_client_and_a_later_record_with_either_email_joins_it()
     {
@@ -89,7 +91,7 @@ public sealed class LinkingRulesTests(IdentityResolutionFixture service) : IClas
             Record(workspace, "ploomes", EntityType.Deal, "deal-1", "ploomes_contact_id:77"));
         Assert.Equal(2, (await service.GetJsonAsync<StatsDto>($"/api/identity/stats?workspaceId={workspace}")).Skipped);
 
-        await service.PutSettingsAsync(workspace, new { sourceIdOnlySources = new[] { "manychat" } });
+        await service.PutSettingsAsync(workspace, new { sourceIdOnlySources = ManychatOnly });
         await service.PublishAndSettleAsync(workspace, 4,
             Record(workspace, "manychat", EntityType.Contact, "mc-2", "manychat_subscriber_id:mc-2"),
             Record(workspace, "ploomes", EntityType.Contact, "PL-77", "ploomes_contact_id:77", "email:davi@example.com"));

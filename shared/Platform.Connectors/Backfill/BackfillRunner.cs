@@ -18,6 +18,9 @@ public sealed class BackfillOptions
     /// <summary>How often the worker looks for runs when nothing woke it.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Streams of one run read at once (they share the workspace's rate limit).</summary>
+    public int StreamConcurrency { get; set; } = 2;
+
     /// <summary>Incremental syncs start this long before the last watermark, so updates committed late at the source are not missed.</summary>
     public TimeSpan IncrementalOverlap { get; set; } = TimeSpan.FromMinutes(10);
 }
@@ -65,10 +68,10 @@ public sealed partial class BackfillRunner(
         var byName = readers.ToDictionary(r => r.Name, StringComparer.Ordinal);
         try
         {
-            foreach (var stream in run.Streams)
-            {
-                await RunStreamAsync(run, byName[stream], baseline, cancellationToken);
-            }
+            // The first stream to fail cancels the others; its exception is the run's outcome.
+            await Parallel.ForEachAsync(run.Streams,
+                new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.StreamConcurrency), CancellationToken = cancellationToken },
+                async (stream, token) => await RunStreamAsync(run, byName[stream], baseline, token));
             await FinishAsync(run.Id, "succeeded", null, null, cancellationToken);
             LogRunFinished(logger, connector.Source, run.Id, "succeeded", null);
         }

@@ -17,7 +17,8 @@ internal sealed record AssignmentResult(
 
 /// <summary>
 /// Maps groups to client ids so that ids stay stable: the oldest existing client keeps the group holding most
-/// of its records (so on a merge the oldest client survives, unless an operator named the survivor), any other existing client is merged into the
+/// of its records (so on a merge the oldest client survives, unless an operator named the survivor; on a tie
+/// the group with its oldest record), any other existing client is merged into the
 /// group holding most of its records (or dissolved when none of them is in a client any more), and a group
 /// no existing client continues is a new client.
 /// </summary>
@@ -50,6 +51,7 @@ internal static class ClientAssignment
             }
         }
 
+        var oldestRecord = partition.Groups.Select(g => g.RecordIds.Min()).ToArray();
         var groupClients = new Guid?[partition.Groups.Count];
         var continued = new HashSet<Guid>();
         preferredRecord ??= new Dictionary<Guid, long>();
@@ -68,7 +70,7 @@ internal static class ClientAssignment
                        && partition.Placements.TryGetValue(record, out var preferred)
                        && counts.ContainsKey(preferred.Group) && groupClients[preferred.Group] is null
                 ? preferred.Group
-                : Best(counts, g => groupClients[g] is null);
+                : Best(counts, oldestRecord, g => groupClients[g] is null);
             if (best is { } group)
             {
                 groupClients[group] = client.Id;
@@ -94,7 +96,7 @@ internal static class ClientAssignment
             {
                 continue;
             }
-            if (Best(counts, _ => true) is { } target)
+            if (Best(counts, oldestRecord, _ => true) is { } target)
             {
                 mergedInto[client] = groupClients[target]!.Value;
             }
@@ -132,8 +134,11 @@ internal static class ClientAssignment
             moves);
     }
 
-    /// <summary>The allowed group with the most records; ties go to the lowest group (the canonical-first).</summary>
-    private static int? Best(Dictionary<int, int> counts, Func<int, bool> allowed)
+    /// <summary>
+    /// The allowed group with the most records; on a tie, the group holding the oldest record (record ids only
+    /// grow), so a client continues with the records it has had longest.
+    /// </summary>
+    private static int? Best(Dictionary<int, int> counts, long[] oldestRecord, Func<int, bool> allowed)
     {
         int? best = null;
         foreach (var (group, count) in counts)
@@ -142,7 +147,7 @@ internal static class ClientAssignment
             {
                 continue;
             }
-            if (best is null || count > counts[best.Value] || (count == counts[best.Value] && group < best.Value))
+            if (best is not { } current || count > counts[current] || (count == counts[current] && oldestRecord[group] < oldestRecord[current]))
             {
                 best = group;
             }

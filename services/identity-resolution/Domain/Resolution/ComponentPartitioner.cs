@@ -7,8 +7,8 @@ namespace Platform.IdentityResolution.Domain.Resolution;
 /// Partitions a set of records into clients. The result is a function of the records, the operator decisions
 /// and the rules only: records are put in a canonical order (source, entity type, external id) and links are
 /// tried in a fixed order (operator merges first, then identifier kinds by priority, values in ordinal order,
-/// each value's records in canonical order), so any arrival order, batching or concurrency gives the same
-/// partition.
+/// each value's records in canonical order, each joining the first cluster holding the value that accepts it),
+/// so any arrival order, batching or concurrency gives the same partition.
 /// </summary>
 /// <remarks>
 /// A link through kind K is refused when the merged client would have more distinct values of K, or of a
@@ -62,21 +62,39 @@ internal static class ComponentPartitioner
 
         foreach (var ((kind, value), holders) in ValuesInLinkOrder(ordered, natures))
         {
+            // First fit: each holder joins the first earlier cluster holding the value that accepts it. A refusal
+            // by the first holder's cluster is recorded (one conflict per other client, not one per pair);
+            // refusals by operator decisions are recorded too, for explain.
             var first = holders[0];
+            var clustersOfValue = new List<int> { first };
             for (var i = 1; i < holders.Count; i++)
             {
                 var other = holders[i];
-                if (clusters.Find(first) == clusters.Find(other))
+                var root = clusters.Find(other);
+                if (clustersOfValue.Any(rep => clusters.Find(rep) == root))
                 {
                     continue;
                 }
-                if (clusters.Refuse(first, other, kind, rules) is { } refusal)
+                var joined = false;
+                foreach (var rep in clustersOfValue)
                 {
-                    refusals.Add((first, other, kind, value, refusal.Rule, refusal.ByDecision));
-                    continue;
+                    if (clusters.Refuse(rep, other, kind, rules) is { } refusal)
+                    {
+                        if (rep == first || refusal.ByDecision)
+                        {
+                            refusals.Add((rep, other, kind, value, refusal.Rule, refusal.ByDecision));
+                        }
+                        continue;
+                    }
+                    clusters.Union(rep, other);
+                    links.Add(new Link(ordered[rep].Id, ordered[other].Id, kind, value, null));
+                    joined = true;
+                    break;
                 }
-                clusters.Union(first, other);
-                links.Add(new Link(ordered[first].Id, ordered[other].Id, kind, value, null));
+                if (!joined)
+                {
+                    clustersOfValue.Add(other);
+                }
             }
         }
 

@@ -1,0 +1,81 @@
+using System.Net;
+using System.Net.Http.Json;
+using Platform.Contracts.Records;
+using static Platform.IdentityResolution.Tests.StagedRecords;
+
+namespace Platform.IdentityResolution.Tests;
+
+public sealed class BlockedValueTests(IdentityResolutionFixture service) : IClassFixture<IdentityResolutionFixture>
+{
+    private static readonly string[] Cpfs = ["52998224725", "11144477735", "98765432100", "00123456797", "39053344705"];
+
+    [Fact]
+    public async Task A_configured_blocked_email_never_links_and_a_record_holding_only_it_is_skipped()
+    {
+        var workspace = NewWorkspace();
+        await service.PublishAndSettleAsync(workspace, 3,
+            Record(workspace, "hotmart", EntityType.Purchase, "HP-1", "email:teste@teste.com", "phone:(11) 91111-1111"),
+            Record(workspace, "hotmart", EntityType.Purchase, "HP-2", "email:TESTE@teste.com ", "phone:(11) 92222-2222"),
+            Record(workspace, "csv", EntityType.Contact, "row-3", "email:teste@teste.com"));
+
+        Assert.Equal(2, (await service.ClientsAsync(workspace)).Count);
+        var skipped = Assert.Single((await service.GetJsonAsync<SkippedRecordsDto>($"/api/identity/skipped-records?workspaceId={workspace}")).Items);
+        Assert.Equal(("row-3", "only blocked identifiers"), (skipped.ExternalId, skipped.Reason));
+        var blocked = await service.GetJsonAsync<BlockedValuesDto>($"/api/identity/blocked-values?workspaceId={workspace}");
+        var value = Assert.Single(blocked.Items);
+        Assert.Equal(("email", "teste@teste.com", "configured", 3), (value.Kind, value.Value, value.Reason, value.RecordCount));
+        Assert.Contains("teste@teste.com", blocked.Configured);
+
+        using var unblock = await service.Http.PostAsJsonAsync($"/api/identity/blocked-values/{value.Id}/unblock", new { });
+        Assert.Equal(HttpStatusCode.Conflict, unblock.StatusCode);
+        Assert.Contains("IdentityResolution:BlockedValues", await unblock.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_phone_shared_by_more_people_than_the_threshold_is_detected_blocked_and_the_client_built_on_it_splits()
+    {
+        var workspace = NewWorkspace();
+        await service.PutSettingsAsync(workspace, new { blockThreshold = 3 });
+        // A reseller's phone on every buyer's purchase: the CPFs differ, and CPF is below phone, so until
+        // detection the phone links them all into one client.
+        await service.PublishAndSettleAsync(workspace, 3, Cpfs.Take(3).Select((cpf, i) =>
+            Record(workspace, "hotmart", EntityType.Purchase, $"HP-{i}", "phone:(31) 3333-4444", $"cpf:{cpf}")).ToArray());
+        var shared = Assert.Single(await service.ClientsAsync(workspace));
+        Assert.Equal(3, shared.RecordCount);
+
+        await service.PublishAndSettleAsync(workspace, 5, Cpfs.Skip(3).Select((cpf, i) =>
+            Record(workspace, "hotmart", EntityType.Purchase, $"HP-{i + 3}", "phone:31 3333 4444", $"cpf:{cpf}")).ToArray());
+
+        var blocked = Assert.Single((await service.GetJsonAsync<BlockedValuesDto>($"/api/identity/blocked-values?workspaceId={workspace}&reason=detected")).Items);
+        Assert.Equal(("phone", "+553133334444"), (blocked.Kind, blocked.Value));
+        Assert.Contains("different cpf values", blocked.Detail, StringComparison.Ordinal);
+        Assert.Equal(5, (await service.ClientsAsync(workspace)).Count);
+        var split = await service.Splits.WaitForAsync(s => s.WorkspaceId == workspace && s.ClientId == shared.Id);
+        Assert.All(split.Moves, m => Assert.NotNull(m.ToClientId));
+
+        // Unblocking is an operator decision: the phone links again and detection leaves it alone.
+        var result = await service.PostJsonAsync<OperatorActionDto>($"/api/identity/blocked-values/{blocked.Id}/unblock", new { note = "it is our own sales line" });
+        Assert.Contains("Unblocked", result.Summary, StringComparison.Ordinal);
+        Assert.Single(await service.ClientsAsync(workspace));
+        Assert.Empty((await service.GetJsonAsync<BlockedValuesDto>($"/api/identity/blocked-values?workspaceId={workspace}")).Items);
+        await service.PublishAndSettleAsync(workspace, 6, Record(workspace, "hotmart", EntityType.Purchase, "HP-9", "phone:(31) 3333-4444", "cpf:45612378955"));
+        Assert.Empty((await service.GetJsonAsync<BlockedValuesDto>($"/api/identity/blocked-values?workspaceId={workspace}")).Items);
+    }
+
+    [Fact]
+    public async Task An_operator_can_block_a_value_which_splits_the_clients_it_held_together()
+    {
+        var workspace = NewWorkspace();
+        await service.PublishAndSettleAsync(workspace, 2,
+            Record(workspace, "ploomes", EntityType.Contact, "PL-1", "phone:(41) 3222-1111", "cpf:52998224725"),
+            Record(workspace, "ploomes", EntityType.Contact, "PL-2", "phone:(41) 3222-1111", "cpf:11144477735"));
+        Assert.Single(await service.ClientsAsync(workspace));
+
+        await service.PostJsonAsync<OperatorActionDto>("/api/identity/blocked-values",
+            new { workspaceId = workspace, kind = "phone", value = "41 3222 1111", note = "office switchboard" });
+
+        Assert.Equal(2, (await service.ClientsAsync(workspace)).Count);
+        var value = Assert.Single((await service.GetJsonAsync<BlockedValuesDto>($"/api/identity/blocked-values?workspaceId={workspace}")).Items);
+        Assert.Equal(("operator", "+554132221111"), (value.Reason, value.Value));
+    }
+}
