@@ -117,6 +117,7 @@ public static class ConnectorHostingExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         var connector = app.Services.GetRequiredService<ConnectorBuilder>();
+        app.MapConnectorStatusEndpoint(connector.Descriptor);
         if (connector.HasWebhooks)
         {
             app.MapWebhookEndpoint(connector.Descriptor);
