@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Platform.Contracts.Connectors;
 using Platform.IdentityResolution.Domain.Resolution;
@@ -90,10 +91,10 @@ public sealed class OrderIndependenceTests(ThreeInstancesFixture service, ITestO
     private async Task<(List<string> Partition, List<string> Conflicts, List<string> Blocked)> OutcomeAsync(string workspace)
     {
         var partition = (await RowsAsync(workspace, """
-            select case when client_id is null then status || ' ' || min(status_reason) || ' ' else '' end
+            select coalesce(min(case when client_id is null then status || ' ' || status_reason || ' ' end), '')
                    || string_agg(source || '/' || entity_type || '/' || external_id, ',' order by source, entity_type, external_id)
             from "identity-resolution".records where workspace_id = @w
-            group by client_id, case when client_id is null then id end, case when client_id is null then status end
+            group by client_id, case when client_id is null then id end
             """)).Select(r => r[0]).Order(StringComparer.Ordinal).ToList();
         var conflicts = (await RowsAsync(workspace, """
             select c.identifier_kind || ' ' || c.identifier_value,

@@ -87,23 +87,4 @@ public sealed class CancelSyncConsumer(NpgsqlDataSource dataSource, BackfillSign
 }
 
 /// <summary>Wakes the backfill worker when a run is requested or cancelled.</summary>
-public sealed class BackfillSignal : IDisposable
-{
-    private readonly SemaphoreSlim _signal = new(0, 1);
-
-    public void Notify()
-    {
-        try
-        {
-            _signal.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // Already signalled.
-        }
-    }
-
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
-
-    public void Dispose() => _signal.Dispose();
-}
+public sealed class BackfillSignal : Staging.WakeSignal;

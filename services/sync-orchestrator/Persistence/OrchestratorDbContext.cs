@@ -1,0 +1,27 @@
+using Microsoft.EntityFrameworkCore;
+using Platform.SyncOrchestrator.Persistence.Entities;
+
+namespace Platform.SyncOrchestrator.Persistence;
+
+/// <summary>
+/// The service's tables. EF Core owns the schema (migrations), the API's reads and simple writes; the consumers
+/// and the claims (runs, schedule slots, webhook deliveries) use set-based SQL so each is one atomic statement.
+/// </summary>
+internal sealed class OrchestratorDbContext(DbContextOptions<OrchestratorDbContext> options) : DbContext(options)
+{
+    /// <summary>The service's kebab-case name, which is also its schema.</summary>
+    public const string Schema = "sync-orchestrator";
+
+    public DbSet<SyncRun> SyncRuns => Set<SyncRun>();
+    public DbSet<SyncRunStream> SyncRunStreams => Set<SyncRunStream>();
+    public DbSet<Schedule> Schedules => Set<Schedule>();
+    public DbSet<ScheduleFiring> ScheduleFirings => Set<ScheduleFiring>();
+    public DbSet<Alert> Alerts => Set<Alert>();
+    public DbSet<UnifyRequest> UnifyRequests => Set<UnifyRequest>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.HasDefaultSchema(Schema);
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(OrchestratorDbContext).Assembly);
+    }
+}

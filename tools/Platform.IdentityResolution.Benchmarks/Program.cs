@@ -1,0 +1,3 @@
+using Platform.IdentityResolution.Benchmarks;
+
+return await ResolutionBenchmark.RunAsync(args);
