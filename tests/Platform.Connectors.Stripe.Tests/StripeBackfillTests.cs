@@ -166,6 +166,32 @@ public class StripeBackfillTests(StripeBackfillFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task The_status_endpoint_shows_the_watermark_and_what_is_staged_published_and_waiting()
+    {
+        var api = fixture.Api(9);
+        api.AddCustomers(150, Now.AddHours(-1));
+        var run = NewId.NextGuid();
+        var endpoint = await fixture.Completed.Bus.GetSendEndpoint(ConnectorQueues.For("stripe"));
+        await endpoint.Send(new StartSync
+        {
+            WorkspaceId = "bf-9", CorrelationId = run, SyncRunId = run, Source = "stripe", Mode = SyncMode.Full,
+            Streams = ["customers"], Unify = UnifyMode.Deferred,
+        });
+        await fixture.Completed.WaitForAsync(m => m.SyncRunId == run, Wait);
+
+        using var client = fixture.Host.CreateClient();
+        var status = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.JsonElement>(client, "/internal/status/bf-9");
+
+        Assert.True(status.GetProperty("configured").GetBoolean());
+        Assert.Equal(150, status.GetProperty("recordsStaged").GetInt64());
+        Assert.Equal(150, status.GetProperty("recordsWaitingForUnify").GetInt64());
+        Assert.Equal(0, status.GetProperty("recordsPublished").GetInt64());
+        var customers = status.GetProperty("streams").EnumerateArray().Single(s => s.GetProperty("stream").GetString() == "customers");
+        Assert.Equal(System.Text.Json.JsonValueKind.String, customers.GetProperty("watermark").ValueKind);
+        Assert.Equal("succeeded", status.GetProperty("lastRun").GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task A_sync_for_an_unknown_stream_fails_at_once_naming_the_known_streams()
     {
         var run = NewId.NextGuid();
