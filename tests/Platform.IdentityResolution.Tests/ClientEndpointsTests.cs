@@ -58,4 +58,45 @@ public sealed class ClientEndpointsTests(IdentityResolutionFixture service) : IC
         Assert.Equal((2, 2, 3), (second.Page, second.PageSize, second.Total));
         Assert.Equal("ivo@example.com", Assert.Single(second.Items).PrimaryEmail);
     }
+
+    [Fact]
+    public async Task Searching_by_name_matches_any_part_of_the_name_in_any_case()
+    {
+        var workspace = StagedRecords.NewWorkspace();
+        await service.PublishAndSettleAsync(workspace, 2,
+            StagedRecords.StripeCustomer(workspace, "lara@example.com", "cus_lara", "Lara Mendes Costa"),
+            StagedRecords.StripeCustomer(workspace, "otto@example.com", "cus_otto", "Otto 100% Silva"));
+
+        var byName = await service.GetJsonAsync<PageDto<ClientSummaryDto>>($"/api/clients?workspaceId={workspace}&name=mendes");
+        var byQuery = await service.GetJsonAsync<PageDto<ClientSummaryDto>>($"/api/clients?workspaceId={workspace}&q={Uri.EscapeDataString("100%")}");
+
+        Assert.Equal("Lara Mendes Costa", Assert.Single(byName.Items).DisplayName);
+        Assert.Equal("Otto 100% Silva", Assert.Single(byQuery.Items).DisplayName);
+    }
+
+    [Fact]
+    public async Task Searching_by_a_phone_that_cannot_be_placed_answers_400_saying_why()
+    {
+        using var response = await service.Http.GetAsync(new Uri($"/api/clients?workspaceId={StagedRecords.NewWorkspace()}&phone=98765-4321", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<HttpValidationProblemDetails>();
+        Assert.Contains("area code", Assert.Single(problem!.Errors["phone"]), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Workspace_settings_with_an_unknown_limit_are_refused_and_valid_ones_are_applied()
+    {
+        var workspace = StagedRecords.NewWorkspace();
+        using var invalid = await service.Http.PutAsJsonAsync(new Uri($"/api/identity/settings?workspaceId={workspace}", UriKind.Relative),
+            new { limits = new Dictionary<string, int> { ["ghl_contact_id"] = 2 } });
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+
+        await service.PutSettingsAsync(workspace, new { limits = new Dictionary<string, int> { ["email"] = 2 } });
+        await service.PublishAndSettleAsync(workspace, 2,
+            StagedRecords.Record(workspace, "hotmart", Contracts.Records.EntityType.Purchase, "HP-1", "email:a@x.com", "phone:(11) 98765-4321"),
+            StagedRecords.Record(workspace, "hotmart", Contracts.Records.EntityType.Purchase, "HP-2", "email:b@x.com", "phone:(11) 98765-4321"));
+
+        Assert.Single(await service.ClientsAsync(workspace));
+    }
 }

@@ -80,4 +80,17 @@ public sealed class SplitTests(IdentityResolutionFixture service) : IClassFixtur
         Assert.Contains("987654321", await foreign.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(3, (await service.ClientAsync(client.Id)).RecordCount);
     }
+
+    [Fact]
+    public async Task Clients_of_two_workspaces_are_never_merged()
+    {
+        var (_, client, _) = await ClientOfThreeAsync();
+        var (_, other, _) = await ClientOfThreeAsync();
+
+        using var response = await service.Http.PostAsJsonAsync($"/api/clients/{client.Id}/merge", new { clientIds = new[] { other.Id } });
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Contains("never merge across workspaces", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(3, (await service.ClientAsync(other.Id)).RecordCount);
+    }
 }

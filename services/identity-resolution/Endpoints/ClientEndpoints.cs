@@ -98,7 +98,7 @@ internal static class ClientEndpoints
         {
             var pattern = "%" + name.Trim().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal)
                 .Replace("_", "\\_", StringComparison.Ordinal) + "%";
-            query = query.Where(c => c.DisplayName != null && EF.Functions.ILike(c.DisplayName, pattern));
+            query = query.Where(c => c.DisplayName != null && EF.Functions.ILike(c.DisplayName, pattern, "\\"));
         }
 
         var (current, size, skip) = Paging.Resolve(page, pageSize);
@@ -142,7 +142,7 @@ internal static class ClientEndpoints
     public static async Task<Results<Ok<PagedResponse<ClientRecordResponse>>, ProblemHttpResult, ValidationProblem>> ListClientRecordsAsync(
         Guid id, int? page, int? pageSize, IdentityDbContext db, CancellationToken cancellationToken)
     {
-        var errors = Paging.Validate("-", page, pageSize, "records");
+        var errors = Paging.Validate(null, page, pageSize, null);
         if (errors.Count > 0)
         {
             return Paging.Invalid(errors, "The record list request is invalid");

@@ -12,11 +12,11 @@ internal static class Paging
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 200;
 
-    /// <summary>Problems with the common parameters, by parameter name.</summary>
-    public static Dictionary<string, string[]> Validate(string? workspaceId, int? page, int? pageSize, string what)
+    /// <summary>Problems with the common parameters, by parameter name (<paramref name="what"/> null: no workspace needed).</summary>
+    public static Dictionary<string, string[]> Validate(string? workspaceId, int? page, int? pageSize, string? what)
     {
         var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(workspaceId))
+        if (what is not null && string.IsNullOrWhiteSpace(workspaceId))
         {
             errors["workspaceId"] = [$"The workspaceId query parameter is required: {what} are listed one workspace at a time."];
         }

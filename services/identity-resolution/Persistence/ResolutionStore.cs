@@ -53,15 +53,20 @@ internal sealed record StoredConflict(Guid Id, Guid ClientAId, Guid ClientBId, s
 /// </summary>
 internal sealed class ResolutionStore(NpgsqlConnection connection, NpgsqlTransaction transaction)
 {
-    public NpgsqlConnection Connection => connection;
-
     /// <summary>
     /// Serialises all resolution work of one workspace across every instance until the transaction ends:
     /// a component is only ever recomputed by one transaction at a time.
     /// </summary>
     public async Task LockWorkspaceAsync(string workspaceId, CancellationToken cancellationToken)
     {
-        await using var command = Command("select pg_advisory_xact_lock(hashtextextended(@key, 0))");
+        // For this transaction only: every statement here reads or writes rows by key. JIT compiling them costs
+        // far more than running them (PostgreSQL turns it on from cost estimates alone), and while a workspace is
+        // being backfilled its tables grow faster than autovacuum refreshes their statistics, so a stale
+        // estimate would turn a keyed lookup into a scan of the whole table once per batch.
+        await using var command = Command("""
+            select set_config('jit', 'off', true), set_config('enable_seqscan', 'off', true),
+                   pg_advisory_xact_lock(hashtextextended(@key, 0))
+            """);
         command.Parameters.AddWithValue("key", "identity-resolution:" + workspaceId);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -303,50 +308,33 @@ internal sealed class ResolutionStore(NpgsqlConnection connection, NpgsqlTransac
     /// <summary>
     /// Every record reachable from <paramref name="seeds"/> through shared values that are not blocked, through
     /// the client a record is in now (so a client that must split is recomputed whole), and through operator
-    /// merge and split decisions. Values, clients and decisions are visited once each.
+    /// merge and split decisions. Walked one hop per round trip with set-based statements (semi-joins, so a
+    /// big client or a popular value is read once per hop, never once per record).
     /// </summary>
     public async Task<List<long>> WalkComponentAsync(IReadOnlyCollection<long> seeds, CancellationToken cancellationToken)
     {
-        if (seeds.Count == 0)
+        var seen = new HashSet<long>(seeds);
+        var frontier = seeds.ToArray();
+        while (frontier.Length > 0)
         {
-            return [];
+            await using var command = Command("""
+                select ri.record_id from record_identifiers ri
+                where ri.value_id in (
+                    select h.value_id from record_identifiers h join identifier_values v on v.id = h.value_id
+                    where h.record_id = any(@frontier) and v.blocked_reason is null)
+                union
+                select r.id from records r
+                where r.client_id in (select c.client_id from records c where c.id = any(@frontier) and c.client_id is not null)
+                union
+                select dr.record_id from operator_decision_records dr
+                where dr.decision_id in (
+                    select h.decision_id from operator_decision_records h join operator_decisions d on d.id = h.decision_id
+                    where h.record_id = any(@frontier) and d.superseded_at is null and d.kind in ('merge', 'split'))
+                """);
+            command.Parameters.AddWithValue("frontier", frontier);
+            frontier = (await ReadLongsAsync(command, cancellationToken)).Where(seen.Add).ToArray();
         }
-        await using var command = Command("""
-            with recursive walk(t, id, cid) as (
-                select 'r'::"char", s, null::uuid from unnest(@seeds) as s
-              union
-                select n.t, n.id, n.cid
-                from walk w
-                cross join lateral (
-                    select 'v'::"char" as t, ri.value_id as id, null::uuid as cid
-                    from record_identifiers ri join identifier_values v on v.id = ri.value_id
-                    where w.t = 'r' and ri.record_id = w.id and v.blocked_reason is null
-                  union all
-                    select 'c'::"char", null::bigint, r.client_id
-                    from records r
-                    where w.t = 'r' and r.id = w.id and r.client_id is not null
-                  union all
-                    select 'd'::"char", dr.decision_id, null::uuid
-                    from operator_decision_records dr join operator_decisions d on d.id = dr.decision_id
-                    where w.t = 'r' and dr.record_id = w.id and d.superseded_at is null and d.kind in ('merge', 'split')
-                  union all
-                    select 'r'::"char", ri.record_id, null::uuid
-                    from record_identifiers ri
-                    where w.t = 'v' and ri.value_id = w.id
-                  union all
-                    select 'r'::"char", r.id, null::uuid
-                    from records r
-                    where w.t = 'c' and r.client_id = w.cid
-                  union all
-                    select 'r'::"char", dr.record_id, null::uuid
-                    from operator_decision_records dr
-                    where w.t = 'd' and dr.decision_id = w.id
-                ) n
-            )
-            select id from walk where t = 'r'
-            """);
-        command.Parameters.AddWithValue("seeds", seeds.ToArray());
-        return await ReadLongsAsync(command, cancellationToken);
+        return [.. seen];
     }
 
     /// <summary>The records, their identifiers and the live operator decisions over them, in one round trip.</summary>
@@ -748,12 +736,14 @@ internal static class OperatorStoreExtensions
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>The records of each client (ids in ascending order).</summary>
-    public static async Task<Dictionary<Guid, List<long>>> RecordsOfClientsAsync(this ResolutionStore store, IReadOnlyCollection<Guid> clientIds, CancellationToken cancellationToken)
+    /// <summary>The records of each client of the workspace (ids in ascending order; none for a client of another workspace).</summary>
+    public static async Task<Dictionary<Guid, List<long>>> RecordsOfClientsAsync(
+        this ResolutionStore store, string workspaceId, IReadOnlyCollection<Guid> clientIds, CancellationToken cancellationToken)
     {
-        var records = clientIds.ToDictionary(id => id, _ => new List<long>());
-        await using var command = store.NewCommand("select client_id, id from records where client_id = any(@ids) order by id");
+        var records = clientIds.Distinct().ToDictionary(id => id, _ => new List<long>());
+        await using var command = store.NewCommand("select client_id, id from records where client_id = any(@ids) and workspace_id = @w order by id");
         command.Parameters.AddWithValue("ids", clientIds.ToArray());
+        command.Parameters.AddWithValue("w", workspaceId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {

@@ -47,9 +47,16 @@ internal sealed class AlertOptions
     /// <summary>Optional Slack-compatible incoming webhook; empty sends nothing.</summary>
     public Uri? WebhookUrl { get; set; }
 
-    /// <summary>Waits between webhook attempts; one attempt more than there are delays.</summary>
-    public TimeSpan[] WebhookRetryDelays { get; set; } =
+    /// <summary>
+    /// Waits between webhook attempts; one attempt more than there are delays. Empty means the defaults
+    /// (5 s, 30 s, 2 min, 10 min): the configuration binder appends to an initialised array instead of replacing it.
+    /// </summary>
+    public TimeSpan[] WebhookRetryDelays { get; set; } = [];
+
+    public static readonly TimeSpan[] DefaultWebhookRetryDelays =
         [TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10)];
+
+    public TimeSpan[] RetryDelays => WebhookRetryDelays.Length > 0 ? WebhookRetryDelays : DefaultWebhookRetryDelays;
 
     /// <summary>Timeout of one webhook attempt.</summary>
     public TimeSpan WebhookTimeout { get; set; } = TimeSpan.FromSeconds(10);

@@ -17,10 +17,10 @@ internal sealed record AssignmentResult(
 
 /// <summary>
 /// Maps groups to client ids so that ids stay stable: the oldest existing client keeps the group holding most
-/// of its records (so on a merge the oldest client survives, unless an operator named the survivor; on a tie
-/// the group with its oldest record), any other existing client is merged into the
-/// group holding most of its records (or dissolved when none of them is in a client any more), and a group
-/// no existing client continues is a new client.
+/// of its records (records that did not just change count first; on a tie, the group with its oldest record),
+/// so on a merge the oldest client survives unless an operator named the survivor. Any other existing client
+/// is merged into the group holding most of its records (or dissolved when none of them is in a client any
+/// more), and a group no existing client continues is a new client.
 /// </summary>
 internal static class ClientAssignment
 {
@@ -29,15 +29,17 @@ internal static class ClientAssignment
         IReadOnlyDictionary<long, Guid?> previousClientOfRecord,
         IReadOnlyList<ExistingClient> existingClients,
         Func<Guid> newClientId,
-        IReadOnlyDictionary<Guid, long>? preferredRecord = null)
+        IReadOnlyDictionary<Guid, long>? preferredRecord = null,
+        IReadOnlySet<long>? changedRecords = null)
     {
         ArgumentNullException.ThrowIfNull(partition);
         ArgumentNullException.ThrowIfNull(previousClientOfRecord);
         ArgumentNullException.ThrowIfNull(existingClients);
         ArgumentNullException.ThrowIfNull(newClientId);
 
-        // Records per (existing client, client group).
-        var overlap = new Dictionary<Guid, Dictionary<int, int>>();
+        // Records per (existing client, client group); records whose identifiers did not just change weigh
+        // first, so when a record's new version takes it out of a client, the client stays with the others.
+        var overlap = new Dictionary<Guid, Dictionary<int, (int Unchanged, int All)>>();
         foreach (var (recordId, placement) in partition.Placements)
         {
             if (previousClientOfRecord.GetValueOrDefault(recordId) is not { } previous)
@@ -47,7 +49,8 @@ internal static class ClientAssignment
             var counts = overlap.TryGetValue(previous, out var c) ? c : overlap[previous] = [];
             if (partition.Groups[placement.Group].IsClient)
             {
-                counts[placement.Group] = counts.GetValueOrDefault(placement.Group) + 1;
+                var (unchanged, all) = counts.GetValueOrDefault(placement.Group);
+                counts[placement.Group] = (unchanged + (changedRecords?.Contains(recordId) == true ? 0 : 1), all + 1);
             }
         }
 
@@ -135,10 +138,11 @@ internal static class ClientAssignment
     }
 
     /// <summary>
-    /// The allowed group with the most records; on a tie, the group holding the oldest record (record ids only
-    /// grow), so a client continues with the records it has had longest.
+    /// The allowed group with the most of the client's unchanged records, then the most records; on a tie,
+    /// the group holding the oldest record (record ids only grow), so a client continues with the records it
+    /// has had longest.
     /// </summary>
-    private static int? Best(Dictionary<int, int> counts, long[] oldestRecord, Func<int, bool> allowed)
+    private static int? Best(Dictionary<int, (int Unchanged, int All)> counts, long[] oldestRecord, Func<int, bool> allowed)
     {
         int? best = null;
         foreach (var (group, count) in counts)
@@ -147,11 +151,16 @@ internal static class ClientAssignment
             {
                 continue;
             }
-            if (best is not { } current || count > counts[current] || (count == counts[current] && oldestRecord[group] < oldestRecord[current]))
+            if (best is not { } current || Compare(count, oldestRecord[group], counts[current], oldestRecord[current]) > 0)
             {
                 best = group;
             }
         }
         return best;
     }
+
+    private static int Compare((int Unchanged, int All) a, long oldestA, (int Unchanged, int All) b, long oldestB) =>
+        a.Unchanged != b.Unchanged ? a.Unchanged.CompareTo(b.Unchanged)
+        : a.All != b.All ? a.All.CompareTo(b.All)
+        : oldestB.CompareTo(oldestA);
 }

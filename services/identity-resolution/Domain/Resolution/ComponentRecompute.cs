@@ -63,7 +63,7 @@ internal static class ComponentRecompute
         var previousClientIds = loaded.Where(r => r.ClientId is not null).Select(r => r.ClientId!.Value).ToHashSet();
         var clients = await store.LoadClientsAsync(previousClientIds, cancellationToken);
         var assignment = ClientAssignment.Assign(
-            partition, previous, clients.Values.Select(c => new ExistingClient(c.Id, c.CreatedAt)).ToList(), () => Guid.CreateVersion7(now), preferredRecord);
+            partition, previous, clients.Values.Select(c => new ExistingClient(c.Id, c.CreatedAt)).ToList(), () => Guid.CreateVersion7(now), preferredRecord, touched);
 
         var previousCounts = loaded.Where(r => r.ClientId is not null).GroupBy(r => r.ClientId!.Value).ToDictionary(g => g.Key, g => g.Count());
         var changed = new List<ClientState>();

@@ -37,7 +37,7 @@ internal sealed partial class IdentityResolver
                 return (new OperatorProblem(StatusCodes.Status409Conflict, "Conflict is not open",
                     $"Conflict {conflictId} is already {conflict.Status}; only open conflicts can be resolved."), null, null, "");
             }
-            var records = await store.RecordsOfClientsAsync([conflict.ClientAId, conflict.ClientBId], cancellationToken);
+            var records = await store.RecordsOfClientsAsync(conflict.WorkspaceId, [conflict.ClientAId, conflict.ClientBId], cancellationToken);
             var (a, b) = (records[conflict.ClientAId], records[conflict.ClientBId]);
             var kind = merge ? DecisionKinds.Merge : DecisionKinds.KeepApart;
             var decision = await store.InsertDecisionAsync(conflict.WorkspaceId, kind, conflictId, null, null, note, a, b, now, cancellationToken);
@@ -64,7 +64,7 @@ internal sealed partial class IdentityResolver
         }
         return await InWorkspaceAsync(connection, workspaceId, correlationId, async (store, rules, now) =>
         {
-            var records = (await store.RecordsOfClientsAsync([clientId], cancellationToken))[clientId];
+            var records = (await store.RecordsOfClientsAsync(workspaceId, [clientId], cancellationToken))[clientId];
             var moving = recordIds.Distinct().ToList();
             if (records.Count == 0)
             {
@@ -109,12 +109,12 @@ internal sealed partial class IdentityResolver
         return await InWorkspaceAsync(connection, workspaceId, correlationId, async (store, rules, now) =>
         {
             var ids = others.Where(o => o != clientId).Distinct().ToList();
-            var records = await store.RecordsOfClientsAsync([clientId, .. ids], cancellationToken);
+            var records = await store.RecordsOfClientsAsync(workspaceId, [clientId, .. ids], cancellationToken);
             var empty = records.Where(r => r.Value.Count == 0).Select(r => r.Key).ToList();
             if (empty.Count > 0)
             {
                 return (new OperatorProblem(StatusCodes.Status409Conflict, "Clients are not active",
-                    $"Clients {string.Join(", ", empty)} have no records in this workspace (unknown, merged or dissolved)."), null, null, "");
+                    $"Clients {string.Join(", ", empty)} have no records in workspace {workspaceId} (unknown, of another workspace, merged or dissolved); clients never merge across workspaces."), null, null, "");
             }
             var target = records[clientId];
             var merged = ids.SelectMany(id => records[id]).ToList();
@@ -170,7 +170,7 @@ internal sealed partial class IdentityResolver
             {
                 return (new OperatorProblem(StatusCodes.Status409Conflict, "Value is not blocked", $"{value.Kind} {value.Value} is not blocked."), null, null, "");
             }
-            if (value.BlockedReason == BlockedReasons.Configured)
+            if (value.BlockedReason == BlockedReasons.Configured && defaults.IsConfiguredBlocked(value.Kind, value.Value))
             {
                 return (new OperatorProblem(StatusCodes.Status409Conflict, "Value is blocked by configuration",
                     $"{value.Kind} {value.Value} is in IdentityResolution:BlockedValues; remove it there to unblock it."), null, null, "");

@@ -31,6 +31,7 @@ internal sealed partial class IdentityResolver(
             throw new ArgumentException("A batch holds records of one workspace only.", nameof(messages));
         }
         var items = messages.Select((m, i) => StagedItem.From(i, m)).ToList();
+        var started = time.GetTimestamp();
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
@@ -76,11 +77,8 @@ internal sealed partial class IdentityResolver(
         await AddCurrentStateAsync(store, events, unchanged.Select(i => (i.Index, idOfKey[i.Key])).ToList(), result, cancellationToken);
 
         await transaction.CommitAsync(cancellationToken);
-        if (result.Changed.Count > 0 || result.NewConflicts.Count > 0 || result.Assignment.MergedInto.Count > 0)
-        {
-            LogBatch(logger, workspaceId, messages.Count, applied.Count, result.Changed.Count, result.Assignment.MergedInto.Count,
-                result.Assignment.SplitMoves.Count, result.NewConflicts.Count);
-        }
+        LogBatch(logger, workspaceId, messages.Count, applied.Count, result.Records.Count, time.GetElapsedTime(started).TotalMilliseconds,
+            result.Changed.Count, result.Assignment.MergedInto.Count, result.Assignment.SplitMoves.Count, result.NewConflicts.Count);
         return events.Events;
     }
 
@@ -136,9 +134,14 @@ internal sealed partial class IdentityResolver(
             applied.SelectMany(i => i.Identifiers.Usable.Select(id => (recordIds[i.Index], valueIds[(id.Kind, id.Value)]))).ToList(),
             cancellationToken);
 
+        // The configured list may have changed since a value was first seen: it is applied as records holding
+        // the value arrive (a value taken off the list links again).
         var changes = values
             .Where(v => v.BlockedReason != BlockedReasons.Configured && defaults.IsConfiguredBlocked(v.Kind, v.Value))
             .Select(v => (v.Id, (string?)BlockedReasons.Configured, (string?)"in IdentityResolution:BlockedValues", false))
+            .Concat(values
+                .Where(v => v.BlockedReason == BlockedReasons.Configured && !defaults.IsConfiguredBlocked(v.Kind, v.Value))
+                .Select(v => (v.Id, (string?)null, (string?)null, false)))
             .ToList();
         var candidates = values
             .Where(v => v.BlockedReason is null && !v.OperatorAllowed && !defaults.IsConfiguredBlocked(v.Kind, v.Value))
@@ -203,8 +206,9 @@ internal sealed partial class IdentityResolver(
     }
 
     [LoggerMessage(Level = LogLevel.Debug,
-        Message = "Resolved {Messages} staged records in workspace {WorkspaceId} ({Applied} new versions): {Changed} clients changed, {Merged} merged, {Split} split, {Conflicts} new conflicts")]
-    private static partial void LogBatch(ILogger logger, string workspaceId, int messages, int applied, int changed, int merged, int split, int conflicts);
+        Message = "Resolved {Messages} staged records in workspace {WorkspaceId} ({Applied} new versions, {Recomputed} records recomputed) in {ElapsedMs:F0} ms: {Changed} clients changed, {Merged} merged, {Split} split, {Conflicts} new conflicts")]
+    private static partial void LogBatch(
+        ILogger logger, string workspaceId, int messages, int applied, int recomputed, double elapsedMs, int changed, int merged, int split, int conflicts);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Blocked {Kind} {Value} in workspace {WorkspaceId}: {Detail}")]
     private static partial void LogBlocked(ILogger logger, string workspaceId, string kind, string value, string detail);

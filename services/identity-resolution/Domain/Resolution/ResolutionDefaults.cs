@@ -21,7 +21,7 @@ internal sealed class IdentityResolutionOptions
     public int MaxBatchSize { get; set; } = 200;
 
     /// <summary>Staged records each instance holds at once (prefetch and concurrent consumers); batches form from them.</summary>
-    public int ConcurrentMessages { get; set; } = 256;
+    public int ConcurrentMessages { get; set; } = 400;
 }
 
 /// <summary>The service-wide rules and blocked list, from configuration; a workspace's settings go on top.</summary>

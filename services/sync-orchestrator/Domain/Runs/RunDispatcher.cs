@@ -5,12 +5,13 @@ using Platform.SyncOrchestrator.Persistence;
 namespace Platform.SyncOrchestrator.Domain.Runs;
 
 /// <summary>
-/// The run rows are the outbox of StartSync and CancelSync: a command the request could not hand to the broker
+/// The run rows are the outbox of StartSync and CancelSync, unify requests of ReleaseStagedRecords: a command the request could not hand to the broker
 /// (or a crash between commit and send) is sent here. The connector's consumers are idempotent, so a command
 /// sent twice (two instances, or a send whose mark was lost) is harmless.
 /// </summary>
 internal sealed partial class RunDispatcher(
-    IServiceScopeFactory scopes, RunLauncher launcher, OrchestratorOptions options, TimeProvider clock, ILogger<RunDispatcher> logger)
+    IServiceScopeFactory scopes, RunLauncher launcher, ConnectorCommands commands, OrchestratorOptions options, TimeProvider clock,
+    ILogger<RunDispatcher> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -55,6 +56,20 @@ internal sealed partial class RunDispatcher(
         {
             await launcher.TrySendCancelAsync(db, run, cancellationToken);
         }
+        var releases = await db.UnifyRequests.Include(u => u.Sources)
+            .Where(u => u.RequestedAt <= cutoff && u.Sources.Any(s => s.SentAt == null))
+            .OrderBy(u => u.RequestedAt).Take(100).ToListAsync(cancellationToken);
+        foreach (var unify in releases)
+        {
+            foreach (var target in unify.Sources.Where(s => s.SentAt is null))
+            {
+                if (await commands.TrySendAsync(target.Source, ConnectorCommands.Release(unify), unify.Id, cancellationToken))
+                {
+                    target.SentAt = clock.GetUtcNow();
+                }
+            }
+        }
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     private static async Task Delay(TimeSpan interval, CancellationToken stoppingToken)

@@ -1,7 +1,6 @@
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Platform.Contracts.Syncs;
-using Platform.SyncOrchestrator.Hosting;
 using Platform.SyncOrchestrator.Persistence;
 using Platform.SyncOrchestrator.Persistence.Entities;
 
@@ -34,7 +33,7 @@ internal abstract record LaunchResult
 /// transaction-scoped advisory lock per workspace and source, so two requests (or an operator and a schedule,
 /// on any orchestrator instance) cannot both pass it.
 /// </summary>
-internal sealed partial class RunLauncher(IBus bus, OrchestratorOptions options, TimeProvider clock, ILogger<RunLauncher> logger)
+internal sealed class RunLauncher(ConnectorCommands commands, TimeProvider clock)
 {
     /// <summary>Records the run in its own transaction, then sends StartSync (the dispatcher resends it if the broker is down).</summary>
     public async Task<LaunchResult> LaunchAsync(OrchestratorDbContext db, RunRequest request, CancellationToken cancellationToken)
@@ -100,7 +99,7 @@ internal sealed partial class RunLauncher(IBus bus, OrchestratorOptions options,
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(run);
-        var sent = await TrySendAsync(run.Source, new StartSync
+        var sent = await commands.TrySendAsync(run.Source, new StartSync
         {
             WorkspaceId = run.WorkspaceId,
             CorrelationId = run.CorrelationId,
@@ -126,7 +125,7 @@ internal sealed partial class RunLauncher(IBus bus, OrchestratorOptions options,
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(run);
-        var sent = await TrySendAsync(run.Source, new CancelSync
+        var sent = await commands.TrySendAsync(run.Source, new CancelSync
         {
             WorkspaceId = run.WorkspaceId,
             CorrelationId = run.CorrelationId,
@@ -141,25 +140,4 @@ internal sealed partial class RunLauncher(IBus bus, OrchestratorOptions options,
         }
         return sent;
     }
-
-    private async Task<bool> TrySendAsync<T>(string source, T command, Guid runId, CancellationToken cancellationToken) where T : class
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.Dispatch.SendTimeout);
-        try
-        {
-            var endpoint = await bus.GetSendEndpoint(ConnectorQueues.For(source));
-            await endpoint.Send(command, timeout.Token);
-            return true;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            // The run row keeps the command unsent; the dispatcher sends it when the broker is back.
-            LogNotSent(logger, ex, typeof(T).Name, runId);
-            return false;
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Command} for run {RunId} not sent yet; the dispatcher will retry")]
-    private static partial void LogNotSent(ILogger logger, Exception exception, string command, Guid runId);
 }

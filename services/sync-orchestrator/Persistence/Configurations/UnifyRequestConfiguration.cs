@@ -34,6 +34,7 @@ internal sealed class UnifyRequestSourceConfiguration : IEntityTypeConfiguration
         builder.Property(s => s.RequestId).HasColumnName("request_id");
         builder.Property(s => s.Source).HasColumnName("source");
         builder.Property(s => s.WaitingAtRequest).HasColumnName("waiting_at_request");
+        builder.Property(s => s.PublishedAtRequest).HasColumnName("published_at_request");
         builder.Property(s => s.SentAt).HasColumnName("sent_at");
     }
 }

@@ -21,5 +21,8 @@ internal sealed class UnifyRequestSource
 
     /// <summary>Records waiting for unify when the request was made; null when the connector did not answer.</summary>
     public long? WaitingAtRequest { get; set; }
+
+    /// <summary>Records already published then, so the records this release published can be told apart.</summary>
+    public long? PublishedAtRequest { get; set; }
     public DateTimeOffset? SentAt { get; set; }
 }

@@ -1,0 +1,33 @@
+using MassTransit;
+using Platform.Aggregation.Consumers;
+using Platform.Aggregation.Domain;
+using Platform.Aggregation.Persistence;
+
+namespace Platform.Aggregation.Hosting;
+
+internal static class AggregationRegistration
+{
+    /// <summary>The aggregator, its settings (section <c>Aggregation</c>), the consumer's batcher and the background jobs.</summary>
+    public static IHostApplicationBuilder AddAggregation(this IHostApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(AggregationOptions.Section).Get<AggregationOptions>() ?? new AggregationOptions();
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<StatisticsKeeper>();
+        builder.Services.AddSingleton<Aggregator>();
+        builder.Services.AddSingleton<RecordBatcher>();
+        builder.Services.AddSingleton<Reports>();
+        builder.Services.AddHostedService<OutboxRelay>();
+        builder.Services.AddHostedService<SegmentRefresher>();
+        return builder;
+    }
+
+    /// <summary>The consumers of identity resolution's events.</summary>
+    public static IBusRegistrationConfigurator AddAggregationConsumers(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddConsumer<RecordLinkedConsumer, RecordLinkedConsumerDefinition>();
+        bus.AddConsumer<ClientsMergedConsumer>();
+        bus.AddConsumer<ClientSplitConsumer>();
+        bus.AddConsumer<ClientUpdatedConsumer>();
+        return bus;
+    }
+}

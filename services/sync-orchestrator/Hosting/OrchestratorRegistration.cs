@@ -1,0 +1,72 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Platform.SyncOrchestrator.Consumers;
+using Platform.SyncOrchestrator.Domain.Alerts;
+using Platform.SyncOrchestrator.Domain.Runs;
+using Platform.SyncOrchestrator.Domain.Schedules;
+using Platform.SyncOrchestrator.Domain.Sources;
+
+namespace Platform.SyncOrchestrator.Hosting;
+
+internal static class OrchestratorRegistration
+{
+    /// <summary>
+    /// Settings (section <c>SyncOrchestrator</c>), the clock, the connector directory and status client, the run launcher,
+    /// and 400s (not 500s) for unreadable request bodies.
+    /// </summary>
+    public static IHostApplicationBuilder AddSyncOrchestrator(this IHostApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(OrchestratorOptions.Section).Get<OrchestratorOptions>() ?? new OrchestratorOptions();
+        Validate(options);
+        builder.Services.AddSingleton(options);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ConnectorDirectory>();
+        builder.Services.AddSingleton<ConnectorCommands>();
+        builder.Services.AddSingleton<RunLauncher>();
+        builder.Services.AddSingleton<FailedRunAlert>();
+        builder.Services.AddSingleton<AlertSignal>();
+        // The status client bounds each call itself (StatusTimeout), so one slow connector cannot hold a page.
+        builder.Services.AddHttpClient<ConnectorStatusClient>(http => http.Timeout = Timeout.InfiniteTimeSpan);
+        builder.Services.AddHttpClient(AlertNotifier.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan);
+        BadRequestExceptionHandler.Register(builder.Services);
+        return builder;
+    }
+
+    /// <summary>The connector events that move runs, each on its own queue (<c>sync-orchestrator-sync-progressed</c>…).</summary>
+    public static void AddSyncEventConsumers(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddConsumer<SyncProgressedConsumer>();
+        bus.AddConsumer<SyncCompletedConsumer>();
+        bus.AddConsumer<SyncFailedConsumer>();
+    }
+
+    /// <summary>The background loops: scheduler, command dispatcher, stuck-run detector, alert webhook.</summary>
+    public static IHostApplicationBuilder AddOrchestratorWorkers(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddHostedService<ScheduleRunner>();
+        builder.Services.AddHostedService<RunDispatcher>();
+        builder.Services.AddHostedService<StuckRunDetector>();
+        builder.Services.AddHostedService<AlertNotifier>();
+        return builder;
+    }
+
+    private static void Validate(OrchestratorOptions options)
+    {
+        if (options.Alerts.WebhookUrl is { } url && (!url.IsAbsoluteUri || url.Scheme is not ("http" or "https")))
+        {
+            throw new InvalidOperationException("SyncOrchestrator:Alerts:WebhookUrl must be an absolute http(s) address (a Slack incoming webhook, say), or unset.");
+        }
+        if (options.Alerts.StuckAfter <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException("SyncOrchestrator:Alerts:StuckAfter must be positive (e.g. 00:30:00).");
+        }
+        if (CronSchedule.Normalize(options.Scheduler.DefaultCron).Error is { } cron)
+        {
+            throw new InvalidOperationException($"SyncOrchestrator:Scheduler:DefaultCron: {cron}");
+        }
+        if (CronSchedule.FindTimeZone(options.Scheduler.DefaultTimeZone) is null)
+        {
+            throw new InvalidOperationException($"SyncOrchestrator:Scheduler:DefaultTimeZone '{options.Scheduler.DefaultTimeZone}' is not a known time zone.");
+        }
+    }
+}
