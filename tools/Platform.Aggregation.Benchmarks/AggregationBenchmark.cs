@@ -26,6 +26,11 @@ internal static class AggregationBenchmark
             ["ConnectionStrings__Platform"] = database.ConnectionString,
             ["Logging__LogLevel__Default"] = "Warning",
         };
+        if (Environment.GetEnvironmentVariable("AGG_BENCH_BATCH") is { Length: > 0 } batchSize)
+        {
+            environment["Aggregation__MaxBatchSize"] = batchSize;
+            environment["Aggregation__ConcurrentMessages"] = (int.Parse(batchSize, CultureInfo.InvariantCulture) * 2).ToString(CultureInfo.InvariantCulture);
+        }
 
         if (Environment.GetEnvironmentVariable("AGG_BENCH_SLOW_MS") is { Length: > 0 } slow)
         {
