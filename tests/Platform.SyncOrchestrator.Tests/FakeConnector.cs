@@ -128,23 +128,42 @@ public sealed class FakeConnector : IAsyncDisposable
         string? checkpoint = null) =>
         _bus.Publish(new SyncProgressed
         {
-            WorkspaceId = run.WorkspaceId, CorrelationId = run.CorrelationId, SyncRunId = run.SyncRunId, Source = Source, Stream = stream,
-            RecordsFetched = fetched, RecordsStaged = staged, Pages = pages, Retries = retries, RateLimitWaits = rateLimitWaits,
-            Checkpoint = checkpoint ?? $"page-{pages}", At = DateTimeOffset.UtcNow,
+            WorkspaceId = run.WorkspaceId,
+            CorrelationId = run.CorrelationId,
+            SyncRunId = run.SyncRunId,
+            Source = Source,
+            Stream = stream,
+            RecordsFetched = fetched,
+            RecordsStaged = staged,
+            Pages = pages,
+            Retries = retries,
+            RateLimitWaits = rateLimitWaits,
+            Checkpoint = checkpoint ?? $"page-{pages}",
+            At = DateTimeOffset.UtcNow,
         });
 
     public Task CompleteAsync(StartSync run, params StreamSummary[] streams) =>
         _bus.Publish(new SyncCompleted
         {
-            WorkspaceId = run.WorkspaceId, CorrelationId = run.CorrelationId, SyncRunId = run.SyncRunId, Source = Source, Streams = streams,
+            WorkspaceId = run.WorkspaceId,
+            CorrelationId = run.CorrelationId,
+            SyncRunId = run.SyncRunId,
+            Source = Source,
+            Streams = streams,
             CompletedAt = DateTimeOffset.UtcNow,
         });
 
     public Task FailAsync(StartSync run, string errorCode, string reason, string? stream = null) =>
         _bus.Publish(new SyncFailed
         {
-            WorkspaceId = run.WorkspaceId, CorrelationId = run.CorrelationId, SyncRunId = run.SyncRunId, Source = Source, Stream = stream,
-            ErrorCode = errorCode, Reason = reason, FailedAt = DateTimeOffset.UtcNow,
+            WorkspaceId = run.WorkspaceId,
+            CorrelationId = run.CorrelationId,
+            SyncRunId = run.SyncRunId,
+            Source = Source,
+            Stream = stream,
+            ErrorCode = errorCode,
+            Reason = reason,
+            FailedAt = DateTimeOffset.UtcNow,
         });
 
     private static async Task<T> WaitAsync<T>(ConcurrentQueue<T> queue, Func<T, bool> match, string what, TimeSpan? timeout)

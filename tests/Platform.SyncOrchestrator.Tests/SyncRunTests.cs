@@ -3,8 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
-using Platform.Contracts.Connectors;
 using Npgsql;
+using Platform.Contracts.Connectors;
 using Platform.Contracts.Syncs;
 using Platform.Testing;
 
@@ -26,7 +26,13 @@ public sealed class SyncRunTests(OrchestratorFixture service) : IClassFixture<Or
 
         using var response = await Http.PostAsJsonAsync(new Uri("/api/syncs", UriKind.Relative), new
         {
-            workspaceId = workspace, source = "ploomes", streams = Deals, mode = "full", from, to = from.AddMonths(6), unify = "deferred",
+            workspaceId = workspace,
+            source = "ploomes",
+            streams = Deals,
+            mode = "full",
+            from,
+            to = from.AddMonths(6),
+            unify = "deferred",
         });
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);

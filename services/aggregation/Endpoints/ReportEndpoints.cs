@@ -30,7 +30,7 @@ internal static class ReportEndpoints
         Paging.RequireWorkspace(errors, workspaceId, "reports");
         var code = Paging.Currency(errors, currency, required: false);
         var zone = string.IsNullOrWhiteSpace(timeZone) ? "UTC" : timeZone.Trim();
-        if (!TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _))
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(zone, out var found) || !found.HasIanaId)
         {
             errors["timeZone"] = [$"timeZone '{timeZone}' is not a time zone; use an IANA name such as America/Sao_Paulo (UTC by default)."];
         }

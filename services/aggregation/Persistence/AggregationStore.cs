@@ -80,7 +80,7 @@ internal sealed partial class AggregationStore : IAsyncDisposable
                 // JIT would compile the recompute statements (their estimated cost is high) on every batch: ~200 ms each
                 // for queries that run in a few milliseconds.
                 [("set local jit = off", []),
-                 ("select pg_advisory_xact_lock(hashtextextended(@key, 0))", [("key", "aggregation:" + workspaceId)]),
+                 ("select pg_advisory_xact_lock(hashtextextended(@key, 0))", [("key", LockKey(workspaceId))]),
                  .. TempTables.Select(sql => (sql, Array.Empty<(string, object?)>()))]);
             await batch.ExecuteNonQueryAsync(cancellationToken);
             return store;
@@ -91,6 +91,9 @@ internal sealed partial class AggregationStore : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>The advisory lock that serialises all aggregation work of a workspace, across instances.</summary>
+    public static string LockKey(string workspaceId) => "aggregation:" + workspaceId;
 
     public Task CommitAsync(CancellationToken cancellationToken) => _transaction.CommitAsync(cancellationToken);
 

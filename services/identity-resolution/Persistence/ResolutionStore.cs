@@ -150,8 +150,8 @@ internal sealed class ResolutionStore(NpgsqlConnection connection, NpgsqlTransac
         update.Parameters.AddWithValue("now", now);
         update.Parameters.AddWithValue("ids", records.Select(r => r.Id!.Value).ToArray());
         update.Parameters.AddWithValue("raws", records.Select(r => r.RawRecordId).ToArray());
-        update.Parameters.AddWithValue("updateds", records.Select(r => r.SourceUpdatedAt).ToArray());
-        update.Parameters.AddWithValue("stageds", records.Select(r => r.StagedAt).ToArray());
+        update.Parameters.AddWithValue("updateds", records.Select(r => r.SourceUpdatedAt.ToUniversalTime()).ToArray());
+        update.Parameters.AddWithValue("stageds", records.Select(r => r.StagedAt.ToUniversalTime()).ToArray());
         update.Parameters.AddWithValue("correlations", records.Select(r => r.CorrelationId).ToArray());
         update.Parameters.AddWithValue("fields", records.Select(r => r.FieldsJson).ToArray());
         update.Parameters.AddWithValue("unusables", records.Select(r => r.UnusableJson).ToArray());
@@ -475,7 +475,7 @@ internal sealed class ResolutionStore(NpgsqlConnection connection, NpgsqlTransac
         command.Parameters.AddWithValue("counts", clients.Select(c => c.RecordCount).ToArray());
         command.Parameters.AddWithValue("versions", clients.Select(c => c.Version).ToArray());
         command.Parameters.AddWithValue("createds", clients.Select(c => c.CreatedAt).ToArray());
-        command.Parameters.AddWithValue("updateds", clients.Select(c => c.UpdatedAt).ToArray());
+        command.Parameters.AddWithValue("updateds", clients.Select(c => c.UpdatedAt.ToUniversalTime()).ToArray());
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -680,8 +680,8 @@ internal sealed class ResolutionStore(NpgsqlConnection connection, NpgsqlTransac
         command.Parameters.AddWithValue("types", records.Select(r => r.EntityType).ToArray());
         command.Parameters.AddWithValue("externals", records.Select(r => r.ExternalId).ToArray());
         command.Parameters.AddWithValue("raws", records.Select(r => r.RawRecordId).ToArray());
-        command.Parameters.AddWithValue("updateds", records.Select(r => r.SourceUpdatedAt).ToArray());
-        command.Parameters.AddWithValue("stageds", records.Select(r => r.StagedAt).ToArray());
+        command.Parameters.AddWithValue("updateds", records.Select(r => r.SourceUpdatedAt.ToUniversalTime()).ToArray());
+        command.Parameters.AddWithValue("stageds", records.Select(r => r.StagedAt.ToUniversalTime()).ToArray());
         command.Parameters.AddWithValue("correlations", records.Select(r => r.CorrelationId).ToArray());
         command.Parameters.AddWithValue("fields", records.Select(r => r.FieldsJson).ToArray());
         command.Parameters.AddWithValue("unusables", records.Select(r => r.UnusableJson).ToArray());

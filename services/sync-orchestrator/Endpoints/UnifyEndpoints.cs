@@ -1,8 +1,8 @@
 using MassTransit;
-using Platform.SyncOrchestrator.Domain.Runs;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Platform.ServiceDefaults;
+using Platform.SyncOrchestrator.Domain.Runs;
 using Platform.SyncOrchestrator.Domain.Sources;
 using Platform.SyncOrchestrator.Persistence;
 using Platform.SyncOrchestrator.Persistence.Entities;
@@ -83,7 +83,9 @@ internal static class UnifyEndpoints
             CorrelationId = CorrelationId.Get(http),
             Sources = before.Select(r => new UnifyRequestSource
             {
-                Source = r.Source, WaitingAtRequest = r.Status?.RecordsWaitingForUnify, PublishedAtRequest = r.Status?.RecordsPublished,
+                Source = r.Source,
+                WaitingAtRequest = r.Status?.RecordsWaitingForUnify,
+                PublishedAtRequest = r.Status?.RecordsPublished,
             }).ToList(),
         };
         db.UnifyRequests.Add(unify);

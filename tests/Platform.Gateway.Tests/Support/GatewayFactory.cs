@@ -25,6 +25,8 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
         _settings.TryAdd("Gateway:ReadyServices:1", "identity-resolution");
         _settings.TryAdd("Gateway:ReadyServices:2", "");
         _settings.TryAdd("Gateway:ReadyServices:3", "");
+        _settings.TryAdd("Gateway:ReadyServices:4", "");
+        _settings.TryAdd("Gateway:ReadyServices:5", "");
         if (withOperatorKey)
         {
             _settings.TryAdd("Gateway:ApiKeys:0:Name", OperatorName);

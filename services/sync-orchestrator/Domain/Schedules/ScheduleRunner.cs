@@ -111,7 +111,12 @@ internal sealed partial class ScheduleRunner(
             started = (result as LaunchResult.Started)?.Run;
             db.ScheduleFirings.Add(new ScheduleFiring
             {
-                ScheduleId = id, SlotAt = slot, FiredAt = now, RunId = runId, Outcome = outcome, Detail = detail,
+                ScheduleId = id,
+                SlotAt = slot,
+                FiredAt = now,
+                RunId = runId,
+                Outcome = outcome,
+                Detail = detail,
             });
             await db.SaveChangesAsync(cancellationToken);
             await db.Schedules.Where(s => s.Id == id).ExecuteUpdateAsync(s => s
