@@ -1,104 +1,17 @@
 using Platform.Contracts.Connectors;
 using Platform.IdentityResolution.Domain.Resolution;
+using Platform.ServiceDefaults;
 
 namespace Platform.IdentityResolution.Consumers;
 
-/// <summary>
-/// Group commit for staged records: concurrent consumers hand their message here and wait; one drain loop per
-/// workspace takes everything waiting (up to the batch size) and resolves it in one transaction, so under load
-/// a transaction carries hundreds of records while a lone record still goes through at once. When a batch
-/// fails, its messages are retried one by one, so only a message that fails on its own fails its consumer
-/// (and gets the platform's retry and error-queue policy).
-/// </summary>
-internal sealed partial class ResolutionBatcher(IdentityResolver resolver, IdentityResolutionOptions options, ILogger<ResolutionBatcher> logger)
+/// <summary>Staged records resolved in group commits per workspace; each consumer gets the events to publish for its message.</summary>
+internal sealed class ResolutionBatcher(IdentityResolver resolver, IdentityResolutionOptions options, ILogger<ResolutionBatcher> logger)
+    : GroupCommitBatcher<RawRecordStaged, IReadOnlyList<object>>(options.MaxBatchSize, m => m.WorkspaceId, logger)
 {
-    private readonly Dictionary<string, Queue<Pending>> _waiting = [];
-    private readonly HashSet<string> _draining = [];
-    private readonly Lock _lock = new();
-
-    /// <summary>Resolves the message (in some batch) and returns the events to publish for it.</summary>
-    public Task<IReadOnlyList<object>> SubmitAsync(RawRecordStaged message, CancellationToken cancellationToken)
+    protected override async Task<IReadOnlyList<IReadOnlyList<object>>> ProcessAsync(IReadOnlyList<RawRecordStaged> batch, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(message);
-        var pending = new Pending(message, cancellationToken);
-        var startDrain = false;
-        lock (_lock)
-        {
-            if (!_waiting.TryGetValue(message.WorkspaceId, out var queue))
-            {
-                _waiting[message.WorkspaceId] = queue = new Queue<Pending>();
-            }
-            queue.Enqueue(pending);
-            startDrain = _draining.Add(message.WorkspaceId);
-        }
-        if (startDrain)
-        {
-            _ = Task.Run(() => DrainAsync(message.WorkspaceId), CancellationToken.None);
-        }
-        return pending.Completion.Task;
-    }
-
-    private async Task DrainAsync(string workspaceId)
-    {
-        while (true)
-        {
-            var batch = new List<Pending>();
-            lock (_lock)
-            {
-                var queue = _waiting[workspaceId];
-                while (queue.Count > 0 && batch.Count < options.MaxBatchSize)
-                {
-                    var next = queue.Dequeue();
-                    if (next.CancellationToken.IsCancellationRequested)
-                    {
-                        // The consumer gave up (shutdown): the message is not acknowledged and comes back later.
-                        next.Completion.TrySetCanceled(next.CancellationToken);
-                        continue;
-                    }
-                    batch.Add(next);
-                }
-                if (batch.Count == 0)
-                {
-                    _waiting.Remove(workspaceId);
-                    _draining.Remove(workspaceId);
-                    return;
-                }
-            }
-            await ResolveAsync(batch);
-        }
-    }
-
-    private async Task ResolveAsync(List<Pending> batch)
-    {
-        try
-        {
-            // Not the consumers' tokens: the transaction finishes (or rolls back) as a whole once started.
-            var events = await resolver.ResolveAsync(batch.Select(p => p.Message).ToList(), CancellationToken.None);
-            var byOrigin = events.ToLookup(e => e.Origin, e => e.Message);
-            for (var i = 0; i < batch.Count; i++)
-            {
-                batch[i].Completion.TrySetResult(byOrigin[i].ToList());
-            }
-        }
-        catch (Exception ex) when (batch.Count > 1)
-        {
-            LogBatchFailed(logger, ex, batch.Count, batch[0].Message.WorkspaceId);
-            foreach (var pending in batch)
-            {
-                await ResolveAsync([pending]);
-            }
-        }
-        catch (Exception ex)
-        {
-            batch[0].Completion.TrySetException(ex);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} staged records in workspace {WorkspaceId} failed; resolving them one by one")]
-    private static partial void LogBatchFailed(ILogger logger, Exception exception, int count, string workspaceId);
-
-    private sealed record Pending(RawRecordStaged Message, CancellationToken CancellationToken)
-    {
-        public TaskCompletionSource<IReadOnlyList<object>> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        var events = await resolver.ResolveAsync(batch, cancellationToken);
+        var byOrigin = events.ToLookup(e => e.Origin, e => e.Message);
+        return Enumerable.Range(0, batch.Count).Select(i => (IReadOnlyList<object>)byOrigin[i].ToList()).ToList();
     }
 }

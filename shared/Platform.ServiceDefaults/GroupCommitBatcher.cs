@@ -1,0 +1,112 @@
+using Microsoft.Extensions.Logging;
+
+namespace Platform.ServiceDefaults;
+
+/// <summary>
+/// Group commit for consumers: concurrent consumers hand their message here and wait; one drain loop per key
+/// (a workspace) takes everything waiting, up to the batch size, and processes it in one call (one transaction),
+/// so under load a transaction carries hundreds of messages while a lone message still goes through at once.
+/// When a batch fails, its messages are processed one by one, so only a message that fails on its own fails its
+/// consumer (and gets the platform's retry and error-queue policy) — which a MassTransit <c>Batch&lt;T&gt;</c>
+/// consumer cannot do: it fails every message of the batch.
+/// </summary>
+/// <typeparam name="TMessage">The consumed message.</typeparam>
+/// <typeparam name="TResult">What each message's consumer gets back (the events to publish for it, say).</typeparam>
+public abstract partial class GroupCommitBatcher<TMessage, TResult>(int maxBatchSize, Func<TMessage, string> keyOf, ILogger logger)
+    where TMessage : class
+{
+    private readonly Dictionary<string, Queue<Pending>> _waiting = [];
+    private readonly HashSet<string> _draining = [];
+    private readonly Lock _lock = new();
+
+    /// <summary>Processes a batch of messages of one key; returns one result per message, in order.</summary>
+    protected abstract Task<IReadOnlyList<TResult>> ProcessAsync(IReadOnlyList<TMessage> batch, CancellationToken cancellationToken);
+
+    /// <summary>Completes when the message was processed (in some batch), with its result.</summary>
+    public Task<TResult> SubmitAsync(TMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var key = keyOf(message);
+        var pending = new Pending(message, cancellationToken);
+        bool startDrain;
+        lock (_lock)
+        {
+            if (!_waiting.TryGetValue(key, out var queue))
+            {
+                _waiting[key] = queue = new Queue<Pending>();
+            }
+            queue.Enqueue(pending);
+            startDrain = _draining.Add(key);
+        }
+        if (startDrain)
+        {
+            _ = Task.Run(() => DrainAsync(key), CancellationToken.None);
+        }
+        return pending.Completion.Task;
+    }
+
+    private async Task DrainAsync(string key)
+    {
+        while (true)
+        {
+            var batch = new List<Pending>();
+            lock (_lock)
+            {
+                var queue = _waiting[key];
+                while (queue.Count > 0 && batch.Count < maxBatchSize)
+                {
+                    var next = queue.Dequeue();
+                    if (next.CancellationToken.IsCancellationRequested)
+                    {
+                        // The consumer gave up (shutdown): the message is not acknowledged and comes back later.
+                        next.Completion.TrySetCanceled(next.CancellationToken);
+                        continue;
+                    }
+                    batch.Add(next);
+                }
+                if (batch.Count == 0)
+                {
+                    _waiting.Remove(key);
+                    _draining.Remove(key);
+                    return;
+                }
+            }
+            await RunAsync(batch, key);
+        }
+    }
+
+    private async Task RunAsync(List<Pending> batch, string key)
+    {
+        try
+        {
+            // Not the consumers' tokens: the transaction finishes (or rolls back) as a whole once started.
+            var results = await ProcessAsync(batch.Select(p => p.Message).ToList(), CancellationToken.None);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch[i].Completion.TrySetResult(results[i]);
+            }
+        }
+#pragma warning disable CA1031 // Every failure is handed to the consumer that owns the message.
+        catch (Exception ex) when (batch.Count > 1)
+        {
+            LogBatchFailed(logger, ex, batch.Count, key);
+            foreach (var pending in batch)
+            {
+                await RunAsync([pending], key);
+            }
+        }
+        catch (Exception ex)
+        {
+            batch[0].Completion.TrySetException(ex);
+        }
+#pragma warning restore CA1031
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} messages for {Key} failed; processing them one by one")]
+    private static partial void LogBatchFailed(ILogger logger, Exception exception, int count, string key);
+
+    private sealed record Pending(TMessage Message, CancellationToken CancellationToken)
+    {
+        public TaskCompletionSource<TResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
