@@ -21,11 +21,12 @@ public sealed class MessagingOptions
     public int[] RetryIntervalsMs { get; set; } = [50, 200, 1000];
 
     /// <summary>
-    /// Delayed redelivery stages (ms) after the short retries are exhausted. RabbitMQ's delayed-message
+    /// Delayed redelivery stages (ms) after the short retries are exhausted: together about four minutes, so a
+    /// database or broker restart of a minute or two leaves nothing in <c>_error</c>. RabbitMQ's delayed-message
     /// plugin is not in Debian's package, so by default these run in-process (the message stays unacked);
     /// with the plugin installed set <see cref="UseDelayedExchange"/> to redeliver through the broker.
     /// </summary>
-    public int[] RedeliveryIntervalsMs { get; set; } = [5_000, 30_000, 120_000];
+    public int[] RedeliveryIntervalsMs { get; set; } = [2_000, 5_000, 15_000, 30_000, 60_000, 120_000];
 
     /// <summary>Use the broker's delayed-message exchange for redelivery (needs rabbitmq_delayed_message_exchange).</summary>
     public bool UseDelayedExchange { get; set; }
@@ -45,7 +46,11 @@ public static class PlatformMessagingExtensions
         string serviceName,
         Action<IBusRegistrationConfigurator>? configure = null)
     {
-        var options = builder.Configuration.GetSection(MessagingOptions.Section).Get<MessagingOptions>() ?? new MessagingOptions();
+        var section = builder.Configuration.GetSection(MessagingOptions.Section);
+        var options = section.Get<MessagingOptions>() ?? new MessagingOptions();
+        // The binder appends configured array items to an initialised array; configured intervals replace the defaults.
+        options.RetryIntervalsMs = ConfiguredIntervals(section, nameof(MessagingOptions.RetryIntervalsMs), new MessagingOptions().RetryIntervalsMs);
+        options.RedeliveryIntervalsMs = ConfiguredIntervals(section, nameof(MessagingOptions.RedeliveryIntervalsMs), new MessagingOptions().RedeliveryIntervalsMs);
         builder.Services.AddSingleton(options);
 
         builder.Services.AddMassTransit(bus =>
@@ -76,27 +81,43 @@ public static class PlatformMessagingExtensions
         return builder;
     }
 
+    private static int[] ConfiguredIntervals(IConfigurationSection section, string key, int[] defaults)
+    {
+        var items = section.GetSection(key).GetChildren().Select(c => c.Value).Where(v => !string.IsNullOrWhiteSpace(v)).ToList();
+        if (items.Count == 0)
+        {
+            return defaults;
+        }
+        return items.Select(v => int.TryParse(v, out var ms) && ms >= 0
+                ? ms
+                : throw new InvalidOperationException($"{MessagingOptions.Section}:{key} must list milliseconds; '{v}' is not a non-negative whole number"))
+            .ToArray();
+    }
+
     private static void ConfigureFailurePolicy(IRabbitMqBusFactoryConfigurator rabbit, MessagingOptions options)
     {
-        var redelivery = options.RedeliveryIntervalsMs.Select(ms => TimeSpan.FromMilliseconds(ms)).ToArray();
-        if (redelivery.Length > 0)
-        {
-            if (options.UseDelayedExchange)
-            {
-                rabbit.UseDelayedMessageScheduler();
-                rabbit.UseDelayedRedelivery(r => r.Intervals(redelivery));
-            }
-            else
-            {
-                // Outer, slower stage in-process; it wraps the fast stage below so each redelivery
-                // gets the short retries again.
-                rabbit.UseMessageRetry(r => r.Intervals(redelivery));
-            }
-        }
         var retries = options.RetryIntervalsMs.Select(ms => TimeSpan.FromMilliseconds(ms)).ToArray();
-        if (retries.Length > 0)
+        var redelivery = options.RedeliveryIntervalsMs.Select(ms => TimeSpan.FromMilliseconds(ms)).ToArray();
+        if (options.UseDelayedExchange && redelivery.Length > 0)
         {
-            rabbit.UseMessageRetry(r => r.Intervals(retries));
+            rabbit.UseDelayedMessageScheduler();
+            rabbit.UseDelayedRedelivery(r => r.Intervals(redelivery));
+            if (retries.Length > 0)
+            {
+                rabbit.UseMessageRetry(r => r.Intervals(retries));
+            }
+            return;
+        }
+
+        // Without the broker's delayed exchange both stages run in-process, as ONE retry filter whose
+        // intervals are the short retries followed by the slow ones. Two nested UseMessageRetry filters
+        // share one retry context, so the outer (slow) stage never ran: a 20 s database restart sent
+        // messages to _error after about a second. The message stays unacked while it waits, so a crash
+        // hands it back to the broker rather than losing it.
+        var intervals = retries.Concat(redelivery).ToArray();
+        if (intervals.Length > 0)
+        {
+            rabbit.UseMessageRetry(r => r.Intervals(intervals));
         }
     }
 }

@@ -39,6 +39,21 @@ public sealed class TestVirtualHost : IAsyncDisposable
         new("RabbitMq:Password", TestEnvironment.RabbitPassword),
     ];
 
+    /// <summary>Messages ready and unacknowledged in one queue of this virtual host (0 when it does not exist yet).</summary>
+    public async Task<long> QueueMessageCountAsync(string queue)
+    {
+        using var response = await _management.GetAsync($"queues/{Uri.EscapeDataString(Name)}/{Uri.EscapeDataString(queue)}");
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return 0;
+        }
+        response.EnsureSuccessStatusCode();
+        using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStreamAsync());
+        return json.RootElement.TryGetProperty("messages", out var messages) && messages.ValueKind == System.Text.Json.JsonValueKind.Number
+            ? messages.GetInt64()
+            : 0;
+    }
+
     public async ValueTask DisposeAsync()
     {
         using var _ = await _management.DeleteAsync($"vhosts/{Uri.EscapeDataString(Name)}");
