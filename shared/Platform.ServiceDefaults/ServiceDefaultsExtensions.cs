@@ -33,6 +33,7 @@ public static class ServiceDefaultsExtensions
                     context.ProblemDetails.Extensions["correlationId"] = id;
                 }
             });
+        builder.Services.AddExceptionHandler<DependencyUnavailableExceptionHandler>();
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks();
         builder.Services.AddHttpContextAccessor();
