@@ -8,13 +8,16 @@ builder.AddGatewayOptions();
 builder.AddOperatorAuthentication();
 builder.AddGatewayProxy();
 builder.AddDownstreamReadiness();
+builder.AddCommandCenter();
 
 var app = builder.Build();
 
-// Order matters: correlation ids and error pages first, then who is calling, then how much they may send.
+// Order matters: correlation ids and error pages first, then who is calling, then which workspace, then how much they may send.
 app.MapDefaultEndpoints();
 app.UseOperatorAuthentication();
+app.UseWorkspaceGuard();
 app.UseRequestSizeLimits();
 app.MapGatewayProxy();
+app.MapCommandCenter();
 
 await app.RunPlatformAsync(args);

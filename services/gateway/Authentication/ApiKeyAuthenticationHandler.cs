@@ -1,6 +1,4 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -15,7 +13,7 @@ internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    IOptionsMonitor<GatewayOptions> gateway)
+    ApiKeyVerifier keys)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     private const string BearerPrefix = "Bearer ";
@@ -44,7 +42,7 @@ internal sealed class ApiKeyAuthenticationHandler(
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
-        var name = FindKeyName(presented);
+        var name = keys.FindKeyName(presented);
         if (name is null)
         {
             return Task.FromResult(AuthenticateResult.Fail("The API key is not one of the configured operator keys."));
@@ -65,21 +63,5 @@ internal sealed class ApiKeyAuthenticationHandler(
             ? "Send the operator API key in the X-Api-Key header."
             : "The API key sent was not accepted. Send a valid operator API key in the X-Api-Key header.";
         await GatewayProblems.WriteAsync(Context, StatusCodes.Status401Unauthorized, "Missing or invalid API key", detail);
-    }
-
-    private string? FindKeyName(string presented)
-    {
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Encoding.UTF8.GetBytes(presented), hash);
-        string? match = null;
-        // Every configured key is compared, so the time taken does not tell which one (if any) matched.
-        foreach (var key in gateway.CurrentValue.ApiKeys)
-        {
-            if (CryptographicOperations.FixedTimeEquals(hash, Convert.FromHexString(key.Sha256)))
-            {
-                match ??= key.Name;
-            }
-        }
-        return match;
     }
 }
