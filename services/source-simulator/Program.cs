@@ -1,6 +1,8 @@
 using Platform.ServiceDefaults;
 using Platform.SourceSimulator.Endpoints;
 using Platform.SourceSimulator.Hosting;
+using Platform.SourceSimulator.GoHighLevel;
+using Platform.SourceSimulator.PayPal;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -13,6 +15,8 @@ app.MapDefaultEndpoints();
 app.MapStripeEndpoints();
 app.MapHotmartEndpoints();
 app.MapPloomesEndpoints();
+app.MapGoHighLevelEndpoints();
+app.MapPayPalEndpoints();
 app.MapSimulatorAdminEndpoints();
 
 await app.RunPlatformAsync(args);

@@ -1,6 +1,8 @@
 using Platform.SourceSimulator.Domain.Hotmart;
 using Platform.SourceSimulator.Domain.Ploomes;
 using Platform.SourceSimulator.Domain.Stripe;
+using Platform.SourceSimulator.GoHighLevel;
+using Platform.SourceSimulator.PayPal;
 
 namespace Platform.SourceSimulator.Accounts;
 
@@ -19,7 +21,13 @@ internal sealed class Account
         Seed = seed;
         Size = size;
         RateLimit = rateLimit;
-        if (source == Vendor.Hotmart)
+        if (source == Vendor.GoHighLevel)
+        {
+            var colon = credential.IndexOf(':', StringComparison.Ordinal);
+            Location = credential[..colon];
+            Key = credential[(colon + 1)..];
+        }
+        else if (source.HasPairedCredential())
         {
             var colon = credential.IndexOf(':', StringComparison.Ordinal);
             Key = credential[..colon];
@@ -33,20 +41,25 @@ internal sealed class Account
         {
             Vendor.Stripe => new StripeData(seed, size, anchor, historyDays),
             Vendor.Hotmart => new HotmartData(seed, size, anchor, historyDays),
+            Vendor.GoHighLevel => new GhlData(seed, size, Location!, anchor, historyDays),
+            Vendor.PayPal => new PayPalData(seed, size, anchor, historyDays),
             _ => new PloomesData(seed, size, anchor, historyDays),
         }, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     public Vendor Source { get; }
 
-    /// <summary>As configured: Hotmart's is <c>client_id:client_secret</c>.</summary>
+    /// <summary>As configured: Hotmart's and PayPal's are <c>client_id:client_secret</c>, GoHighLevel's <c>locationId:token</c>.</summary>
     public string Credential { get; }
 
     /// <summary>What identifies the account in requests: the Stripe key, the Hotmart client_id, the Ploomes User-Key.</summary>
     public string Key { get; }
 
-    /// <summary>The Hotmart client secret.</summary>
+    /// <summary>The Hotmart or PayPal client secret.</summary>
     public string? Secret { get; }
+
+    /// <summary>The GoHighLevel location (sub-account) the token belongs to.</summary>
+    public string? Location { get; }
 
     public int Seed { get; }
 
@@ -60,6 +73,10 @@ internal sealed class Account
     public HotmartData Hotmart => (HotmartData)_data.Value;
 
     public PloomesData Ploomes => (PloomesData)_data.Value;
+
+    public GhlData GoHighLevel => (GhlData)_data.Value;
+
+    public PayPalData PayPal => (PayPalData)_data.Value;
 
     /// <summary>Builds the dataset now (benchmarks call this so the first request is not the slow one).</summary>
     public void Warm() => _ = _data.Value;

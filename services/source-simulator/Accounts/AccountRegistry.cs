@@ -50,15 +50,17 @@ internal sealed class AccountRegistry
     {
         if (!Vendors.TryParse(settings.Source, out var source))
         {
-            return (null, $"source '{settings.Source}' is not one of stripe, hotmart, ploomes.", AccountOutcome.Invalid);
+            return (null, $"source '{settings.Source}' is not one of {Vendors.All}.", AccountOutcome.Invalid);
         }
         if (string.IsNullOrWhiteSpace(settings.Credential))
         {
             return (null, "credential is required.", AccountOutcome.Invalid);
         }
-        if (source == Vendor.Hotmart && (settings.Credential.IndexOf(':', StringComparison.Ordinal) is var colon && (colon <= 0 || colon == settings.Credential.Length - 1)))
+        if (source.HasPairedCredential() && (settings.Credential.IndexOf(':', StringComparison.Ordinal) is var colon && (colon <= 0 || colon == settings.Credential.Length - 1)))
         {
-            return (null, "a Hotmart credential is 'client_id:client_secret'.", AccountOutcome.Invalid);
+            return (null, source == Vendor.GoHighLevel
+                ? "a GoHighLevel credential is 'locationId:token'."
+                : $"a {source.Name()} credential is 'client_id:client_secret'.", AccountOutcome.Invalid);
         }
         if (settings.Size is < 1 or > MaxSize)
         {

@@ -26,6 +26,12 @@ internal sealed class SimulatorOptions
     /// <summary>Generate the configured accounts' datasets at start, in the background.</summary>
     public bool WarmUp { get; set; } = true;
 
+    /// <summary>GoHighLevel: the webhook signing key and the daily request limit.</summary>
+    public GoHighLevelSettings GoHighLevel { get; set; } = new();
+
+    /// <summary>Lifetime of PayPal access tokens (PayPal issues about 9 h).</summary>
+    public TimeSpan PayPalTokenLifetime { get; set; } = TimeSpan.FromHours(9);
+
     /// <summary>Timeout of one webhook delivery.</summary>
     public TimeSpan WebhookTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -37,6 +43,10 @@ internal sealed class SimulatorOptions
             {
                 Vendor.Stripe => new RateLimitSettings { Permits = 25, Period = TimeSpan.FromSeconds(1) },
                 Vendor.Hotmart => new RateLimitSettings { Permits = 10, Period = TimeSpan.FromSeconds(1) },
+                // GoHighLevel: 100 requests per 10 s per location (burst), 200,000 a day (see GhlLimits).
+                Vendor.GoHighLevel => new RateLimitSettings { Permits = 100, Period = TimeSpan.FromSeconds(10) },
+                // PayPal publishes no figure; 50/s keeps 429s possible without getting in the way.
+                Vendor.PayPal => new RateLimitSettings { Permits = 50, Period = TimeSpan.FromSeconds(1) },
                 _ => new RateLimitSettings { Permits = 120, Period = TimeSpan.FromMinutes(1) },
             };
 }
@@ -58,6 +68,19 @@ internal sealed class AccountSettings
     public int? RatePermits { get; set; }
 
     public TimeSpan? RatePeriod { get; set; }
+}
+
+internal sealed class GoHighLevelSettings
+{
+    /// <summary>
+    /// The RSA private key the simulator signs webhook deliveries with, base64 PKCS#8 DER (one line, fits an environment
+    /// variable); its public key (base64 SPKI DER, as HighLevel publishes its own) goes to the connector. Empty: a key
+    /// pair is generated at start and its public key served at <c>GET /_simulator/gohighlevel/public-key</c>.
+    /// </summary>
+    public string? WebhookPrivateKey { get; set; }
+
+    /// <summary>Requests allowed per day and location (HighLevel: 200,000).</summary>
+    public int DailyLimit { get; set; } = 200_000;
 }
 
 internal sealed class RateLimitSettings

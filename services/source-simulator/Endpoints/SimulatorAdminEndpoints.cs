@@ -80,7 +80,7 @@ internal static class SimulatorAdminEndpoints
     {
         if (!Vendors.TryParse(source, out var vendor) || string.IsNullOrEmpty(credential))
         {
-            return TypedResults.Problem("Give source (stripe, hotmart or ploomes) and credential, e.g. /_simulator/stats?source=stripe&credential=sk_test_simulator_demo.",
+            return TypedResults.Problem($"Give source ({Vendors.All}) and credential, e.g. /_simulator/stats?source=stripe&credential=sk_test_simulator_demo.",
                 statusCode: StatusCodes.Status400BadRequest, title: "source and credential are required");
         }
         var key = KeyOf(vendor, credential);
@@ -102,7 +102,7 @@ internal static class SimulatorAdminEndpoints
         var errors = new Dictionary<string, string[]>();
         if (!Vendors.TryParse(request.Source, out var vendor))
         {
-            errors["source"] = ["source must be stripe, hotmart or ploomes."];
+            errors["source"] = [$"source must be one of {Vendors.All}."];
         }
         var kind = FaultKinds.All.FirstOrDefault(k => string.Equals(k, request.Kind, StringComparison.OrdinalIgnoreCase));
         if (kind is null)
@@ -170,6 +170,8 @@ internal static class SimulatorAdminEndpoints
         {
             Vendor.Stripe => account.Stripe.Mutate(count, now),
             Vendor.Hotmart => account.Hotmart.Mutate(count, now),
+            Vendor.GoHighLevel => account.GoHighLevel.Mutate(count, now),
+            Vendor.PayPal => new ChangeSet([], [], []),
             _ => account.Ploomes.Mutate(count, now),
         };
         return TypedResults.Ok(new MutateResult(account.Source.Name(), account.Credential, changes.Updated, changes.Created, changes.Events));
@@ -187,9 +189,9 @@ internal static class SimulatorAdminEndpoints
         {
             errors["target"] = ["target must be an absolute http(s) URL, e.g. http://127.0.0.1:5101/webhooks/stripe/demo."];
         }
-        if (string.IsNullOrEmpty(request.Secret))
+        if (string.IsNullOrEmpty(request.Secret) && account.Source != Vendor.GoHighLevel)
         {
-            errors["secret"] = ["secret is required: the Stripe whsec_ secret, the Hotmart hottok or the Ploomes validation key."];
+            errors["secret"] = ["secret is required: the Stripe whsec_ secret, the Hotmart hottok, the Ploomes validation key or the PayPal webhook_id (GoHighLevel signs with the simulator's RSA key)."];
         }
         if (string.IsNullOrEmpty(request.Kind))
         {
@@ -208,7 +210,7 @@ internal static class SimulatorAdminEndpoints
         {
             return TypedResults.ValidationProblem(errors, title: "The webhooks cannot be sent");
         }
-        var deliveries = await sender.SendAsync(account, target!, request.Secret!, request.Kind!, count, cancellationToken);
+        var deliveries = await sender.SendAsync(account, target!, request.Secret ?? "", request.Kind!, count, cancellationToken);
         return TypedResults.Ok(new WebhookResult(account.Source.Name(), request.Kind!, deliveries.Count(d => d.Status is >= 200 and < 300), deliveries));
     }
 
@@ -219,7 +221,12 @@ internal static class SimulatorAdminEndpoints
         TypedResults.Problem($"No {source} account has the credential '{credential}'. Create it first with POST /_simulator/accounts.",
             statusCode: StatusCodes.Status404NotFound, title: "Unknown account");
 
-    /// <summary>Hotmart accounts are known by client_id; "client_id:client_secret" is accepted too.</summary>
-    private static string KeyOf(Vendor source, string credential) =>
-        source == Vendor.Hotmart && credential.IndexOf(':', StringComparison.Ordinal) is > 0 and var colon ? credential[..colon] : credential;
+    /// <summary>
+    /// Hotmart and PayPal accounts are known by client_id, GoHighLevel ones by token; the whole paired credential is
+    /// accepted too.
+    /// </summary>
+    internal static string KeyOf(Vendor source, string credential) =>
+        source.HasPairedCredential() && credential.IndexOf(':', StringComparison.Ordinal) is > 0 and var colon
+            ? (source == Vendor.GoHighLevel ? credential[(colon + 1)..] : credential[..colon])
+            : credential;
 }

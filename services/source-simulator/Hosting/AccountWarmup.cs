@@ -16,7 +16,7 @@ internal sealed partial class AccountWarmup(AccountRegistry accounts, IOptions<S
         var configured = accounts.All.ToList();
         foreach (var account in configured)
         {
-            LogServing(logger, account.Source.Name(), account.Source == Vendor.Hotmart ? account.Key + ":…" : account.Credential, account.Seed, account.Size);
+            LogServing(logger, account.Source.Name(), account.Source.HasPairedCredential() ? (account.Location ?? account.Key) + ":…" : account.Credential, account.Seed, account.Size);
         }
         if (!options.Value.WarmUp)
         {

@@ -2,6 +2,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.SourceSimulator.Accounts;
 using Platform.SourceSimulator.Endpoints;
 using Platform.SourceSimulator.Traffic;
+using Platform.SourceSimulator.GoHighLevel;
+using Platform.SourceSimulator.PayPal;
 using Platform.SourceSimulator.Webhooks;
 
 namespace Platform.SourceSimulator.Hosting;
@@ -18,6 +20,9 @@ internal static class SimulatorHostingExtensions
         builder.Services.AddSingleton<FaultInjector>();
         builder.Services.AddSingleton<VendorGate>();
         builder.Services.AddSingleton<HotmartTokens>();
+        builder.Services.AddSingleton<PayPalTokens>();
+        builder.Services.AddSingleton<GhlWebhookKey>();
+        builder.Services.AddSingleton<PayPalWebhookKey>();
         builder.Services.AddSingleton<WebhookSender>();
         builder.Services.AddHttpClient(WebhookSender.HttpClientName);
         builder.Services.AddHostedService<AccountWarmup>();

@@ -80,6 +80,28 @@ internal sealed class CredentialTraffic
         }
     }
 
+    /// <summary>Requests the limiter accepted during the last <paramref name="period"/> (what X-RateLimit-Remaining is computed from).</summary>
+    public int AcceptedInWindow(DateTimeOffset now, TimeSpan period)
+    {
+        lock (_sync)
+        {
+            var ticks = now.UtcTicks;
+            return _accepted.Count(t => t > ticks - period.Ticks);
+        }
+    }
+
+    /// <summary>Every request counted so far (a day's quota, for a simulator that lives less than a day).</summary>
+    public long Requests
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _requests;
+            }
+        }
+    }
+
     /// <summary>Counts a 429 that a fault, not the limiter, answered.</summary>
     public void Throttle()
     {

@@ -10,6 +10,8 @@ using Platform.SourceSimulator.Domain.Hotmart;
 using Platform.SourceSimulator.Domain.Ploomes;
 using Platform.SourceSimulator.Domain.Stripe;
 using Platform.SourceSimulator.Domain;
+using Platform.SourceSimulator.GoHighLevel;
+using Platform.SourceSimulator.PayPal;
 
 namespace Platform.SourceSimulator.Webhooks;
 
@@ -30,7 +32,8 @@ internal sealed record WebhookDelivery(
 /// webhook's ValidationKey in a small body (<c>ResourceId, Entity, Action, ValidationKey, UserId</c>). Each delivery
 /// first makes the change it reports, so the API shows the same state a connector re-fetches.
 /// </summary>
-internal sealed class WebhookSender(IHttpClientFactory httpClients, IOptions<SimulatorOptions> options, TimeProvider time)
+internal sealed class WebhookSender(IHttpClientFactory httpClients, IOptions<SimulatorOptions> options, TimeProvider time,
+    GhlWebhookKey ghlKey, PayPalWebhookKey payPalKey)
 {
     public const string HttpClientName = "webhooks";
 
@@ -41,6 +44,10 @@ internal sealed class WebhookSender(IHttpClientFactory httpClients, IOptions<Sim
             $"Stripe event type '{kind}' is not one the simulator sends; use one of: {string.Join(", ", StripeData.EmittableTypes)}.",
         Vendor.Hotmart when !HotmartData.EmittableEvents.Contains(kind) =>
             $"Hotmart event '{kind}' is not one the simulator sends; use one of: {string.Join(", ", HotmartData.EmittableEvents)}.",
+        Vendor.GoHighLevel when !GhlData.EmittableTypes.Contains(kind) =>
+            $"GoHighLevel webhook type '{kind}' is not one the simulator sends; use one of: {string.Join(", ", GhlData.EmittableTypes)}.",
+        Vendor.PayPal when !PayPalData.EmittableTypes.Contains(kind) =>
+            $"PayPal event type '{kind}' is not one the simulator sends; use one of: {string.Join(", ", PayPalData.EmittableTypes)}.",
         Vendor.Ploomes when PloomesKind(kind) is null =>
             $"Ploomes webhook '{kind}' is not one the simulator sends; use Entity.Action, one of: {string.Join(", ", PloomesData.EmittableEvents)}.",
         _ => null,
@@ -112,6 +119,37 @@ internal sealed class WebhookSender(IHttpClientFactory httpClients, IOptions<Sim
                 {
                     ["X-HOTMART-HOTTOK"] = secret,
                     ["User-Agent"] = "Jodd HTTP",
+                });
+            }
+            case Vendor.GoHighLevel:
+            {
+                // HighLevel signs the raw body with its RSA key; the secret of other vendors plays no part.
+                var payload = account.GoHighLevel.Emit(kind, now);
+                var webhookId = Guid.NewGuid().ToString();
+                payload["timestamp"] = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+                payload["webhookId"] = webhookId;
+                var body = payload.Text();
+                return (webhookId, body, new Dictionary<string, string>
+                {
+                    ["x-wh-signature"] = ghlKey.Sign(body),
+                    ["User-Agent"] = "axios/1.7.4",
+                });
+            }
+            case Vendor.PayPal:
+            {
+                // The secret is the webhook_id the delivery is signed for (the receiver's own webhook).
+                var body = account.PayPal.Emit(kind, now).Text();
+                var eventId = JsonNode.Parse(body)!["id"]!.GetValue<string>();
+                var transmissionId = Guid.NewGuid().ToString();
+                var transmissionTime = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+                return (eventId, body, new Dictionary<string, string>
+                {
+                    ["PAYPAL-TRANSMISSION-ID"] = transmissionId,
+                    ["PAYPAL-TRANSMISSION-TIME"] = transmissionTime,
+                    ["PAYPAL-TRANSMISSION-SIG"] = payPalKey.Sign(PayPalWebhookKey.Message(transmissionId, transmissionTime, secret, body)),
+                    ["PAYPAL-CERT-URL"] = PayPalWebhookKey.CertUrl,
+                    ["PAYPAL-AUTH-ALGO"] = "SHA256withRSA",
+                    ["User-Agent"] = "PayPal/AUHD-214.0-58822936",
                 });
             }
             default:

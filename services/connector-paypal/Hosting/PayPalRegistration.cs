@@ -1,0 +1,34 @@
+using Platform.Connectors.Hosting;
+using Platform.Connectors.Http;
+using Platform.Connectors.PayPal.Api;
+using Platform.Connectors.PayPal.Streams;
+
+namespace Platform.Connectors.PayPal.Hosting;
+
+public static class PayPalRegistration
+{
+    /// <summary>
+    /// The PayPal REST client (a Refit interface) behind the SDK's resilience and rate limit, with the workspace's
+    /// OAuth2 client-credentials token added per call (cached until shortly before it expires); the token endpoint is
+    /// a client of its own. PayPal publishes no rate limit: 30 requests/s per workspace by default.
+    /// </summary>
+    public static ConnectorBuilder AddPayPalApi(this ConnectorBuilder connector)
+    {
+        ArgumentNullException.ThrowIfNull(connector);
+        var defaults = new SourceHttpOptions
+        {
+            BaseAddress = new Uri("https://api-m.paypal.com/"),
+            RatePermits = 30,
+            RatePeriod = TimeSpan.FromSeconds(1),
+        };
+        connector.Host.Services.AddSingleton<PayPalTokenCache>();
+        connector.AddSourceApi<IPayPalAuthApi>(defaults);
+        connector.AddSourceApi<IPayPalApi>(defaults)
+            .AddHttpMessageHandler(services => new PayPalAuthHandler(services.GetRequiredService<PayPalTokenCache>(),
+                services.GetRequiredService<IPayPalAuthApi>(), services.GetRequiredService<ConnectorCredentials>()));
+        connector.AddStream(services => new PayPalTransactionsReader(services.GetRequiredService<IPayPalApi>(),
+            services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<PayPalTransactionsReader>>()));
+        connector.AddStream(services => new PayPalSubscriptionsReader(services.GetRequiredService<IPayPalApi>(), services.GetRequiredService<TimeProvider>()));
+        return connector;
+    }
+}
