@@ -55,7 +55,9 @@ internal sealed class DeliveryStore(NpgsqlDataSource dataSource, CampaignsOption
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition("""
-            update campaign_recipients set status = case when @delivered then 'delivered' else 'sent' end, sent_at = now(),
+            update campaign_recipients set sent_at = now(),
+                status = case when clicked_at is not null then 'clicked' when opened_at is not null then 'opened'
+                              when @delivered then 'delivered' else 'sent' end,
                 delivered_at = case when @delivered then now() end, claimed_by = null, claimed_until = null
             where id = @id and status = 'pending'
             """, new { id, delivered }, cancellationToken: cancellationToken));
@@ -88,6 +90,10 @@ internal sealed class DeliveryStore(NpgsqlDataSource dataSource, CampaignsOption
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteAsync(new CommandDefinition("""
+            -- Opened or clicked: it did arrive.
+            update campaign_recipients set status = case when clicked_at is not null then 'clicked' else 'opened' end,
+                sent_at = attempted_at, delivered_at = attempted_at, claimed_by = null, claimed_until = null
+            where status = 'pending' and attempted_at is not null and claimed_until < now() and opened_at is not null;
             update campaign_recipients set status = 'failed', failure_reason = @reason, claimed_by = null, claimed_until = null
             where status = 'pending' and attempted_at is not null and claimed_until < now() and channel <> 'manychat';
             update campaign_recipients set attempted_at = null, claimed_by = null, claimed_until = null

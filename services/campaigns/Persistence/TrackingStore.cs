@@ -6,14 +6,17 @@ namespace Platform.Campaigns.Persistence;
 /// <summary>Opens, clicks and unsubscribes, by a recipient's tracking token. Repeats change nothing (first time wins).</summary>
 internal sealed class TrackingStore(NpgsqlDataSource dataSource)
 {
-    /// <summary>Records an open; the recipient's execution and step when the token is known.</summary>
+    /// <summary>
+    /// Records an open; the recipient's execution and step when the token is known. A message can be opened before its
+    /// row is settled as sent (the SMTP server accepted it a moment before), so an attempted row counts.
+    /// </summary>
     public async Task<(Guid ExecutionId, string StepId)?> OpenedAsync(string token)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
         return Found(await connection.QuerySingleOrDefaultAsync<(Guid, string)>("""
             update campaign_recipients set opened_at = coalesce(opened_at, now()),
                 status = case when status in ('sent', 'delivered') then 'opened' else status end
-            where tracking_token = @token and sent_at is not null returning execution_id, step_id
+            where tracking_token = @token and attempted_at is not null returning execution_id, step_id
             """, new { token }));
     }
 
@@ -24,7 +27,7 @@ internal sealed class TrackingStore(NpgsqlDataSource dataSource)
         return Found(await connection.QuerySingleOrDefaultAsync<(Guid, string)>("""
             update campaign_recipients set opened_at = coalesce(opened_at, now()), clicked_at = coalesce(clicked_at, now()),
                 status = case when status in ('sent', 'delivered', 'opened') then 'clicked' else status end
-            where tracking_token = @token and sent_at is not null returning execution_id, step_id
+            where tracking_token = @token and attempted_at is not null returning execution_id, step_id
             """, new { token }));
     }
 
