@@ -48,6 +48,12 @@ public sealed class PlatformFixture : IAsyncLifetime
             ("Gateway__ReadyServices__3", ""),
             ("Gateway__ReadyServices__4", ""),
             ("Gateway__ReadyServices__5", ""),
+            ("Gateway__ReadyServices__6", ""),
+            ("Gateway__ReadyServices__7", ""),
+            ("Gateway__ReadyServices__8", ""),
+            ("Gateway__ReadyServices__9", ""),
+            ("Gateway__ReadyServices__10", ""),
+            ("Gateway__ReadyServices__11", ""),
             ("Gateway__ApiKeys__0__Sha256", Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ApiKey)))),
             ("ReverseProxy__Clusters__connector-stripe__Destinations__primary__Address", ConnectorStripe.Address.ToString()),
             ("ReverseProxy__Clusters__identity-resolution__Destinations__primary__Address", IdentityResolution.Address.ToString()));

@@ -1,0 +1,82 @@
+using MassTransit;
+using Npgsql;
+using Platform.Campaigns.Domain;
+using Platform.Campaigns.Persistence;
+using Platform.Contracts.Aggregation;
+using Platform.Contracts.IdentityResolution;
+using Platform.Contracts.Privacy;
+using Platform.Contracts.Records;
+
+namespace Platform.Campaigns.Consumers;
+
+/// <summary>Names, email, phone and ManyChat id of a client (newest version wins).</summary>
+internal sealed class ClientUpdatedConsumer(AudienceStore store) : IConsumer<ClientUpdated>
+{
+    public Task Consume(ConsumeContext<ClientUpdated> context) => store.ApplyClientUpdatedAsync(context.Message, context.CancellationToken);
+}
+
+/// <summary>Sources, tags and WhatsApp of a client; an abandoned cart starts the campaigns that wait for one.</summary>
+internal sealed class RecordLinkedConsumer(NpgsqlDataSource dataSource, AudienceStore store, CampaignLauncher launcher) : IConsumer<RecordLinked>
+{
+    public async Task Consume(ConsumeContext<RecordLinked> context)
+    {
+        var message = context.Message;
+        await using (var connection = await dataSource.OpenConnectionAsync(context.CancellationToken))
+        await using (var transaction = await connection.BeginTransactionAsync(context.CancellationToken))
+        {
+            await store.ApplyRecordLinkedAsync(connection, transaction, message, context.CancellationToken);
+            await transaction.CommitAsync(context.CancellationToken);
+        }
+        if (IsAbandonedCart(message.Record))
+        {
+            await launcher.TriggerAsync(message.WorkspaceId, "cart_abandoned", message.ClientId,
+                $"{message.Record.Source}:{message.Record.ExternalId}", context.CancellationToken);
+        }
+    }
+
+    /// <summary>A purchase whose status says the checkout was abandoned (Hotmart's abandoned carts carry <c>status: abandoned</c>).</summary>
+    public static bool IsAbandonedCart(CanonicalRecord record)
+    {
+        if (record.EntityType != EntityType.Purchase)
+        {
+            return false;
+        }
+        var status = record.Money?.Status ?? (record.Attributes.TryGetValue("status", out var s) ? s : null);
+        return status?.Trim().ToLowerInvariant() is "abandoned" or "cart_abandoned" or "abandonado";
+    }
+}
+
+/// <summary>Sales totals per currency: purchase dates, LTV, churn risk.</summary>
+internal sealed class CustomerSalesUpdatedConsumer(AudienceStore store) : IConsumer<CustomerSalesUpdated>
+{
+    public Task Consume(ConsumeContext<CustomerSalesUpdated> context) => store.ApplySalesAsync(context.Message, context.CancellationToken);
+}
+
+/// <summary>A client became a customer: marks them and starts the campaigns that wait for it (once per client).</summary>
+internal sealed class CustomerBecameClientConsumer(NpgsqlDataSource dataSource, AudienceStore store, CampaignLauncher launcher)
+    : IConsumer<CustomerBecameClient>
+{
+    public async Task Consume(ConsumeContext<CustomerBecameClient> context)
+    {
+        var message = context.Message;
+        await using (var connection = await dataSource.OpenConnectionAsync(context.CancellationToken))
+        await using (var transaction = await connection.BeginTransactionAsync(context.CancellationToken))
+        {
+            await store.ApplyBecameClientAsync(connection, transaction, message, context.CancellationToken);
+            await transaction.CommitAsync(context.CancellationToken);
+        }
+        // Keyed by client: a redelivery (even after the mark committed) starts nothing twice.
+        await launcher.TriggerAsync(message.WorkspaceId, "became_client", message.ClientId, message.ClientId.ToString(), context.CancellationToken);
+    }
+}
+
+internal sealed class ClientsMergedConsumer(AudienceStore store) : IConsumer<ClientsMerged>
+{
+    public Task Consume(ConsumeContext<ClientsMerged> context) => store.ApplyMergedAsync(context.Message, context.CancellationToken);
+}
+
+/// <summary>LGPD erasure: the person leaves the copy and the recipients, and stays only as hashes on the suppression list.</summary>
+internal sealed class ClientErasedConsumer(AudienceStore store) : IConsumer<ClientErased>
+{
+    public Task Consume(ConsumeContext<ClientErased> context) => store.ApplyErasedAsync(context.Message, context.CancellationToken);
+}
