@@ -27,6 +27,9 @@ internal sealed class CorrelationIdMiddleware(RequestDelegate next, ILogger<Corr
         context.Items[CorrelationId.ItemKey] = id;
         context.Request.Headers[CorrelationId.HeaderName] = id.ToString();
         context.Response.Headers[CorrelationId.HeaderName] = id.ToString();
+        // On the request's span, and as baggage so the spans of the calls it makes carry it too.
+        System.Diagnostics.Activity.Current?.SetTag("platform.correlation_id", id.ToString());
+        System.Diagnostics.Activity.Current?.SetBaggage("correlation_id", id.ToString());
         using (logger.BeginScope(new Dictionary<string, object> { ["CorrelationId"] = id }))
         {
             await next(context);

@@ -88,7 +88,8 @@ internal sealed class DatabaseHealthCheck(NpgsqlDataSource dataSource) : IHealth
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
         {
-            return HealthCheckResult.Unhealthy($"PostgreSQL unreachable: {ex.Message}");
+            // The exception goes to the log (health check failures are logged), never into the readiness body.
+            return HealthCheckResult.Unhealthy("PostgreSQL unreachable", ex);
         }
     }
 }

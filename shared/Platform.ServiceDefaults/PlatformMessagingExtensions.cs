@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Platform.ServiceDefaults.DeadLetters;
 
 namespace Platform.ServiceDefaults;
 
@@ -33,6 +35,14 @@ public sealed class MessagingOptions
 
     /// <summary>Messages each consumer endpoint takes at once.</summary>
     public int PrefetchCount { get; set; } = 32;
+
+    /// <summary>
+    /// <c>classic</c> or <c>quorum</c> (replicated across a RabbitMQ cluster's nodes; what Kubernetes uses). A queue
+    /// keeps the type it was declared with: switching an existing broker means deleting its queues first.
+    /// </summary>
+    public string QueueType { get; set; } = "classic";
+
+    internal bool Quorum => string.Equals(QueueType, "quorum", StringComparison.OrdinalIgnoreCase);
 }
 
 public static class PlatformMessagingExtensions
@@ -52,10 +62,21 @@ public static class PlatformMessagingExtensions
         options.RetryIntervalsMs = ConfiguredIntervals(section, nameof(MessagingOptions.RetryIntervalsMs), new MessagingOptions().RetryIntervalsMs);
         options.RedeliveryIntervalsMs = ConfiguredIntervals(section, nameof(MessagingOptions.RedeliveryIntervalsMs), new MessagingOptions().RedeliveryIntervalsMs);
         builder.Services.AddSingleton(options);
+        AddQueueMonitoring(builder, options, serviceName);
 
         builder.Services.AddMassTransit(bus =>
         {
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, false));
+            if (options.Quorum)
+            {
+                bus.AddConfigureEndpointsCallback((_, endpoint) =>
+                {
+                    if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbitEndpoint)
+                    {
+                        rabbitEndpoint.SetQuorumQueue();
+                    }
+                });
+            }
             configure?.Invoke(bus);
 
             bus.UsingRabbitMq((context, rabbit) =>
@@ -94,6 +115,16 @@ public static class PlatformMessagingExtensions
             .ToArray();
     }
 
+    /// <summary>Queue depths and dead letters of this service's queues: gauges and the <c>/dead-letters</c> endpoints.</summary>
+    private static void AddQueueMonitoring(IHostApplicationBuilder builder, MessagingOptions options, string serviceName)
+    {
+        builder.Services.AddSingleton(new MessagingIdentity(serviceName));
+        builder.Services.AddSingleton<ServiceQueues>();
+        builder.Services.AddSingleton(services => new BrokerQueues(options, serviceName, services.GetRequiredService<ILogger<BrokerQueues>>()));
+        builder.Services.AddHostedService<QueueMonitor>();
+        builder.Services.AddReceiveEndpointObserver<ServiceQueuesObserver>();
+    }
+
     private static void ConfigureFailurePolicy(IRabbitMqBusFactoryConfigurator rabbit, MessagingOptions options)
     {
         var retries = options.RetryIntervalsMs.Select(ms => TimeSpan.FromMilliseconds(ms)).ToArray();
@@ -128,6 +159,7 @@ internal sealed class CorrelationLogScopeFilter<T>(ILogger<CorrelationLogScopeFi
 {
     public async Task Send(ConsumeContext<T> context, IPipe<ConsumeContext<T>> next)
     {
+        Activity.Current?.SetTag("platform.correlation_id", (context.CorrelationId ?? context.ConversationId)?.ToString());
         using (logger.BeginScope(new Dictionary<string, object?>
         {
             ["CorrelationId"] = context.CorrelationId ?? context.ConversationId,

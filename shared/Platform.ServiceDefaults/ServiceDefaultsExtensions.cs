@@ -5,6 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Platform.ServiceDefaults.DeadLetters;
+using Platform.ServiceDefaults.Telemetry;
 
 namespace Platform.ServiceDefaults;
 
@@ -16,13 +18,7 @@ public static class ServiceDefaultsExtensions
 
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
-        builder.Logging.ClearProviders();
-        builder.Logging.AddJsonConsole(options =>
-        {
-            options.IncludeScopes = true;
-            options.UseUtcTimestamp = true;
-            options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-        });
+        builder.AddPlatformTelemetry(PlatformServiceName.Of(builder));
 
         builder.Services.AddProblemDetails(options =>
             options.CustomizeProblemDetails = context =>
@@ -53,6 +49,11 @@ public static class ServiceDefaultsExtensions
             ResponseWriter = HealthResponseWriter.WriteAsync,
         });
         app.MapOpenApi();
+        app.MapPlatformMetrics();
+        if (app.Services.GetService<MessagingIdentity>() is not null)
+        {
+            app.MapDeadLetterEndpoints();
+        }
         return app;
     }
 
@@ -87,7 +88,8 @@ internal static class HealthResponseWriter
             {
                 name = e.Key,
                 status = e.Value.Status.ToString(),
-                description = e.Value.Description ?? e.Value.Exception?.Message,
+                // Never an exception's text: readiness is open to anonymous callers. The log has the details.
+                description = e.Value.Exception is { } ex && e.Value.Description == ex.Message ? "check failed" : e.Value.Description,
             }),
         };
         return context.Response.WriteAsJsonAsync(body);

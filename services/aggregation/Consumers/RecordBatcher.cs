@@ -1,6 +1,7 @@
 using Platform.Aggregation.Domain;
 using Platform.Contracts.IdentityResolution;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Telemetry;
 
 namespace Platform.Aggregation.Consumers;
 
@@ -11,6 +12,7 @@ internal sealed class RecordBatcher(Aggregator aggregator, AggregationOptions op
     protected override async Task<IReadOnlyList<bool>> ProcessAsync(IReadOnlyList<RecordLinked> batch, CancellationToken cancellationToken)
     {
         await aggregator.AggregateAsync(batch, cancellationToken);
+        PlatformMetrics.RecordsAggregated(batch.Count);
         return batch.Select(_ => true).ToList();
     }
 }

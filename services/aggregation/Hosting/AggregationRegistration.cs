@@ -2,6 +2,7 @@ using MassTransit;
 using Platform.Aggregation.Consumers;
 using Platform.Aggregation.Domain;
 using Platform.Aggregation.Persistence;
+using Platform.ServiceDefaults.Telemetry;
 
 namespace Platform.Aggregation.Hosting;
 
@@ -18,6 +19,8 @@ internal static class AggregationRegistration
         builder.Services.AddSingleton<Reports>();
         builder.Services.AddHostedService<OutboxRelay>();
         builder.Services.AddHostedService<SegmentRefresher>();
+        builder.AddPlatformGauge("platform.outbox.backlog", "Events committed to the outbox but not yet published.",
+            "select count(*) from outbox");
         return builder;
     }
 

@@ -1,6 +1,7 @@
 using Platform.Contracts.Connectors;
 using Platform.IdentityResolution.Domain.Resolution;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Telemetry;
 
 namespace Platform.IdentityResolution.Consumers;
 
@@ -11,6 +12,7 @@ internal sealed class ResolutionBatcher(IdentityResolver resolver, IdentityResol
     protected override async Task<IReadOnlyList<IReadOnlyList<object>>> ProcessAsync(IReadOnlyList<RawRecordStaged> batch, CancellationToken cancellationToken)
     {
         var events = await resolver.ResolveAsync(batch, cancellationToken);
+        PlatformMetrics.RecordsResolved(batch.Count);
         var byOrigin = events.ToLookup(e => e.Origin, e => e.Message);
         return Enumerable.Range(0, batch.Count).Select(i => (IReadOnlyList<object>)byOrigin[i].ToList()).ToList();
     }

@@ -5,6 +5,7 @@ using Platform.SyncOrchestrator.Domain.Alerts;
 using Platform.SyncOrchestrator.Domain.Runs;
 using Platform.SyncOrchestrator.Domain.Schedules;
 using Platform.SyncOrchestrator.Domain.Sources;
+using Platform.ServiceDefaults.Telemetry;
 
 namespace Platform.SyncOrchestrator.Hosting;
 
@@ -29,6 +30,10 @@ internal static class OrchestratorRegistration
         builder.Services.AddHttpClient<ConnectorStatusClient>(http => http.Timeout = Timeout.InfiniteTimeSpan);
         builder.Services.AddHttpClient(AlertNotifier.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan);
         BadRequestExceptionHandler.Register(builder.Services);
+        builder.AddPlatformGauge("platform.sync.runs", "Sync runs by state.",
+            "select status, count(*) from sync_runs group by status", label: "state");
+        builder.AddPlatformGauge("platform.sync.runs.stuck", "Unfinished sync runs that stopped reporting progress.",
+            "select count(*) from sync_runs where stuck_since is not null and status in ('requested', 'running', 'cancelling')");
         return builder;
     }
 

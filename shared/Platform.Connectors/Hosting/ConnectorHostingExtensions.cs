@@ -12,6 +12,7 @@ using Platform.Connectors.Persistence;
 using Platform.Connectors.Staging;
 using Platform.Connectors.Webhooks;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Telemetry;
 
 namespace Platform.Connectors.Hosting;
 
@@ -107,6 +108,10 @@ public static class ConnectorHostingExtensions
         });
         builder.Services.AddHostedService<OutboxRelay>();
         builder.Services.AddHostedService<BackfillWorker>();
+        builder.AddPlatformGauge("platform.outbox.backlog", "Staged records committed but not yet published (the relay's backlog).",
+            "select count(*) from raw_records where published_at is null and (unify = 'now' or released_at is not null)");
+        builder.AddPlatformGauge("platform.staging.deferred", "Staged records waiting for an operator's Unify (deferred backfills).",
+            "select count(*) from raw_records where published_at is null and unify = 'deferred' and released_at is null");
 
         configure?.Invoke(connector);
         return builder;

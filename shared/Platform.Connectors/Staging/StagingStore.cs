@@ -3,6 +3,7 @@ using Npgsql;
 using NpgsqlTypes;
 using Platform.Contracts.Records;
 using Platform.Contracts.Syncs;
+using Platform.ServiceDefaults.Telemetry;
 
 namespace Platform.Connectors.Staging;
 
@@ -69,6 +70,8 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
         {
             inserted++;
         }
+        // Counted at insert: a page whose transaction then rolls back is counted again when it is retried.
+        PlatformMetrics.RecordsStaged(inserted);
         return inserted;
     }
 

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Platform.Connectors.Backfill;
 using Platform.Connectors.Staging;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Telemetry;
 
 namespace Platform.Connectors.Webhooks;
 
@@ -63,6 +64,7 @@ public static class WebhookEndpoint
 
         var request = new WebhookRequest(workspaceId, http.Request.Headers, body, section, clock.GetUtcNow());
         var verdict = receiver.Verify(request);
+        PlatformMetrics.WebhookVerified(credentials.Source, verdict.Accepted);
         if (!verdict.Accepted)
         {
             logger.LogWarning("Refused {Source} webhook for workspace {Workspace}: {Reason}", credentials.Source, workspaceId, verdict.RefusalReason);
