@@ -12,7 +12,7 @@ internal sealed class GatewayOptions
     public long MaxRequestBodyBytes { get; set; } = 1_048_576;
 
     /// <summary>Largest request body accepted on <c>/api/imports/**</c> (CSV uploads).</summary>
-    public long MaxImportBodyBytes { get; set; } = 104_857_600;
+    public long MaxImportBodyBytes { get; set; } = 2_147_483_648;
 
     /// <summary>
     /// Clusters whose <c>/health/ready</c> is part of the gateway's readiness. Left null here because the

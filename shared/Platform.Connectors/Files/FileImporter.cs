@@ -1,0 +1,249 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+using Npgsql;
+using Platform.Connectors.Files.Persistence;
+using Platform.Connectors.Staging;
+
+namespace Platform.Connectors.Files;
+
+/// <summary>File intake settings (<c>Connector:Files</c>).</summary>
+public sealed class FileImportOptions
+{
+    /// <summary>Where uploads are spooled until imported (default: the temp folder).</summary>
+    public string? SpoolDirectory { get; set; }
+    /// <summary>Largest upload accepted, in bytes (default 2 GiB).</summary>
+    public long MaxBytes { get; set; } = 2L << 30;
+    /// <summary>Rows per COPY batch.</summary>
+    public int BatchSize { get; set; } = 5_000;
+    /// <summary>With unify = auto, files with more rows than this stay deferred until an operator releases them.</summary>
+    public int DeferredAbove { get; set; } = 10_000;
+    /// <summary>Time zone of dates written without an offset.</summary>
+    public string TimeZone { get; set; } = "America/Sao_Paulo";
+    /// <summary>How often the worker looks for queued imports when not signalled.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    public string Spool(string schema) => SpoolDirectory ?? Path.Combine(Path.GetTempPath(), "platform-imports", schema);
+}
+
+/// <summary>
+/// Imports one spooled file: reads it as a stream, maps each row, and stages batches through binary COPY while the
+/// next batch is read (a bounded channel of two batches keeps memory flat in the file's size). Rows that do not
+/// fit are kept with their line, column, reason and text; everything else is staged.
+/// </summary>
+public sealed class FileImporter(
+    NpgsqlDataSource dataSource,
+    FileImportStore store,
+    IEnumerable<IFileFormat> formats,
+    FileImportOptions options,
+    ConnectorDescriptor connector,
+    RelaySignal relay,
+    TimeProvider clock)
+{
+    /// <summary>The raw_records stream of file rows.</summary>
+    public const string Stream = "file";
+
+    public IFileFormat Format(string name) =>
+        formats.FirstOrDefault(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase))
+        ?? throw new FileFormatException($"'{name}' is not a format of {connector.ServiceName}; use one of: {string.Join(", ", Formats)}.");
+
+    public IEnumerable<string> Formats => formats.Select(f => f.Name);
+
+    public FileReadSettings Settings() => new(CsvValues.Zone(options.TimeZone), clock.GetUtcNow());
+
+    /// <summary>Reads the header of a spooled file and binds the format to it.</summary>
+    public (FileHeader Header, IFileRowMapper Mapper, string Encoding) Bind(string path, IFileFormat format,
+        IReadOnlyDictionary<string, string>? mapping)
+    {
+        ArgumentNullException.ThrowIfNull(format);
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        using var csv = CsvFileReader.Open(file);
+        if (!csv.TryRead(out var first))
+        {
+            throw new FileFormatException("The file is empty: the first line must name the columns.");
+        }
+        var header = Header(first, csv.Separator);
+        return (header, format.Bind(header, mapping, Settings()), csv.Encoding.WebName);
+    }
+
+    private static FileHeader Header(CsvRecord first, char separator) =>
+        new([.. first.Fields.Select(f => f.Trim())], separator, DecimalComma: separator == ';');
+
+    /// <summary>Runs a claimed import to its end.</summary>
+    public async Task RunAsync(FileImportRow import, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(import);
+        await store.ResetAsync(import.Id, cancellationToken);
+        var format = Format(import.Format);
+        var mapping = import.Mapping is null ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(import.Mapping);
+        var progress = new FileImportProgress();
+        var channel = Channel.CreateBounded<Batch>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var producer = Task.Run(() => Produce(import, format, mapping, channel.Writer, stop.Token), stop.Token);
+        try
+        {
+            await using var stager = await FileRowStager.OpenAsync(dataSource, import, Stream, cancellationToken);
+            await foreach (var batch in channel.Reader.ReadAllAsync(cancellationToken))
+            {
+                progress.BytesRead = batch.BytesRead;
+                progress.RowsRead += batch.RowsRead;
+                progress.RowsRejected += batch.Rejected.Count;
+                await stager.StageAsync(batch.Rows, batch.Rejected, progress, clock.GetUtcNow(), cancellationToken);
+            }
+            await producer;
+        }
+        catch
+        {
+            await stop.CancelAsync();
+            try
+            {
+                await producer;
+            }
+            catch (OperationCanceledException)
+            {
+                // The producer stops because the stager failed; the stager's error is the one to report.
+            }
+            throw;
+        }
+        var release = import.Unify switch
+        {
+            "now" => true,
+            "deferred" => false,
+            _ => progress.RowsRead <= options.DeferredAbove,
+        };
+        await store.FinishAsync(import.Id, FileImportStatus.Completed, null, release, clock.GetUtcNow(), cancellationToken);
+        if (release)
+        {
+            relay.Notify();
+        }
+        TryDelete(import.SpoolPath);
+    }
+
+    internal static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // A spool file left behind is only disk space; the import's rows are committed.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private async Task Produce(FileImportRow import, IFileFormat format, IReadOnlyDictionary<string, string>? mapping,
+        ChannelWriter<Batch> writer, CancellationToken cancellationToken)
+    {
+        Exception? failure = null;
+        try
+        {
+            await using var file = new FileStream(import.SpoolPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+            using var csv = CsvFileReader.Open(file);
+            if (!csv.TryRead(out var first))
+            {
+                throw new FileFormatException("The file is empty: the first line must name the columns.");
+            }
+            var header = Header(first, csv.Separator);
+            var settings = Settings();
+            var mapper = format.Bind(header, mapping, settings);
+            var prefix = RowHashPrefix(format.Name, header);
+            var json = new ArrayBufferWriter<byte>(4096);
+            var batch = new Batch(options.BatchSize);
+            while (csv.TryRead(out var record))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                batch.RowsRead++;
+                Add(batch, import, format, header, mapper, settings, prefix, json, record);
+                if (batch.Rows.Count + batch.Rejected.Count >= options.BatchSize)
+                {
+                    batch.BytesRead = file.Position;
+                    await writer.WriteAsync(batch, cancellationToken);
+                    batch = new Batch(options.BatchSize);
+                }
+            }
+            batch.BytesRead = file.Length;
+            await writer.WriteAsync(batch, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+            throw;
+        }
+        finally
+        {
+            writer.TryComplete(failure);
+        }
+    }
+
+    private static void Add(Batch batch, FileImportRow import, IFileFormat format, FileHeader header, IFileRowMapper mapper,
+        FileReadSettings settings, string prefix, ArrayBufferWriter<byte> json, CsvRecord record)
+    {
+        var fields = record.Fields;
+        var extra = fields.Length - header.Columns.Count;
+        if (extra < 0 || (extra > 0 && fields.AsSpan(header.Columns.Count).ContainsAnyExcept(string.Empty)))
+        {
+            batch.Rejected.Add(new FileRejectedRow(record.Line, null,
+                $"expected {header.Columns.Count} columns, found {fields.Length}", record.Raw));
+            return;
+        }
+        FileRowResult result;
+        try
+        {
+            result = mapper.Map(new FileRow(header, record, settings));
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException or OverflowException or InvalidOperationException)
+        {
+            result = FileRowResult.Reject(null, $"could not be read: {ex.Message}");
+        }
+        if (result.Record is not { } canonical)
+        {
+            batch.Rejected.Add(new FileRejectedRow(record.Line, result.Column, result.Reason ?? "rejected", record.Raw));
+            return;
+        }
+
+        json.ResetWrittenCount();
+        using (var payload = new Utf8JsonWriter(json))
+        {
+            payload.WriteStartObject();
+            payload.WriteString("format", format.Name);
+            payload.WriteString("file", import.FileName);
+            payload.WriteString("import", import.Id);
+            payload.WriteNumber("line", record.Line);
+            payload.WriteString("raw", record.Raw);
+            payload.WriteEndObject();
+        }
+        batch.Rows.Add(new FileStagedRow(
+            canonical.EntityType.ToString(),
+            canonical.ExternalId,
+            canonical.SourceUpdatedAt,
+            Encoding.UTF8.GetString(json.WrittenSpan),
+            RowHash(prefix, fields, header.Columns.Count),
+            JsonSerializer.Serialize(canonical, CanonicalJson.Options)));
+    }
+
+    /// <summary>
+    /// A row's version is its values under its header in its format, not its line or file: the same row in a later
+    /// export (even moved) stages nothing, a corrected row stages a new version.
+    /// </summary>
+    private static string RowHashPrefix(string format, FileHeader header) =>
+        format + "\u001E" + string.Join('\u001F', header.Columns) + "\u001E";
+
+    private static byte[] RowHash(string prefix, string[] fields, int count)
+    {
+        var text = prefix + string.Join('\u001F', fields, 0, count);
+        return SHA256.HashData(Encoding.UTF8.GetBytes(text));
+    }
+
+    private sealed class Batch(int capacity)
+    {
+        public List<FileStagedRow> Rows { get; } = new(capacity);
+        public List<FileRejectedRow> Rejected { get; } = [];
+        public long RowsRead { get; set; }
+        public long BytesRead { get; set; }
+    }
+}
