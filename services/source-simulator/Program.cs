@@ -13,6 +13,7 @@ app.MapDefaultEndpoints();
 app.MapStripeEndpoints();
 app.MapHotmartEndpoints();
 app.MapPloomesEndpoints();
+app.MapSgtEndpoints();
 app.MapSimulatorAdminEndpoints();
 
 await app.RunPlatformAsync(args);

@@ -1,5 +1,6 @@
 using Platform.SourceSimulator.Domain.Hotmart;
 using Platform.SourceSimulator.Domain.Ploomes;
+using Platform.SourceSimulator.Domain.Sgt;
 using Platform.SourceSimulator.Domain.Stripe;
 
 namespace Platform.SourceSimulator.Accounts;
@@ -12,8 +13,10 @@ internal sealed class Account
 {
     private readonly Lazy<object> _data;
 
-    public Account(Vendor source, string credential, int seed, int size, RateLimitSettings? rateLimit, DateTimeOffset anchor, int historyDays)
+    public Account(Vendor source, string credential, int seed, int size, RateLimitSettings? rateLimit, DateTimeOffset anchor, int historyDays,
+        string? company = null)
     {
+        Company = company;
         Source = source;
         Credential = credential;
         Seed = seed;
@@ -33,6 +36,7 @@ internal sealed class Account
         {
             Vendor.Stripe => new StripeData(seed, size, anchor, historyDays),
             Vendor.Hotmart => new HotmartData(seed, size, anchor, historyDays),
+            Vendor.Sgt => new SgtData(seed, size, company!, anchor, historyDays),
             _ => new PloomesData(seed, size, anchor, historyDays),
         }, LazyThreadSafetyMode.ExecutionAndPublication);
     }
@@ -42,7 +46,7 @@ internal sealed class Account
     /// <summary>As configured: Hotmart's is <c>client_id:client_secret</c>.</summary>
     public string Credential { get; }
 
-    /// <summary>What identifies the account in requests: the Stripe key, the Hotmart client_id, the Ploomes User-Key.</summary>
+    /// <summary>What identifies the account in requests: the Stripe key, the Hotmart client_id, the Ploomes User-Key, the SGT bearer token.</summary>
     public string Key { get; }
 
     /// <summary>The Hotmart client secret.</summary>
@@ -60,6 +64,11 @@ internal sealed class Account
     public HotmartData Hotmart => (HotmartData)_data.Value;
 
     public PloomesData Ploomes => (PloomesData)_data.Value;
+
+    public SgtData Sgt => (SgtData)_data.Value;
+
+    /// <summary>The SGT company (<c>blue</c>, <c>tokeniza</c>) whose leads the token reads; null for other sources.</summary>
+    public string? Company { get; }
 
     /// <summary>Builds the dataset now (benchmarks call this so the first request is not the slow one).</summary>
     public void Warm() => _ = _data.Value;

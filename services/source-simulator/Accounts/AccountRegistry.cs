@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using Platform.SourceSimulator.Domain.Sgt;
 
 namespace Platform.SourceSimulator.Accounts;
 
@@ -50,7 +51,7 @@ internal sealed class AccountRegistry
     {
         if (!Vendors.TryParse(settings.Source, out var source))
         {
-            return (null, $"source '{settings.Source}' is not one of stripe, hotmart, ploomes.", AccountOutcome.Invalid);
+            return (null, $"source '{settings.Source}' is not one of stripe, hotmart, ploomes, sgt.", AccountOutcome.Invalid);
         }
         if (string.IsNullOrWhiteSpace(settings.Credential))
         {
@@ -59,6 +60,15 @@ internal sealed class AccountRegistry
         if (source == Vendor.Hotmart && (settings.Credential.IndexOf(':', StringComparison.Ordinal) is var colon && (colon <= 0 || colon == settings.Credential.Length - 1)))
         {
             return (null, "a Hotmart credential is 'client_id:client_secret'.", AccountOutcome.Invalid);
+        }
+        string? company = null;
+        if (source == Vendor.Sgt)
+        {
+            company = settings.Company?.Trim().ToLowerInvariant();
+            if (company is null || !SgtData.Companies.Contains(company))
+            {
+                return (null, $"an SGT account needs company: one of {string.Join(", ", SgtData.Companies)}.", AccountOutcome.Invalid);
+            }
         }
         if (settings.Size is < 1 or > MaxSize)
         {
@@ -75,13 +85,14 @@ internal sealed class AccountRegistry
         RateLimitSettings? rateLimit = settings.RatePermits is { } permits
             ? new RateLimitSettings { Permits = permits, Period = settings.RatePeriod ?? _options.RateLimitFor(source).Period }
             : null;
-        var candidate = new Account(source, settings.Credential.Trim(), settings.Seed, settings.Size, rateLimit, Anchor, _options.HistoryDays);
+        var candidate = new Account(source, settings.Credential.Trim(), settings.Seed, settings.Size, rateLimit, Anchor, _options.HistoryDays, company);
         var stored = _accounts.GetOrAdd((source, candidate.Key), candidate);
         if (ReferenceEquals(stored, candidate))
         {
             return (stored, null, AccountOutcome.Created);
         }
-        if (stored.Credential == candidate.Credential && stored.Seed == candidate.Seed && stored.Size == candidate.Size)
+        if (stored.Credential == candidate.Credential && stored.Seed == candidate.Seed && stored.Size == candidate.Size
+            && stored.Company == candidate.Company)
         {
             return (stored, null, AccountOutcome.Existing);
         }

@@ -37,6 +37,7 @@ internal sealed class SimulatorOptions
             {
                 Vendor.Stripe => new RateLimitSettings { Permits = 25, Period = TimeSpan.FromSeconds(1) },
                 Vendor.Hotmart => new RateLimitSettings { Permits = 10, Period = TimeSpan.FromSeconds(1) },
+                Vendor.Sgt => new RateLimitSettings { Permits = 10, Period = TimeSpan.FromSeconds(1) },
                 _ => new RateLimitSettings { Permits = 120, Period = TimeSpan.FromMinutes(1) },
             };
 }
@@ -46,7 +47,7 @@ internal sealed class AccountSettings
 {
     public string Source { get; set; } = "";
 
-    /// <summary>Stripe secret key, Hotmart <c>client_id:client_secret</c>, or Ploomes User-Key.</summary>
+    /// <summary>Stripe secret key, Hotmart <c>client_id:client_secret</c>, Ploomes User-Key, or SGT bearer token.</summary>
     public string Credential { get; set; } = "";
 
     public int Seed { get; set; } = 42;
@@ -58,6 +59,9 @@ internal sealed class AccountSettings
     public int? RatePermits { get; set; }
 
     public TimeSpan? RatePeriod { get; set; }
+
+    /// <summary>SGT only: the company whose leads the token reads (<c>blue</c> or <c>tokeniza</c>).</summary>
+    public string? Company { get; set; }
 }
 
 internal sealed class RateLimitSettings

@@ -6,12 +6,12 @@ using Platform.SourceSimulator.Webhooks;
 
 namespace Platform.SourceSimulator.Endpoints;
 
-internal sealed record AccountRequest(string? Source, string? Credential, int? Seed, int? Size, int? RatePermits, double? RatePeriodSeconds);
+internal sealed record AccountRequest(string? Source, string? Credential, int? Seed, int? Size, int? RatePermits, double? RatePeriodSeconds, string? Company = null);
 
-internal sealed record AccountView(string Source, string Credential, int Seed, int Size, int? RatePermits, double? RatePeriodSeconds)
+internal sealed record AccountView(string Source, string Credential, int Seed, int Size, int? RatePermits, double? RatePeriodSeconds, string? Company)
 {
     public static AccountView Of(Account a) =>
-        new(a.Source.Name(), a.Credential, a.Seed, a.Size, a.RateLimit?.Permits, a.RateLimit?.Period.TotalSeconds);
+        new(a.Source.Name(), a.Credential, a.Seed, a.Size, a.RateLimit?.Permits, a.RateLimit?.Period.TotalSeconds, a.Company);
 }
 
 internal sealed record FaultRequest(string? Source, string? Credential, string? Kind, int? Count, int? DelayMs, int? FromRequest, int? RetryAfterSeconds, int? Status);
@@ -64,6 +64,7 @@ internal static class SimulatorAdminEndpoints
             Size = request.Size ?? 500,
             RatePermits = request.RatePermits,
             RatePeriod = request.RatePeriodSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+            Company = request.Company,
         });
         return outcome switch
         {
@@ -80,7 +81,7 @@ internal static class SimulatorAdminEndpoints
     {
         if (!Vendors.TryParse(source, out var vendor) || string.IsNullOrEmpty(credential))
         {
-            return TypedResults.Problem("Give source (stripe, hotmart or ploomes) and credential, e.g. /_simulator/stats?source=stripe&credential=sk_test_simulator_demo.",
+            return TypedResults.Problem("Give source (stripe, hotmart, ploomes or sgt) and credential, e.g. /_simulator/stats?source=stripe&credential=sk_test_simulator_demo.",
                 statusCode: StatusCodes.Status400BadRequest, title: "source and credential are required");
         }
         var key = KeyOf(vendor, credential);
@@ -102,7 +103,7 @@ internal static class SimulatorAdminEndpoints
         var errors = new Dictionary<string, string[]>();
         if (!Vendors.TryParse(request.Source, out var vendor))
         {
-            errors["source"] = ["source must be stripe, hotmart or ploomes."];
+            errors["source"] = ["source must be stripe, hotmart, ploomes or sgt."];
         }
         var kind = FaultKinds.All.FirstOrDefault(k => string.Equals(k, request.Kind, StringComparison.OrdinalIgnoreCase));
         if (kind is null)
@@ -170,6 +171,7 @@ internal static class SimulatorAdminEndpoints
         {
             Vendor.Stripe => account.Stripe.Mutate(count, now),
             Vendor.Hotmart => account.Hotmart.Mutate(count, now),
+            Vendor.Sgt => account.Sgt.Mutate(count, now),
             _ => account.Ploomes.Mutate(count, now),
         };
         return TypedResults.Ok(new MutateResult(account.Source.Name(), account.Credential, changes.Updated, changes.Created, changes.Events));

@@ -41,6 +41,7 @@ internal sealed class WebhookSender(IHttpClientFactory httpClients, IOptions<Sim
             $"Stripe event type '{kind}' is not one the simulator sends; use one of: {string.Join(", ", StripeData.EmittableTypes)}.",
         Vendor.Hotmart when !HotmartData.EmittableEvents.Contains(kind) =>
             $"Hotmart event '{kind}' is not one the simulator sends; use one of: {string.Join(", ", HotmartData.EmittableEvents)}.",
+        Vendor.Sgt => "SGT sends no webhooks: its changes are read by the connector's scheduled syncs.",
         Vendor.Ploomes when PloomesKind(kind) is null =>
             $"Ploomes webhook '{kind}' is not one the simulator sends; use Entity.Action, one of: {string.Join(", ", PloomesData.EmittableEvents)}.",
         _ => null,
