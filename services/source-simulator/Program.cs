@@ -17,6 +17,7 @@ app.MapHotmartEndpoints();
 app.MapPloomesEndpoints();
 app.MapGoHighLevelEndpoints();
 app.MapPayPalEndpoints();
+app.MapSgtEndpoints();
 app.MapSimulatorAdminEndpoints();
 
 await app.RunPlatformAsync(args);

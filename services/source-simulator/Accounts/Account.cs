@@ -1,5 +1,6 @@
 using Platform.SourceSimulator.Domain.Hotmart;
 using Platform.SourceSimulator.Domain.Ploomes;
+using Platform.SourceSimulator.Domain.Sgt;
 using Platform.SourceSimulator.Domain.Stripe;
 using Platform.SourceSimulator.GoHighLevel;
 using Platform.SourceSimulator.PayPal;
@@ -14,8 +15,10 @@ internal sealed class Account
 {
     private readonly Lazy<object> _data;
 
-    public Account(Vendor source, string credential, int seed, int size, RateLimitSettings? rateLimit, DateTimeOffset anchor, int historyDays)
+    public Account(Vendor source, string credential, int seed, int size, RateLimitSettings? rateLimit, DateTimeOffset anchor, int historyDays,
+        string? company = null)
     {
+        Company = company;
         Source = source;
         Credential = credential;
         Seed = seed;
@@ -43,6 +46,7 @@ internal sealed class Account
             Vendor.Hotmart => new HotmartData(seed, size, anchor, historyDays),
             Vendor.GoHighLevel => new GhlData(seed, size, Location!, anchor, historyDays),
             Vendor.PayPal => new PayPalData(seed, size, anchor, historyDays),
+            Vendor.Sgt => new SgtData(seed, size, company!, anchor, historyDays),
             _ => new PloomesData(seed, size, anchor, historyDays),
         }, LazyThreadSafetyMode.ExecutionAndPublication);
     }
@@ -52,7 +56,7 @@ internal sealed class Account
     /// <summary>As configured: Hotmart's and PayPal's are <c>client_id:client_secret</c>, GoHighLevel's <c>locationId:token</c>.</summary>
     public string Credential { get; }
 
-    /// <summary>What identifies the account in requests: the Stripe key, the Hotmart client_id, the Ploomes User-Key.</summary>
+    /// <summary>What identifies the account in requests: the Stripe key, the Hotmart client_id, the Ploomes User-Key, the SGT bearer token.</summary>
     public string Key { get; }
 
     /// <summary>The Hotmart or PayPal client secret.</summary>
@@ -77,6 +81,10 @@ internal sealed class Account
     public GhlData GoHighLevel => (GhlData)_data.Value;
 
     public PayPalData PayPal => (PayPalData)_data.Value;
+    public SgtData Sgt => (SgtData)_data.Value;
+
+    /// <summary>The SGT company (<c>blue</c>, <c>tokeniza</c>) whose leads the token reads; null for other sources.</summary>
+    public string? Company { get; }
 
     /// <summary>Builds the dataset now (benchmarks call this so the first request is not the slow one).</summary>
     public void Warm() => _ = _data.Value;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using Platform.SourceSimulator.Domain.Sgt;
 
 namespace Platform.SourceSimulator.Accounts;
 
@@ -62,6 +63,15 @@ internal sealed class AccountRegistry
                 ? "a GoHighLevel credential is 'locationId:token'."
                 : $"a {source.Name()} credential is 'client_id:client_secret'.", AccountOutcome.Invalid);
         }
+        string? company = null;
+        if (source == Vendor.Sgt)
+        {
+            company = settings.Company?.Trim().ToLowerInvariant();
+            if (company is null || !SgtData.Companies.Contains(company))
+            {
+                return (null, $"an SGT account needs company: one of {string.Join(", ", SgtData.Companies)}.", AccountOutcome.Invalid);
+            }
+        }
         if (settings.Size is < 1 or > MaxSize)
         {
             return (null, $"size must be between 1 and {MaxSize:N0} records per stream.", AccountOutcome.Invalid);
@@ -77,13 +87,14 @@ internal sealed class AccountRegistry
         RateLimitSettings? rateLimit = settings.RatePermits is { } permits
             ? new RateLimitSettings { Permits = permits, Period = settings.RatePeriod ?? _options.RateLimitFor(source).Period }
             : null;
-        var candidate = new Account(source, settings.Credential.Trim(), settings.Seed, settings.Size, rateLimit, Anchor, _options.HistoryDays);
+        var candidate = new Account(source, settings.Credential.Trim(), settings.Seed, settings.Size, rateLimit, Anchor, _options.HistoryDays, company);
         var stored = _accounts.GetOrAdd((source, candidate.Key), candidate);
         if (ReferenceEquals(stored, candidate))
         {
             return (stored, null, AccountOutcome.Created);
         }
-        if (stored.Credential == candidate.Credential && stored.Seed == candidate.Seed && stored.Size == candidate.Size)
+        if (stored.Credential == candidate.Credential && stored.Seed == candidate.Seed && stored.Size == candidate.Size
+            && stored.Company == candidate.Company)
         {
             return (stored, null, AccountOutcome.Existing);
         }

@@ -47,6 +47,7 @@ internal sealed class SimulatorOptions
                 Vendor.GoHighLevel => new RateLimitSettings { Permits = 100, Period = TimeSpan.FromSeconds(10) },
                 // PayPal publishes no figure; 50/s keeps 429s possible without getting in the way.
                 Vendor.PayPal => new RateLimitSettings { Permits = 50, Period = TimeSpan.FromSeconds(1) },
+                Vendor.Sgt => new RateLimitSettings { Permits = 10, Period = TimeSpan.FromSeconds(1) },
                 _ => new RateLimitSettings { Permits = 120, Period = TimeSpan.FromMinutes(1) },
             };
 }
@@ -56,7 +57,7 @@ internal sealed class AccountSettings
 {
     public string Source { get; set; } = "";
 
-    /// <summary>Stripe secret key, Hotmart <c>client_id:client_secret</c>, or Ploomes User-Key.</summary>
+    /// <summary>Stripe secret key, Hotmart <c>client_id:client_secret</c>, Ploomes User-Key, or SGT bearer token.</summary>
     public string Credential { get; set; } = "";
 
     public int Seed { get; set; } = 42;
@@ -68,6 +69,9 @@ internal sealed class AccountSettings
     public int? RatePermits { get; set; }
 
     public TimeSpan? RatePeriod { get; set; }
+
+    /// <summary>SGT only: the company whose leads the token reads (<c>blue</c> or <c>tokeniza</c>).</summary>
+    public string? Company { get; set; }
 }
 
 internal sealed class GoHighLevelSettings

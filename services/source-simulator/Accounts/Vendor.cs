@@ -8,6 +8,8 @@ internal enum Vendor
     Ploomes,
     GoHighLevel,
     PayPal,
+    /// <summary>The internal lead system (one account per company: Blue, Tokeniza).</summary>
+    Sgt,
 }
 
 internal static class Vendors
@@ -15,7 +17,7 @@ internal static class Vendors
     public static bool TryParse(string? value, out Vendor vendor) =>
         Enum.TryParse(value, ignoreCase: true, out vendor) && Enum.IsDefined(vendor) && !int.TryParse(value, out _);
 
-    /// <summary>The lower-case name used in URLs, settings and messages (stripe, hotmart, ploomes, gohighlevel, paypal).</summary>
+    /// <summary>The lower-case name used in URLs, settings and messages (stripe, hotmart, ploomes, gohighlevel, paypal, sgt).</summary>
     public static string Name(this Vendor vendor) => vendor.ToString().ToLowerInvariant();
 
     /// <summary>
@@ -25,5 +27,5 @@ internal static class Vendors
     public static bool HasPairedCredential(this Vendor vendor) => vendor is Vendor.Hotmart or Vendor.PayPal or Vendor.GoHighLevel;
 
     /// <summary>The names every message lists.</summary>
-    public const string All = "stripe, hotmart, ploomes, gohighlevel, paypal";
+    public const string All = "stripe, hotmart, ploomes, gohighlevel, paypal, sgt";
 }

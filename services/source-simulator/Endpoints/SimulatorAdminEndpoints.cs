@@ -6,12 +6,12 @@ using Platform.SourceSimulator.Webhooks;
 
 namespace Platform.SourceSimulator.Endpoints;
 
-internal sealed record AccountRequest(string? Source, string? Credential, int? Seed, int? Size, int? RatePermits, double? RatePeriodSeconds);
+internal sealed record AccountRequest(string? Source, string? Credential, int? Seed, int? Size, int? RatePermits, double? RatePeriodSeconds, string? Company = null);
 
-internal sealed record AccountView(string Source, string Credential, int Seed, int Size, int? RatePermits, double? RatePeriodSeconds)
+internal sealed record AccountView(string Source, string Credential, int Seed, int Size, int? RatePermits, double? RatePeriodSeconds, string? Company)
 {
     public static AccountView Of(Account a) =>
-        new(a.Source.Name(), a.Credential, a.Seed, a.Size, a.RateLimit?.Permits, a.RateLimit?.Period.TotalSeconds);
+        new(a.Source.Name(), a.Credential, a.Seed, a.Size, a.RateLimit?.Permits, a.RateLimit?.Period.TotalSeconds, a.Company);
 }
 
 internal sealed record FaultRequest(string? Source, string? Credential, string? Kind, int? Count, int? DelayMs, int? FromRequest, int? RetryAfterSeconds, int? Status);
@@ -64,6 +64,7 @@ internal static class SimulatorAdminEndpoints
             Size = request.Size ?? 500,
             RatePermits = request.RatePermits,
             RatePeriod = request.RatePeriodSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+            Company = request.Company,
         });
         return outcome switch
         {
@@ -172,6 +173,7 @@ internal static class SimulatorAdminEndpoints
             Vendor.Hotmart => account.Hotmart.Mutate(count, now),
             Vendor.GoHighLevel => account.GoHighLevel.Mutate(count, now),
             Vendor.PayPal => new ChangeSet([], [], []),
+            Vendor.Sgt => account.Sgt.Mutate(count, now),
             _ => account.Ploomes.Mutate(count, now),
         };
         return TypedResults.Ok(new MutateResult(account.Source.Name(), account.Credential, changes.Updated, changes.Created, changes.Events));

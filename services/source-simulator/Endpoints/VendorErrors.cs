@@ -38,6 +38,10 @@ internal static class VendorErrors
     public static VendorResult Ploomes(int status, string message, string code = "", IReadOnlyDictionary<string, string>? headers = null) =>
         new(status, new JsonObject { ["error"] = new JsonObject { ["code"] = code, ["message"] = message } }, headers);
 
+    /// <summary>SGT (an internal system; its contract): <c>{"error":"code","message":"…"}</c>.</summary>
+    public static VendorResult Sgt(int status, string error, string message, IReadOnlyDictionary<string, string>? headers = null) =>
+        new(status, new JsonObject { ["error"] = error, ["message"] = message }, headers);
+
     /// <summary>The vendor's answer to a gate verdict (fault or rate limit).</summary>
     public static VendorResult For(Vendor source, GateVerdict verdict, int limitPermits) => (source, verdict) switch
     {
@@ -55,6 +59,10 @@ internal static class VendorErrors
             }),
         (Vendor.Hotmart, Failed f) => Hotmart(f.Status, "internal_server_error", "Unexpected server error (simulated fault)."),
         (Vendor.Hotmart, _) => Hotmart(StatusCodes.Status401Unauthorized, "invalid_token", "The access token was revoked (simulated fault)."),
+        (Vendor.Sgt, Throttled t) => Sgt(StatusCodes.Status429TooManyRequests, "rate_limited",
+            $"Limite de {limitPermits} requisições por segundo excedido. Tente novamente em {t.RetryAfterSeconds} s.", RetryAfter(t)),
+        (Vendor.Sgt, Failed f) => Sgt(f.Status, "internal_error", "Erro interno do SGT (simulated fault)."),
+        (Vendor.Sgt, _) => Sgt(StatusCodes.Status401Unauthorized, "unauthorized", "Token revogado ou expirado (simulated fault)."),
         (_, Throttled t) => Ploomes(StatusCodes.Status429TooManyRequests, "Limite de requisições excedido. Tente novamente mais tarde.", "TooManyRequests", RetryAfter(t)),
         (_, Failed f) => Ploomes(f.Status, "An error has occurred (simulated fault)."),
         _ => Ploomes(StatusCodes.Status401Unauthorized, "Authorization has been denied for this request."),

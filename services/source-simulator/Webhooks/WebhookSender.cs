@@ -48,6 +48,7 @@ internal sealed class WebhookSender(IHttpClientFactory httpClients, IOptions<Sim
             $"GoHighLevel webhook type '{kind}' is not one the simulator sends; use one of: {string.Join(", ", GhlData.EmittableTypes)}.",
         Vendor.PayPal when !PayPalData.EmittableTypes.Contains(kind) =>
             $"PayPal event type '{kind}' is not one the simulator sends; use one of: {string.Join(", ", PayPalData.EmittableTypes)}.",
+        Vendor.Sgt => "SGT sends no webhooks: its changes are read by the connector's scheduled syncs.",
         Vendor.Ploomes when PloomesKind(kind) is null =>
             $"Ploomes webhook '{kind}' is not one the simulator sends; use Entity.Action, one of: {string.Join(", ", PloomesData.EmittableEvents)}.",
         _ => null,

@@ -30,20 +30,29 @@ public sealed class ConnectorBuilder(IHostApplicationBuilder host, ConnectorDesc
     /// </summary>
     public ConnectorBuilder AddSourceClient<TClient, TImplementation>(SourceHttpOptions defaults)
         where TClient : class
-        where TImplementation : class, TClient
+        where TImplementation : class, TClient =>
+        AddSourceHttp(Host.Services.AddHttpClient<TClient, TImplementation>(), defaults);
+
+    /// <summary>
+    /// Puts an HttpClient registered by the source (a Refit client from <c>AddRefitGeneratedClient</c>) behind the same
+    /// base address, rate limit and resilience pipeline as <see cref="AddSourceClient{TClient, TImplementation}"/>.
+    /// Requests name their workspace with the <c>platform.workspace</c> option (Refit: <c>[Property("platform.workspace")]</c>).
+    /// </summary>
+    public ConnectorBuilder AddSourceHttp(IHttpClientBuilder client, SourceHttpOptions defaults)
     {
+        ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(defaults);
         Host.Configuration.GetSection($"Connectors:{Descriptor.Source}:Http").Bind(defaults);
         var options = defaults;
         Host.Services.TryAddSingleton<SourceHttpCounters>();
         var limiter = new SourceRateLimiter(options);
         ResiliencePipeline<HttpResponseMessage>? pipeline = null;
-        Host.Services.AddHttpClient<TClient, TImplementation>(client =>
+        client.ConfigureHttpClient(http =>
             {
-                client.BaseAddress = options.BaseAddress
+                http.BaseAddress = options.BaseAddress
                     ?? throw new InvalidOperationException($"Connectors:{Descriptor.Source}:Http:BaseAddress is not set.");
                 // The resilience handler times out each attempt; this only bounds the whole call.
-                client.Timeout = Timeout.InfiniteTimeSpan;
+                http.Timeout = Timeout.InfiniteTimeSpan;
             })
             .AddHttpMessageHandler(services => new ResilienceHandler(pipeline ??= ResilienceHandler.BuildPipeline(options,
                 services.GetRequiredService<SourceHttpCounters>(), services.GetRequiredService<ILogger<ResilienceHandler>>())))

@@ -21,6 +21,7 @@ public sealed class SimulatorFactory : WebApplicationFactory<Program>
             ["Simulator:RateLimits:Stripe:Permits"] = "0",
             ["Simulator:RateLimits:Hotmart:Permits"] = "0",
             ["Simulator:RateLimits:Ploomes:Permits"] = "0",
+            ["Simulator:RateLimits:Sgt:Permits"] = "0",
         };
         foreach (var (key, value) in settings)
         {
