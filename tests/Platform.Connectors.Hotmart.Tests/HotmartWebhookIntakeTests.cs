@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Connectors.Backfill;
-using Platform.Connectors.Hotmart.Domain;
 using Platform.Contracts.Records;
 
 namespace Platform.Connectors.Hotmart.Tests;

@@ -135,11 +135,14 @@ public sealed partial class BackfillRunner(
                 }
                 if (done && !isRange)
                 {
-                    // The live incremental cursor moves only when a whole (non-range) stream finished.
+                    // The live incremental cursor moves only when a whole (non-range) stream finished: to the newest
+                    // update it saw, and at least to when the run started (everything before was read), so a quiet
+                    // stream's cursor moves too instead of falling behind what the source keeps (Stripe: 30 days of events).
                     await using var watermark = new NpgsqlCommand("""
                         insert into stream_watermarks (workspace_id, stream, watermark, run_id, updated_at)
-                        select @workspace, stream, max_source_updated_at, run_id, now() from sync_checkpoints
-                        where run_id = @run and stream = @stream and max_source_updated_at is not null
+                        select @workspace, c.stream, greatest(c.max_source_updated_at, r.started_at), c.run_id, now()
+                        from sync_checkpoints c join sync_runs r on r.id = c.run_id
+                        where c.run_id = @run and c.stream = @stream and coalesce(c.max_source_updated_at, r.started_at) is not null
                         on conflict (workspace_id, stream) do update
                         set watermark = greatest(stream_watermarks.watermark, excluded.watermark), run_id = excluded.run_id, updated_at = now()
                         """, connection, transaction);
