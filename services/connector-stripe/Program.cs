@@ -1,5 +1,6 @@
 using Platform.Connectors.Hosting;
 using Platform.Connectors.Stripe.Domain;
+using Platform.Connectors.Stripe.Mapping;
 using Platform.Connectors.Stripe.Hosting;
 using Platform.ServiceDefaults;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.WebUtilities;
-using Platform.Connectors.Hotmart.Domain;
+using Microsoft.Extensions.Configuration;
 using Platform.Connectors.Http;
 using RichardSzalay.MockHttp;
 
@@ -17,7 +17,7 @@ public sealed record SentRequest(HttpMethod Method, Uri Uri, string? Authorizati
 }
 
 /// <summary>
-/// The real <see cref="HotmartApi"/> over a mocked HttpMessageHandler (Hotmart at https://api.test/, its token endpoint
+/// The real Hotmart Refit client behind the SDK's OAuth handler (as the connector registers it) over a mocked HttpMessageHandler (Hotmart at https://api.test/, its token endpoint
 /// at https://auth.test/), a clock the test moves, and every request recorded.
 /// </summary>
 public sealed class HotmartApiHarness : IDisposable
@@ -28,18 +28,16 @@ public sealed class HotmartApiHarness : IDisposable
     public const string UsersUrl = ApiBase + "payments/api/v1/sales/users";
     public const string TokenUrl = AuthBase + "security/oauth/token";
 
-    private readonly List<HttpClient> _clients = [];
-
     public HotmartApiHarness()
     {
-        Tokens = new HotmartTokenCache(Clock);
+        Tokens = new OAuthTokenCache(Clock);
         TokenRequest = Http.When(HttpMethod.Post, TokenUrl).Respond(_ => TokenResponse());
     }
 
     public MockHttpMessageHandler Http { get; } = new();
     public ManualClock Clock { get; } = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
     public HotmartOptions Options { get; } = new() { AuthAddress = new Uri(AuthBase) };
-    public HotmartTokenCache Tokens { get; }
+    public OAuthTokenCache Tokens { get; }
     public HotmartAccount Account { get; } = new("acme", "client-123", "secret-xyz");
     public List<SentRequest> Sent { get; } = [];
     public List<string> TokensIssued { get; } = [];
@@ -53,11 +51,21 @@ public sealed class HotmartApiHarness : IDisposable
 
     public IEnumerable<SentRequest> To(string url) => Sent.Where(r => r.Uri.GetLeftPart(UriPartial.Path) == url);
 
-    public HotmartApi Api()
+    public IHotmartApi Api()
     {
-        var client = new HttpClient(new Recorder(Sent, Http)) { BaseAddress = new Uri(ApiBase) };
-        _clients.Add(client);
-        return new HotmartApi(client, Tokens, Microsoft.Extensions.Options.Options.Create(Options));
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [$"Connectors:hotmart:Workspaces:{Account.WorkspaceId}:ClientId"] = Account.ClientId,
+            [$"Connectors:hotmart:Workspaces:{Account.WorkspaceId}:ClientSecret"] = Account.ClientSecret,
+        }).Build();
+        var oauth = new OAuthHandler(Tokens, new ConnectorCredentials(configuration, new ConnectorDescriptor("hotmart")), new OAuthOptions
+        {
+            TokenEndpoint = new Uri(Options.AuthAddress, "security/oauth/token"),
+            SourceName = HotmartApi.SourceName,
+            ClientAuthentication = OAuthClientAuthentication.BasicHeader | OAuthClientAuthentication.Query,
+            InvalidClientHint = HotmartApi.InvalidClientHint,
+        });
+        return SourceApiClient.Create<IHotmartApi>(Http, new Uri(ApiBase), HotmartApi.Settings, oauth, new Recorder(Sent));
     }
 
     public static HttpResponseMessage Json(string json, HttpStatusCode status = HttpStatusCode.OK) =>
@@ -76,15 +84,11 @@ public sealed class HotmartApiHarness : IDisposable
 
     public void Dispose()
     {
-        foreach (var client in _clients)
-        {
-            client.Dispose();
-        }
         Http.Dispose();
         Tokens.Dispose();
     }
 
-    private sealed class Recorder(List<SentRequest> sent, HttpMessageHandler inner) : DelegatingHandler(inner)
+    private sealed class Recorder(List<SentRequest> sent) : DelegatingHandler
     {
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using Microsoft.Extensions.Configuration;
 using Platform.Connectors.Backfill;
-using Platform.Connectors.Hotmart.Domain;
+using Platform.Connectors.Http;
 using RichardSzalay.MockHttp;
 
 namespace Platform.Connectors.Hotmart.Tests;
@@ -14,8 +14,9 @@ public sealed class HotmartApiTests : IDisposable
 
     public void Dispose() => _hotmart.Dispose();
 
-    private Task<HotmartPage<System.Text.Json.JsonElement>> History(HotmartApi api, SalesQuery? query = null) =>
-        api.GetSalesHistoryAsync(_hotmart.Account, query ?? new SalesQuery { TransactionStatus = "APPROVED" }, CancellationToken.None);
+    private static async Task<HotmartPage<System.Text.Json.JsonElement>> History(IHotmartApi api, SalesQuery? query = null) =>
+        await api.GetSalesHistoryAsync("acme", query ?? new SalesQuery { TransactionStatus = "APPROVED" }, CancellationToken.None)
+            .ContentOrThrowAsync(HotmartApi.Errors, "acme") ?? new HotmartPage<System.Text.Json.JsonElement>();
 
     [Fact]
     public async Task A_token_is_requested_with_basic_auth_and_the_client_credentials_once_and_reused()
@@ -114,7 +115,8 @@ public sealed class HotmartApiTests : IDisposable
     {
         _hotmart.Http.When(HttpMethod.Get, HotmartApiHarness.UsersUrl).Respond(_ => HotmartApiHarness.Json(EmptyPage));
 
-        await _hotmart.Api().GetSalesUsersAsync(_hotmart.Account, new SalesQuery { Transaction = "HP1" }, CancellationToken.None);
+        await _hotmart.Api().GetSalesUsersAsync("acme", new SalesQuery { Transaction = "HP1" }, CancellationToken.None)
+            .ContentOrThrowAsync(HotmartApi.Errors, "acme");
 
         Assert.Equal(2, _hotmart.Sent.Count);
         Assert.All(_hotmart.Sent, r => Assert.Equal("acme", r.Workspace));
@@ -150,7 +152,8 @@ public sealed class HotmartApiTests : IDisposable
              "page_info":{"total_results":1}}
             """));
 
-        var page = await _hotmart.Api().GetSalesUsersAsync(_hotmart.Account, new SalesQuery { Transaction = "HP1" }, CancellationToken.None);
+        var page = (await _hotmart.Api().GetSalesUsersAsync("acme", new SalesQuery { Transaction = "HP1" }, CancellationToken.None)
+            .ContentOrThrowAsync(HotmartApi.Errors, "acme"))!;
 
         var buyer = Assert.Single(page.Items).Buyer!;
         Assert.Equal("buyer@example.com", buyer.Email);

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Platform.Connectors.Hotmart.Domain;
 using Platform.Contracts.Records;
 
 namespace Platform.Connectors.Hotmart.Tests;

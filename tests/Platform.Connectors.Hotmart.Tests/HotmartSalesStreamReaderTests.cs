@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Platform.Connectors.Backfill;
-using Platform.Connectors.Hotmart.Domain;
 using Platform.Contracts.Records;
 using Platform.Contracts.Syncs;
 using RichardSzalay.MockHttp;
@@ -16,7 +15,7 @@ public sealed class HotmartSalesStreamReaderTests : IDisposable
 
     private readonly HotmartApiHarness _hotmart = new();
 
-    /// <summary>Sales by (window start, status, page token): what the fake sales/history holds.</summary>
+    /// <summary>Sales by (order date, status, page token): what the fake sales/history holds.</summary>
     private readonly Dictionary<(long Start, string Status, string? Token), (string[] Transactions, string? Next)> _sales = new()
     {
         [(January.ToUnixTimeMilliseconds(), "APPROVED", null)] = (["HP1", "HP2"], "t2"),
@@ -47,8 +46,13 @@ public sealed class HotmartSalesStreamReaderTests : IDisposable
 
     private (string[] Transactions, string? Next) Page(Dictionary<string, string> query)
     {
+        // The sales filed under a date inside the queried range [start_date, end_date].
         var start = long.Parse(query["start_date"], System.Globalization.CultureInfo.InvariantCulture);
-        return _sales.TryGetValue((start, query["transaction_status"], query.GetValueOrDefault("page_token")), out var page) ? page : ([], null);
+        var end = long.Parse(query["end_date"], System.Globalization.CultureInfo.InvariantCulture);
+        var token = query.GetValueOrDefault("page_token");
+        var match = _sales.Where(s => s.Key.Start >= start && s.Key.Start <= end && s.Key.Status == query["transaction_status"] && s.Key.Token == token)
+            .Select(s => s.Value).ToList();
+        return match.Count > 0 ? match[0] : ([], null);
     }
 
     private string History(Dictionary<string, string> query)
@@ -71,7 +75,7 @@ public sealed class HotmartSalesStreamReaderTests : IDisposable
 
     private HotmartSalesStreamReader Reader() => new(_hotmart.Api(), Microsoft.Extensions.Options.Options.Create(_hotmart.Options), _hotmart.Clock);
 
-    private static StreamReadContext Context(DateTimeOffset? since, DateTimeOffset? until, bool withCredentials = true)
+    private static StreamReadContext Context(DateTimeOffset? since, DateTimeOffset? until, bool withCredentials = true, SyncMode mode = SyncMode.Full)
     {
         var settings = new Dictionary<string, string?> { ["acme:Hottok"] = "h" };
         if (withCredentials)
@@ -80,7 +84,7 @@ public sealed class HotmartSalesStreamReaderTests : IDisposable
             settings["acme:ClientSecret"] = "secret-xyz";
         }
         var section = new ConfigurationBuilder().AddInMemoryCollection(settings).Build().GetSection("acme");
-        return new StreamReadContext("acme", section, SyncMode.Full, since, until);
+        return new StreamReadContext("acme", section, mode, since, until);
     }
 
     /// <summary>Reads pages until the stream ends, as the runner would; returns each page with the cursor it was read at.</summary>
@@ -106,14 +110,14 @@ public sealed class HotmartSalesStreamReaderTests : IDisposable
     private static string Ms(DateTimeOffset at) => at.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
-    public async Task A_sync_reads_every_status_of_every_window_page_by_page_and_then_ends()
+    public async Task A_sync_reads_every_window_of_every_status_page_by_page_and_then_ends()
     {
         var pages = await ReadAll(Reader(), Context(January, March));
 
         var expected = new List<(string, string, string, string?)>();
-        foreach (var (start, end) in new[] { (January, January31), (January31, March) })
+        foreach (var status in HotmartSalesStreamReader.Statuses)
         {
-            foreach (var status in HotmartSalesStreamReader.Statuses)
+            foreach (var (start, end) in new[] { (January, January31), (January31, March) })
             {
                 expected.Add((Ms(start), Ms(end.AddMilliseconds(-1)), status, null));
                 if (start == January && status == "APPROVED")
@@ -124,9 +128,63 @@ public sealed class HotmartSalesStreamReaderTests : IDisposable
         }
         Assert.Equal(expected, HistoryCalls());
         Assert.Equal(17, HotmartSalesStreamReader.Statuses.Distinct().Count());
-        Assert.Equal(["HP1", "HP2", "HP3", "HP4", "HP5"], pages.SelectMany(p => p.Page.Records).Select(r => r.Record.ExternalId));
+        Assert.Equal(["HP1", "HP2", "HP3", "HP5", "HP4"], pages.SelectMany(p => p.Page.Records).Select(r => r.Record.ExternalId));
         Assert.Null(pages[^1].Page.NextCursor);
         Assert.All(pages.SkipLast(1), p => Assert.NotNull(p.Page.NextCursor));
+    }
+
+    [Fact]
+    public async Task Windows_grow_while_they_come_back_empty_so_empty_years_cost_a_few_calls()
+    {
+        var since = new DateTimeOffset(2016, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+        var pages = await ReadAll(Reader(), Context(since, March));
+
+        // 30, 60, 120, 240, 480 days, then 730 at most: about nine windows from 2016 to 2024 per status, not 99.
+        var calls = HistoryCalls();
+        var perStatus = calls.GroupBy(c => c.Status).ToDictionary(g => g.Key, g => g.Count());
+        Assert.All(perStatus.Values, n => Assert.InRange(n, 5, 12));
+        var sizes = calls.Where(c => c.Status == "BLOCKED")
+            .Select(c => (long.Parse(c.End, System.Globalization.CultureInfo.InvariantCulture) + 1 - long.Parse(c.Start, System.Globalization.CultureInfo.InvariantCulture)) / 86_400_000)
+            .ToList();
+        Assert.Equal([30, 60, 120, 240, 480, 730], sizes.Take(6));
+        Assert.Equal(5, pages.SelectMany(p => p.Page.Records).Count());
+    }
+
+    [Fact]
+    public async Task A_range_hotmart_rejects_is_asked_again_in_smaller_windows_and_nothing_is_lost()
+    {
+        _hotmart.Http.Clear();
+        _hotmart.Http.When(HttpMethod.Post, HotmartApiHarness.TokenUrl).Respond(_ => HotmartApiHarness.Json("""{"access_token":"tok","expires_in":86400}"""));
+        _hotmart.Http.When(HttpMethod.Get, HotmartApiHarness.HistoryUrl).Respond(request =>
+        {
+            var query = Query(request);
+            var days = (long.Parse(query["end_date"], System.Globalization.CultureInfo.InvariantCulture) + 1
+                - long.Parse(query["start_date"], System.Globalization.CultureInfo.InvariantCulture)) / 86_400_000;
+            return days > 10
+                ? HotmartApiHarness.Json("""{"error":"invalid_value_parameter","message":"The period is too long"}""", System.Net.HttpStatusCode.BadRequest)
+                : HotmartApiHarness.Json(History(query));
+        });
+        _hotmart.Http.When(HttpMethod.Get, HotmartApiHarness.UsersUrl).Respond(request => HotmartApiHarness.Json(Users(Query(request))));
+        _sales.Clear();
+        _sales[(January.ToUnixTimeMilliseconds(), "APPROVED", null)] = (["HP1"], null);
+        _sales[(January.AddDays(7.5).ToUnixTimeMilliseconds(), "APPROVED", null)] = (["HP2"], null);
+
+        var pages = await ReadAll(Reader(), Context(January, January31));
+
+        Assert.Equal(["HP1", "HP2"], pages.SelectMany(p => p.Page.Records).Select(r => r.Record.ExternalId));
+        var approved = HistoryCalls().Where(c => c.Status == "APPROVED").Select(c => c.Start).ToList();
+        Assert.Equal([Ms(January), Ms(January), Ms(January), Ms(January.AddDays(7.5))], approved.Take(4));
+    }
+
+    [Fact]
+    public async Task An_incremental_sync_rereads_the_trailing_45_days_of_orders_to_see_their_status_changes()
+    {
+        var yesterday = _hotmart.Clock.Now.AddDays(-1);
+
+        await Reader().ReadPageAsync(Context(yesterday, null, mode: SyncMode.Incremental), null, CancellationToken.None);
+
+        Assert.Equal(Ms(_hotmart.Clock.Now.AddDays(-45)), Assert.Single(HistoryCalls()).Start);
     }
 
     [Fact]
@@ -152,7 +210,7 @@ public sealed class HotmartSalesStreamReaderTests : IDisposable
         {
             Assert.Equal("APPROVED", cursor.RootElement.GetProperty("status").GetString());
             Assert.Equal("t2", cursor.RootElement.GetProperty("page_token").GetString());
-            Assert.Equal(January.ToUnixTimeMilliseconds(), cursor.RootElement.GetProperty("window_start").GetInt64());
+            Assert.Equal(January.ToUnixTimeMilliseconds(), cursor.RootElement.GetProperty("window").GetProperty("window_start").GetInt64());
         }
 
         // A new process (new reader, new client, an hour later) picks the run up from that cursor.

@@ -2,8 +2,10 @@ using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Configuration;
 using Platform.Connectors.Backfill;
-using Platform.Connectors.Hotmart.Domain;
+using Platform.Connectors.Http;
+using Refit;
 using RichardSzalay.MockHttp;
 
 namespace Platform.Connectors.Hotmart.Tests;
@@ -20,15 +22,29 @@ public class HotmartSecretLoggingTests
         var services = new ServiceCollection()
             .AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs))
             .AddSingleton(TimeProvider.System)
-            .AddSingleton<HotmartTokenCache>()
-            .Configure<HotmartOptions>(o => o.AuthAddress = new Uri(HotmartApiHarness.AuthBase));
-        services.AddHttpClient<IHotmartApi, HotmartApi>(c => c.BaseAddress = new Uri(HotmartApiHarness.ApiBase))
+            .AddSingleton<OAuthTokenCache>()
+            .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Connectors:hotmart:Workspaces:acme:ClientId"] = "client-123",
+                ["Connectors:hotmart:Workspaces:acme:ClientSecret"] = "secret-xyz",
+            }).Build())
+            .AddSingleton(new ConnectorDescriptor("hotmart"))
+            .AddSingleton<ConnectorCredentials>();
+        services.AddRefitGeneratedClient<IHotmartApi>(HotmartApi.Settings)
+            .ConfigureHttpClient(c => c.BaseAddress = new Uri(HotmartApiHarness.ApiBase))
+            .AddHttpMessageHandler(sp => new OAuthHandler(sp.GetRequiredService<OAuthTokenCache>(), sp.GetRequiredService<ConnectorCredentials>(),
+                new OAuthOptions
+                {
+                    TokenEndpoint = new Uri(HotmartApiHarness.TokenUrl),
+                    SourceName = HotmartApi.SourceName,
+                    ClientAuthentication = OAuthClientAuthentication.BasicHeader | OAuthClientAuthentication.Query,
+                }))
             .ConfigurePrimaryHttpMessageHandler(() => mock);
         await using var provider = services.BuildServiceProvider();
-        var account = new HotmartAccount("acme", "client-123", "secret-xyz");
 
         await Assert.ThrowsAsync<SourceException>(() =>
-            provider.GetRequiredService<IHotmartApi>().GetSalesHistoryAsync(account, new SalesQuery(), CancellationToken.None));
+            provider.GetRequiredService<IHotmartApi>().GetSalesHistoryAsync("acme", new SalesQuery(), CancellationToken.None)
+                .ContentOrThrowAsync(HotmartApi.Errors, "acme"));
 
         Assert.Contains(logs.Lines, l => l.Contains("security/oauth/token", StringComparison.Ordinal)); // the request was logged…
         Assert.DoesNotContain(logs.Lines, l => l.Contains("secret-xyz", StringComparison.Ordinal)); // …without the secret

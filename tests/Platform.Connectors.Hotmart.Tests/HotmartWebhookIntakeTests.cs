@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Connectors.Backfill;
-using Platform.Connectors.Hotmart.Domain;
 using Platform.Contracts.Records;
 
 namespace Platform.Connectors.Hotmart.Tests;
@@ -63,9 +62,10 @@ public class HotmartWebhookIntakeTests(HotmartConnectorFixture fixture) : IClass
         Assert.Equal(1500m, staged.Record.Money!.Amount);
         Assert.Equal("APPROVED", staged.Record.Money.Status);
         Assert.Contains(new Identifier(IdentifierKinds.Cpf, "69526128664"), staged.Record.Identifiers);
-        // The relay publishes, then commits published_at: the message can arrive a moment before the mark.
+        // The relay publishes, then takes the row out of the outbox: the message can arrive a moment before.
         Assert.True(await Eventually(async () => await fixture.CountAsync(
-            "select count(*) from raw_records where external_id = @id and published_at is not null", ("id", transaction)) == 1));
+            "select count(*) from raw_records r where external_id = @id and not exists (select 1 from raw_record_outbox o where o.id = r.id)",
+            ("id", transaction)) == 1));
     }
 
     [Fact]

@@ -2,7 +2,6 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
-using Platform.Connectors.Hotmart.Domain;
 using Platform.Connectors.Webhooks;
 
 namespace Platform.Connectors.Hotmart.Tests;

@@ -1,4 +1,3 @@
-using Platform.Connectors.Ploomes.Domain;
 using Platform.Contracts.Records;
 using static Platform.Connectors.Ploomes.Tests.PloomesSamples;
 

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Configuration;
-using Platform.Connectors.Ploomes.Domain;
 
 namespace Platform.Connectors.Ploomes.Tests;
 
@@ -60,4 +59,16 @@ internal static class PloomesSamples
 
     public static PloomesMappingOptions Options(string? tagName = "Cliente", long? tagId = null, string currency = "BRL") =>
         new() { ClientTagName = tagName, ClientTagId = tagId, DefaultCurrency = currency };
+
+    /// <summary>The Ploomes Refit client over <paramref name="handler"/>, authenticated with workspace acme's User-Key as the connector is.</summary>
+    public static IPloomesApi Api(HttpMessageHandler handler, string userKey = "uk-7f3a9c")
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Connectors:ploomes:Workspaces:acme:UserKey"] = userKey,
+        }).Build();
+        return Platform.Connectors.Http.SourceApiClient.Create<IPloomesApi>(handler, new Uri(BaseAddress), PloomesApi.Settings,
+            new Platform.Connectors.Http.CredentialHeaderHandler(new ConnectorCredentials(configuration, new ConnectorDescriptor("ploomes")),
+                "UserKey", "User-Key", PloomesApi.Source));
+    }
 }

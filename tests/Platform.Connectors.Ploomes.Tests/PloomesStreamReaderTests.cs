@@ -1,6 +1,5 @@
 using System.Net;
 using Platform.Connectors.Backfill;
-using Platform.Connectors.Ploomes.Domain;
 using Platform.Contracts.Records;
 using Platform.Contracts.Syncs;
 using RichardSzalay.MockHttp;
@@ -19,12 +18,7 @@ public class PloomesStreamReaderTests
 
     private PloomesDealsStreamReader DealsReader() => new(Api(), Configuration());
 
-    private PloomesApi Api()
-    {
-        var http = _ploomes.ToHttpClient();
-        http.BaseAddress = new Uri(BaseAddress);
-        return new PloomesApi(http);
-    }
+    private IPloomesApi Api() => PloomesSamples.Api(_ploomes);
 
     private static StreamReadContext Context(SyncMode mode = SyncMode.Full, DateTimeOffset? since = null, DateTimeOffset? until = null,
         string? userKey = UserKey) =>

@@ -80,9 +80,10 @@ public class PloomesWebhookIntakeTests(PloomesConnectorFixture fixture) : IClass
         Assert.Equal("true", staged.Record.Attributes["is_customer"]);
         // The staged payload is Ploomes' answer, untouched; the push itself is kept with the event.
         Assert.Equal(1, await fixture.CountAsync("select count(*) from raw_records where payload = @payload and stream = 'deals'", ("payload", deal)));
-        // The relay publishes, then commits published_at: the probe may hear the event a moment before the mark.
+        // The relay publishes, then takes the row out of the outbox: the probe may hear the event a moment before.
         Assert.Equal(1, await EventuallyAsync(() => fixture.CountAsync(
-            "select count(*) from raw_records where payload = @payload and published_at is not null", ("payload", deal)), 1));
+            "select count(*) from raw_records r where payload = @payload and not exists (select 1 from raw_record_outbox o where o.id = r.id)",
+            ("payload", deal)), 1));
         Assert.Equal(1, await fixture.CountAsync("select count(*) from webhook_events where body = @body", ("body", Push(id))));
     }
 

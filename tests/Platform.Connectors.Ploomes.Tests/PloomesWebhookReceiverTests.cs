@@ -1,6 +1,5 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
-using Platform.Connectors.Ploomes.Domain;
 using Platform.Connectors.Webhooks;
 using Platform.Contracts.Records;
 using RichardSzalay.MockHttp;
@@ -18,9 +17,7 @@ public class PloomesWebhookReceiverTests
 
     public PloomesWebhookReceiverTests()
     {
-        var http = _ploomes.ToHttpClient();
-        http.BaseAddress = new Uri(BaseAddress);
-        _receiver = new PloomesWebhookReceiver(new PloomesApi(http), Configuration());
+        _receiver = new PloomesWebhookReceiver(PloomesSamples.Api(_ploomes), Configuration());
     }
 
     private static WebhookRequest Request(string body, string? headerKey = null, DateTimeOffset? receivedAt = null, string? configuredKey = ValidationKey)

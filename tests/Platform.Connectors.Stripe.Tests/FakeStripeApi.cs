@@ -26,6 +26,18 @@ public sealed class FakeStripeApi : HttpMessageHandler
 
     public int Requests => Volatile.Read(ref _requests);
 
+    /// <summary>The path of every request answered, in order (<c>v1/customers</c>, <c>v1/events</c>).</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Paths { get; } = new();
+
+    /// <summary>Adds an event exactly as given (to send Stripe data the connector cannot read).</summary>
+    public void AddRawEvent(JsonObject evt)
+    {
+        lock (_gate)
+        {
+            _events.Add(evt);
+        }
+    }
+
     public int CustomerCount
     {
         get
@@ -92,6 +104,7 @@ public sealed class FakeStripeApi : HttpMessageHandler
             return Json(HttpStatusCode.Unauthorized, """{"error":{"type":"invalid_request_error","message":"Invalid API Key provided"}}""");
         }
         var path = request.RequestUri!.AbsolutePath.TrimStart('/');
+        Paths.Enqueue(path);
         var query = HttpUtility.ParseQueryString(request.RequestUri.Query);
         var limit = int.Parse(query["limit"] ?? "10", System.Globalization.CultureInfo.InvariantCulture);
         List<JsonObject> source;
@@ -104,10 +117,10 @@ public sealed class FakeStripeApi : HttpMessageHandler
                 _ => [],
             };
         }
-        IEnumerable<JsonObject> items = source.OrderByDescending(o => (long)o["created"]!).ThenByDescending(o => (string)o["id"]!);
+        IEnumerable<JsonObject> items = source.OrderByDescending(o => (long?)o["created"] ?? long.MaxValue).ThenByDescending(o => (string)o["id"]!);
         if (query["created[gte]"] is { } gte)
         {
-            items = items.Where(o => (long)o["created"]! >= long.Parse(gte, System.Globalization.CultureInfo.InvariantCulture));
+            items = items.Where(o => ((long?)o["created"] ?? long.MaxValue) >= long.Parse(gte, System.Globalization.CultureInfo.InvariantCulture));
         }
         if (query["created[lt]"] is { } lt)
         {

@@ -51,6 +51,7 @@ public sealed class StripeBackfillFixture : IAsyncLifetime
             ["Connectors:Stripe:Http:RetryMaxDelay"] = "00:00:02",
             ["Connectors:Stripe:Http:MaxRetries"] = "4",
             ["Connector:Backfill:PollInterval"] = "00:00:00.500",
+            ["Connector:Backfill:MaxAttempts"] = "3",
             ["Connector:Relay:PollInterval"] = "00:00:00.200",
         };
         for (var i = 1; i <= 12; i++)

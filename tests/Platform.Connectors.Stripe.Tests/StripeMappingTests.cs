@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Platform.Connectors.Stripe.Domain;
 using Platform.Contracts.Records;
 using Platform.Testing;
 

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
-using Platform.Connectors.Stripe.Domain;
 using Platform.Connectors.Webhooks;
 using Platform.Testing;
 

@@ -43,12 +43,13 @@ public class StripeWebhookIntakeTests(StripeConnectorFixture fixture) : IClassFi
         Assert.Equal(StripeConnectorFixture.Workspace, staged.WorkspaceId);
         Assert.Equal(EntityType.Contact, staged.Record.EntityType);
         Assert.Contains(new Identifier(IdentifierKinds.Email, "Maria.Souza@Example.com"), staged.Record.Identifiers);
-        // The relay marks the row in the transaction that published it, which commits just after the publish.
+        // The relay takes the row out of the outbox once the broker confirmed it, just after the publish.
         var published = 0L;
         for (var i = 0; i < 50 && published == 0; i++, await Task.Delay(100))
         {
             published = await fixture.CountAsync(
-                "select count(*) from raw_records where external_id = @id and published_at is not null", ("id", customerId));
+                "select count(*) from raw_records r where external_id = @id and not exists (select 1 from raw_record_outbox o where o.id = r.id)",
+                ("id", customerId));
         }
         Assert.Equal(1, published);
     }

@@ -76,13 +76,13 @@ public sealed class PloomesWebhookReceiver(IPloomesApi api, IConfiguration confi
             return []; // orders, quotes, tasks…: not used by the platform
         }
         var id = push.ResourceId ?? throw new WebhookPayloadException("field \"ResourceId\" is missing or not a number");
-        var userKey = PloomesPaging.UserKey(request.WorkspaceId, request.Credentials["UserKey"]);
+        _ = PloomesPaging.UserKey(request.WorkspaceId, request.Credentials["UserKey"]);
         var options = PloomesMappingOptions.For(configuration, request.Credentials);
 
         var isDeal = push.Entity == PloomesPush.Deal;
         var page = isDeal
-            ? await api.GetDealByIdAsync(request.WorkspaceId, userKey, id, cancellationToken)
-            : await api.GetContactByIdAsync(request.WorkspaceId, userKey, id, cancellationToken);
+            ? await api.GetDealByIdAsync(request.WorkspaceId, id, cancellationToken)
+            : await api.GetContactByIdAsync(request.WorkspaceId, id, cancellationToken);
         var wanted = id.ToString(CultureInfo.InvariantCulture);
         var current = page.Items.FirstOrDefault(item => PloomesMapping.Id(item, "Id") == wanted);
         if (current.ValueKind != JsonValueKind.Object)

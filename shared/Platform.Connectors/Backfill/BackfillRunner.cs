@@ -23,6 +23,15 @@ public sealed class BackfillOptions
 
     /// <summary>Incremental syncs start this long before the last watermark, so updates committed late at the source are not missed.</summary>
     public TimeSpan IncrementalOverlap { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Executions of a run that may end in an unexpected error (not a <see cref="SourceException"/>) before the run
+    /// fails with that error as its reason. Each resumes from the checkpoint.
+    /// </summary>
+    public int MaxAttempts { get; set; } = 5;
+
+    /// <summary>Least time between two progress reports of one stream (the last page always reports).</summary>
+    public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromSeconds(1);
 }
 
 /// <summary>Thrown inside a run when an operator cancelled it.</summary>
@@ -106,11 +115,22 @@ public sealed partial class BackfillRunner(
         var isRange = run.From is not null || run.To is not null;
         var cursor = checkpoint.Cursor;
         var (pages, fetched, staged) = (checkpoint.Pages, checkpoint.Fetched, checkpoint.Staged);
+        var lastProgress = DateTimeOffset.MinValue;
+        await ThrowIfCancelRequestedAsync(run.Id, cancellationToken);
+        using var readAhead = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task<BackfillPage>? reading = reader.ReadPageAsync(context, cursor, readAhead.Token);
+        try
+        {
         while (true)
         {
-            await ThrowIfCancelRequestedAsync(run.Id, cancellationToken);
-            var page = await reader.ReadPageAsync(context, cursor, cancellationToken);
+            var page = await reading!;
+            reading = null;
             var done = page.NextCursor is null;
+            // Fetch and stage overlap: the next page is read while this one commits (its cursor is already known).
+            if (!done)
+            {
+                reading = reader.ReadPageAsync(context, page.NextCursor, readAhead.Token);
+            }
             DateTimeOffset? pageMax = page.Records.Count == 0 ? null : page.Records.Max(r => r.Record.SourceUpdatedAt);
 
             await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
@@ -135,11 +155,14 @@ public sealed partial class BackfillRunner(
                 }
                 if (done && !isRange)
                 {
-                    // The live incremental cursor moves only when a whole (non-range) stream finished.
+                    // The live incremental cursor moves only when a whole (non-range) stream finished: to the newest
+                    // update it saw, and at least to when the run started (everything before was read), so a quiet
+                    // stream's cursor moves too instead of falling behind what the source keeps (Stripe: 30 days of events).
                     await using var watermark = new NpgsqlCommand("""
                         insert into stream_watermarks (workspace_id, stream, watermark, run_id, updated_at)
-                        select @workspace, stream, max_source_updated_at, run_id, now() from sync_checkpoints
-                        where run_id = @run and stream = @stream and max_source_updated_at is not null
+                        select @workspace, c.stream, greatest(c.max_source_updated_at, r.started_at), c.run_id, now()
+                        from sync_checkpoints c join sync_runs r on r.id = c.run_id
+                        where c.run_id = @run and c.stream = @stream and coalesce(c.max_source_updated_at, r.started_at) is not null
                         on conflict (workspace_id, stream) do update
                         set watermark = greatest(stream_watermarks.watermark, excluded.watermark), run_id = excluded.run_id, updated_at = now()
                         """, connection, transaction);
@@ -155,6 +178,13 @@ public sealed partial class BackfillRunner(
             pages++;
             fetched += page.Fetched;
 
+            var at = clock.GetUtcNow();
+            if (!done && at - lastProgress < options.ProgressInterval)
+            {
+                await ThrowIfCancelRequestedAsync(run.Id, cancellationToken);
+                continue;
+            }
+            lastProgress = at;
             var now = counters?.Snapshot(run.WorkspaceId) ?? (0, 0);
             await PublishProgressAsync(new SyncProgressed
             {
@@ -169,14 +199,24 @@ public sealed partial class BackfillRunner(
                 Retries = (int)(now.Retries - baseline.Retries),
                 RateLimitWaits = (int)(now.RateLimitWaits - baseline.RateLimitWaits),
                 Checkpoint = page.NextCursor,
-                At = clock.GetUtcNow(),
+                At = at,
             }, cancellationToken);
 
             if (done)
             {
                 return;
             }
-            cursor = page.NextCursor;
+            await ThrowIfCancelRequestedAsync(run.Id, cancellationToken);
+        }
+        }
+        finally
+        {
+            if (reading is not null)
+            {
+                // The stream stopped (failure, cancellation) with a page read ahead: abandon it; it is read again on resume.
+                await readAhead.CancelAsync();
+                await reading.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            }
         }
     }
 

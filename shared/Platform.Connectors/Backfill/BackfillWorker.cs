@@ -92,18 +92,25 @@ internal sealed partial class BackfillWorker(
         {
             // Shutting down: the run stays 'running' and resumes from its checkpoint at the next start.
         }
-#pragma warning disable CA1031 // A database outage mid-run: leave the run 'running'; it resumes from its checkpoint.
+#pragma warning disable CA1031 // An unexpected error: the run resumes from its checkpoint, a bounded number of times.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
             LogRunInterrupted(logger, ex, runId);
             try
             {
-                await Task.Delay(options.PollInterval, stoppingToken);
+                var attempts = await RecordFailedAttemptAsync(runId, ex, stoppingToken);
+                await Task.Delay(options.PollInterval * Math.Min(attempts, 8), stoppingToken);
             }
             catch (OperationCanceledException)
             {
                 // Shutting down.
+            }
+#pragma warning disable CA1031 // The database is unreachable too: the run stays as it is and is tried again later.
+            catch (Exception recordFailure)
+#pragma warning restore CA1031
+            {
+                LogWorkerFailed(logger, recordFailure);
             }
         }
         finally
@@ -111,6 +118,31 @@ internal sealed partial class BackfillWorker(
             _active.TryRemove(runId, out _);
             signal.Notify();
         }
+    }
+
+    /// <summary>
+    /// Counts a failed attempt of the run; the last allowed one (<see cref="BackfillOptions.MaxAttempts"/>) fails the run
+    /// with the error as its reason, so an error that is not the source's (a bug, a value the mapping cannot read, the
+    /// network after every retry) ends in SyncFailed instead of a retry loop. Returns the attempts so far.
+    /// </summary>
+    private async Task<int> RecordFailedAttemptAsync(Guid runId, Exception error, CancellationToken cancellationToken)
+    {
+        var reason = $"The run stopped after {options.MaxAttempts} attempts, each ending in an unexpected error " +
+            $"({error.GetType().Name}: {error.Message}). The pages staged before are kept; fix the cause and start a new sync.";
+        await using var command = dataSource.CreateCommand("""
+            update sync_runs set attempts = attempts + 1,
+                   status = case when attempts + 1 >= @max then 'failed' else status end,
+                   error_code = case when attempts + 1 >= @max then 'internal' else error_code end,
+                   error = case when attempts + 1 >= @max then @reason else error end,
+                   finished_at = case when attempts + 1 >= @max then now() else finished_at end,
+                   outcome_published = case when attempts + 1 >= @max then false else outcome_published end
+            where id = @id and status in ('pending', 'running')
+            returning attempts
+            """);
+        command.Parameters.Add(new NpgsqlParameter<Guid>("id", runId));
+        command.Parameters.Add(new NpgsqlParameter<int>("max", Math.Max(1, options.MaxAttempts)));
+        command.Parameters.Add(new NpgsqlParameter<string>("reason", reason.Length > 2000 ? reason[..2000] : reason));
+        return await command.ExecuteScalarAsync(cancellationToken) is int attempts ? attempts : 0;
     }
 
     private async Task PublishOutcomesAsync(CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -13,6 +14,7 @@ using Platform.Connectors.Staging;
 using Platform.Connectors.Webhooks;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Telemetry;
+using Refit;
 
 namespace Platform.Connectors.Hosting;
 
@@ -27,6 +29,7 @@ public sealed class ConnectorBuilder(IHostApplicationBuilder host, ConnectorDesc
     /// Registers the source's API client as a typed HttpClient behind the SDK's rate limit (token bucket per
     /// workspace) and resilience pipeline. <paramref name="defaults"/> are the vendor's documented values;
     /// <c>Connectors:{Source}:Http</c> overrides them (BaseAddress points at the simulator in tests).
+    /// New connectors: prefer <see cref="AddSourceApi{TApi}"/> (a Refit interface).
     /// </summary>
     public ConnectorBuilder AddSourceClient<TClient, TImplementation>(SourceHttpOptions defaults)
         where TClient : class
@@ -40,24 +43,83 @@ public sealed class ConnectorBuilder(IHostApplicationBuilder host, ConnectorDesc
     /// </summary>
     public ConnectorBuilder AddSourceHttp(IHttpClientBuilder client, SourceHttpOptions defaults)
     {
+        var options = BindHttpOptions(defaults);
+        WithSourceHandlers(Host.Services.AddHttpClient<TClient, TImplementation>(), options, authentication: null);
+        return this;
+    }
+
+    /// <summary>
+    /// Registers the source's Refit interface (<c>AddRefitGeneratedClient</c>: the source-generated client) behind,
+    /// outermost first, <paramref name="authentication"/> (see <see cref="ApiKeyHeader"/>, <see cref="BearerApiKey"/>,
+    /// <see cref="OAuth"/>), the resilience pipeline and the rate limit (token bucket per workspace). Methods tag
+    /// their workspace with <c>[Property(SourceRequest.WorkspaceKey)]</c>, return <c>IApiResponse&lt;T&gt;</c> and are
+    /// read with <see cref="SourceApiResponses.ContentOrThrowAsync{T}"/> (the one mapping of failures to source errors).
+    /// <paramref name="defaults"/> are the vendor's documented limits; <c>Connectors:{Source}:Http</c> overrides them.
+    /// </summary>
+    public ConnectorBuilder AddSourceApi<TApi>(SourceHttpOptions defaults, RefitSettings? settings = null,
+        Func<IServiceProvider, DelegatingHandler>? authentication = null) where TApi : class
+    {
+        var options = BindHttpOptions(defaults);
+        var refit = settings ?? new RefitSettings(new SystemTextJsonContentSerializer(new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+        WithSourceHandlers(Host.Services.AddRefitGeneratedClient<TApi>(refit), options, authentication);
+        return this;
+    }
+
+    /// <summary>
+    /// Puts an HttpClient the source registered itself (a Refit client from <c>AddRefitGeneratedClient</c> with its own
+    /// settings) behind the same base address, authentication, resilience pipeline and rate limit as <see cref="AddSourceApi{TApi}"/>.
+    /// </summary>
+    public ConnectorBuilder AddSourceHttp(IHttpClientBuilder client, SourceHttpOptions defaults,
+        Func<IServiceProvider, DelegatingHandler>? authentication = null)
+    {
         ArgumentNullException.ThrowIfNull(client);
+        WithSourceHandlers(client, BindHttpOptions(defaults), authentication);
+        return this;
+    }
+
+    /// <summary>Authentication by a header holding the workspace's credential field (<c>User-Key: {UserKey}</c>).</summary>
+    public static Func<IServiceProvider, DelegatingHandler> ApiKeyHeader(string header, string field, string sourceName) =>
+        services => new CredentialHeaderHandler(services.GetRequiredService<ConnectorCredentials>(), field, header, sourceName);
+
+    /// <summary>Authentication by <c>Authorization: Bearer {field}</c> (<c>ApiKey</c> for Stripe).</summary>
+    public static Func<IServiceProvider, DelegatingHandler> BearerApiKey(string field, string sourceName) =>
+        services => CredentialHeaderHandler.Bearer(services.GetRequiredService<ConnectorCredentials>(), field, sourceName);
+
+    /// <summary>OAuth 2 (client credentials or refresh token) with tokens cached per workspace for the process's life.</summary>
+    public Func<IServiceProvider, DelegatingHandler> OAuth(OAuthOptions options)
+    {
+        Host.Services.TryAddSingleton<OAuthTokenCache>();
+        return services => new OAuthHandler(services.GetRequiredService<OAuthTokenCache>(), services.GetRequiredService<ConnectorCredentials>(), options);
+    }
+
+    private SourceHttpOptions BindHttpOptions(SourceHttpOptions defaults)
+    {
         ArgumentNullException.ThrowIfNull(defaults);
         Host.Configuration.GetSection($"Connectors:{Descriptor.Source}:Http").Bind(defaults);
-        var options = defaults;
         Host.Services.TryAddSingleton<SourceHttpCounters>();
+        return defaults;
+    }
+
+    private void WithSourceHandlers(IHttpClientBuilder client, SourceHttpOptions options, Func<IServiceProvider, DelegatingHandler>? authentication)
+    {
         var limiter = new SourceRateLimiter(options);
         ResiliencePipeline<HttpResponseMessage>? pipeline = null;
         client.ConfigureHttpClient(http =>
-            {
-                http.BaseAddress = options.BaseAddress
-                    ?? throw new InvalidOperationException($"Connectors:{Descriptor.Source}:Http:BaseAddress is not set.");
-                // The resilience handler times out each attempt; this only bounds the whole call.
-                http.Timeout = Timeout.InfiniteTimeSpan;
-            })
+        {
+            http.BaseAddress = options.BaseAddress
+                ?? throw new InvalidOperationException($"Connectors:{Descriptor.Source}:Http:BaseAddress is not set.");
+            // The resilience handler times out each attempt; this only bounds the whole call.
+            http.Timeout = Timeout.InfiniteTimeSpan;
+        });
+        if (authentication is not null)
+        {
+            client.AddHttpMessageHandler(authentication);
+        }
+        client
             .AddHttpMessageHandler(services => new ResilienceHandler(pipeline ??= ResilienceHandler.BuildPipeline(options,
                 services.GetRequiredService<SourceHttpCounters>(), services.GetRequiredService<ILogger<ResilienceHandler>>())))
-            .AddHttpMessageHandler(services => new RateLimitHandler(limiter, services.GetRequiredService<SourceHttpCounters>()));
-        return this;
+            .AddHttpMessageHandler(services => new RateLimitHandler(limiter, services.GetRequiredService<SourceHttpCounters>()))
+            .AddHttpMessageHandler(() => new RequestStampHandler());
     }
 
     /// <summary>Registers one stream built by a factory (several streams sharing one reader class).</summary>

@@ -60,8 +60,10 @@ public static class ConnectorStatusEndpoint
         }
         long staged, published, waiting;
         await using (var command = dataSource.CreateCommand("""
-            select count(*), count(published_at), count(*) filter (where unify = 'deferred' and released_at is null)
-            from raw_records where workspace_id = @ws
+            select count(*),
+                   count(*) - count(o.id) - count(*) filter (where r.unify = 'deferred' and r.released_at is null),
+                   count(*) filter (where r.unify = 'deferred' and r.released_at is null)
+            from raw_records r left join raw_record_outbox o on o.id = r.id where r.workspace_id = @ws
             """))
         {
             command.Parameters.Add(new NpgsqlParameter<string>("ws", workspaceId));

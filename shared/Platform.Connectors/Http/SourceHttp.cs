@@ -61,8 +61,11 @@ public sealed class SourceHttpCounters
 /// <summary>Request options the handlers read.</summary>
 public static class SourceRequest
 {
-    /// <summary>The workspace a request is made for: its rate-limit bucket and counters.</summary>
-    public static readonly HttpRequestOptionsKey<string> Workspace = new("platform.workspace");
+    /// <summary>Name of the request option that carries the workspace (Refit: <c>[Property(SourceRequest.WorkspaceKey)] string workspaceId</c>).</summary>
+    public const string WorkspaceKey = "platform.workspace";
+
+    /// <summary>The workspace a request is made for: its rate-limit bucket, counters and credentials.</summary>
+    public static readonly HttpRequestOptionsKey<string> Workspace = new(WorkspaceKey);
 
     /// <summary>Tags a request with its workspace.</summary>
     public static HttpRequestMessage ForWorkspace(this HttpRequestMessage request, string workspaceId)
@@ -72,8 +75,12 @@ public static class SourceRequest
         return request;
     }
 
-    internal static string WorkspaceOf(HttpRequestMessage request) =>
-        request.Options.TryGetValue(Workspace, out var workspace) ? workspace : "_";
+    /// <summary>The request's workspace, or <c>_</c> when it was not tagged.</summary>
+    public static string WorkspaceOf(HttpRequestMessage request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.Options.TryGetValue(Workspace, out var workspace) ? workspace : "_";
+    }
 }
 
 /// <summary>
@@ -236,7 +243,7 @@ public sealed partial class ResilienceHandler(ResiliencePipeline<HttpResponseMes
     private static partial void LogRetry(ILogger logger, string? path, int? status, string? exception, TimeSpan delay, int attempt);
 }
 
-/// <summary>Turns a non-success answer into a <see cref="SourceException"/> a person can act on.</summary>
+/// <summary>Turns a non-success answer into a <see cref="SourceException"/> a person can act on (hand-written clients; Refit clients use <see cref="SourceApiResponses"/>).</summary>
 public static class SourceResponses
 {
     public static async Task EnsureSuccessAsync(this HttpResponseMessage response, string source, string workspaceId, CancellationToken cancellationToken)
@@ -247,22 +254,7 @@ public static class SourceResponses
             return;
         }
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
-        if (body.Length > 300)
-        {
-            body = body[..300];
-        }
         var what = $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.AbsolutePath}";
-        throw response.StatusCode switch
-        {
-            HttpStatusCode.Unauthorized => new SourceException("credentials_invalid",
-                $"{source} rejected the credentials of workspace '{workspaceId}' (401 on {what}): the key is wrong, expired or revoked. Set new credentials for this workspace and run the sync again. {body}"),
-            HttpStatusCode.Forbidden => new SourceException("credentials_invalid",
-                $"{source} refused access for workspace '{workspaceId}' (403 on {what}): the key lacks a permission or was disabled. {body}"),
-            HttpStatusCode.TooManyRequests => new SourceException("rate_limited",
-                $"{source} kept answering 429 (rate limited) on {what} after every retry; lower Connectors:{source}:Http:RatePermits. {body}"),
-            >= HttpStatusCode.InternalServerError => new SourceException("source_unavailable",
-                $"{source} answered {(int)response.StatusCode} on {what} after every retry. {body}"),
-            _ => new SourceException("bad_response", $"{source} answered {(int)response.StatusCode} on {what}: {body}"),
-        };
+        throw new SourceApiErrors(source).ForStatus(response.StatusCode, workspaceId, what, body);
     }
 }

@@ -18,10 +18,11 @@ public sealed class RelayOptions
 }
 
 /// <summary>
-/// Publishes <see cref="RawRecordStaged"/> for committed, releasable rows in id order and marks them published
-/// in the same transaction. A transaction-scoped advisory lock per connector schema makes one relay instance
-/// publish at a time, so two instances never publish the same row and a record's versions keep their order.
-/// If the broker is down the transaction rolls back and the rows wait: nothing is lost, only delayed.
+/// Publishes <see cref="RawRecordStaged"/> for the ids queued in raw_record_outbox (committed, releasable rows) in id
+/// order: the whole batch at once with the broker's confirms pipelined, then the confirmed ids leave the outbox (a
+/// delete from a narrow table; raw_records itself is never rewritten). A session advisory lock per connector schema
+/// makes one relay instance publish at a time. If the broker is slow or down, what it confirmed leaves the outbox
+/// and the rest waits for the next batch: nothing is lost, nothing confirmed is published again.
 /// </summary>
 internal sealed partial class OutboxRelay(
     NpgsqlDataSource dataSource,
@@ -32,12 +33,14 @@ internal sealed partial class OutboxRelay(
     ILogger<OutboxRelay> logger) : BackgroundService
 {
     private const string SelectSql = """
-        select id, workspace_id, correlation_id, sync_run_id, received_at, canonical::text
-        from raw_records
-        where published_at is null and (unify = 'now' or released_at is not null)
-        order by id
+        select r.id, r.workspace_id, r.correlation_id, r.sync_run_id, r.received_at, r.canonical::text
+        from raw_record_outbox o join raw_records r on r.id = o.id
+        order by o.id
         limit @limit
         """;
+
+    private const string LockSql = "select pg_try_advisory_lock(hashtextextended('outbox-relay:' || current_schema(), 0))";
+    private const string UnlockSql = "select pg_advisory_unlock(hashtextextended('outbox-relay:' || current_schema(), 0))";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -73,57 +76,74 @@ internal sealed partial class OutboxRelay(
     internal async Task<int> PublishBatchAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var lockCommand = new NpgsqlCommand(
-            "select pg_try_advisory_xact_lock(hashtextextended('outbox-relay:' || current_schema(), 0))", connection, transaction))
+        await using (var lockCommand = new NpgsqlCommand(LockSql, connection))
         {
             if (await lockCommand.ExecuteScalarAsync(cancellationToken) is not true)
             {
                 return 0;
             }
         }
-
-        var batch = new List<(long Id, RawRecordStaged Message)>();
-        await using (var select = new NpgsqlCommand(SelectSql, connection, transaction))
+        try
         {
-            select.Parameters.Add(new NpgsqlParameter<int>("limit", options.BatchSize));
-            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+            var batch = new List<(long Id, RawRecordStaged Message)>();
+            await using (var select = new NpgsqlCommand(SelectSql, connection))
             {
-                var record = JsonSerializer.Deserialize<CanonicalRecord>(reader.GetString(5), CanonicalJson.Options)
-                    ?? throw new InvalidOperationException($"raw_records row {reader.GetInt64(0)} has an empty canonical record");
-                batch.Add((reader.GetInt64(0), new RawRecordStaged
+                select.Parameters.Add(new NpgsqlParameter<int>("limit", options.BatchSize));
+                await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
                 {
-                    WorkspaceId = reader.GetString(1),
-                    CorrelationId = reader.GetGuid(2),
-                    SyncRunId = reader.IsDBNull(3) ? null : reader.GetGuid(3),
-                    StagedAt = reader.GetFieldValue<DateTimeOffset>(4),
-                    RawRecordId = reader.GetInt64(0),
-                    Source = connector.Source,
-                    Record = record,
-                }));
+                    var record = JsonSerializer.Deserialize<CanonicalRecord>(reader.GetString(5), CanonicalJson.Options)
+                        ?? throw new InvalidOperationException($"raw_records row {reader.GetInt64(0)} has an empty canonical record");
+                    batch.Add((reader.GetInt64(0), new RawRecordStaged
+                    {
+                        WorkspaceId = reader.GetString(1),
+                        CorrelationId = reader.GetGuid(2),
+                        SyncRunId = reader.IsDBNull(3) ? null : reader.GetGuid(3),
+                        StagedAt = reader.GetFieldValue<DateTimeOffset>(4),
+                        RawRecordId = reader.GetInt64(0),
+                        Source = connector.Source,
+                        Record = record,
+                    }));
+                }
             }
-        }
-        if (batch.Count == 0)
-        {
-            return 0;
-        }
+            if (batch.Count == 0)
+            {
+                return 0;
+            }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.PublishTimeout);
-        foreach (var (_, message) in batch)
-        {
-            await bus.Publish(message, context => context.CorrelationId = message.CorrelationId, timeout.Token);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(options.PublishTimeout);
+            // Every publish is started before any confirm is awaited: one round trip for the batch, not one per message.
+            var sends = batch.Select(b => bus.Publish(b.Message, context => context.CorrelationId = b.Message.CorrelationId, timeout.Token)).ToList();
+            Exception? failure = null;
+            try
+            {
+                await Task.WhenAll(sends);
+            }
+#pragma warning disable CA1031 // Confirmed messages leave the outbox below; the failure is rethrown after.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                failure = ex;
+            }
+            var confirmed = batch.Where((_, i) => sends[i].IsCompletedSuccessfully).Select(b => b.Id).ToArray();
+            if (confirmed.Length > 0)
+            {
+                await using var done = new NpgsqlCommand("delete from raw_record_outbox where id = any(@ids)", connection);
+                done.Parameters.Add(new NpgsqlParameter<long[]>("ids", confirmed));
+                await done.ExecuteNonQueryAsync(CancellationToken.None);
+            }
+            if (failure is not null)
+            {
+                throw new InvalidOperationException($"{batch.Count - confirmed.Length} of {batch.Count} messages were not confirmed by the broker.", failure);
+            }
+            return batch.Count;
         }
-
-        await using (var mark = new NpgsqlCommand(
-            "update raw_records set published_at = now() where id = any(@ids)", connection, transaction))
+        finally
         {
-            mark.Parameters.Add(new NpgsqlParameter<long[]>("ids", batch.Select(b => b.Id).ToArray()));
-            await mark.ExecuteNonQueryAsync(cancellationToken);
+            await using var unlock = new NpgsqlCommand(UnlockSql, connection);
+            await unlock.ExecuteScalarAsync(CancellationToken.None);
         }
-        await transaction.CommitAsync(cancellationToken);
-        return batch.Count;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Connector} relay could not publish; retrying in {Backoff}")]

@@ -22,21 +22,37 @@ public sealed record StagingContext(string WorkspaceId, Guid CorrelationId, Guid
 public sealed record WebhookStageResult(bool Duplicate, int NewRows);
 
 /// <summary>
-/// Writes raw rows in bulk (one multi-row <c>INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING</c> per page).
-/// The table is the outbox: the relay publishes what commits here.
+/// Writes raw rows in bulk: a page is binary-COPYed into a temporary table, then moved by one
+/// <c>INSERT … SELECT … ON CONFLICT DO NOTHING</c> that also queues the new rows in the outbox. A version is the payload
+/// and its canonical mapping: the same payload mapped differently (a corrected mapping, Hotmart's buyer details added)
+/// is a new version; the same payload mapped the same way is one row however often it arrives. raw_records is the
+/// outbox's data; raw_record_outbox holds the ids the relay must still publish.
 /// </summary>
 public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay, TimeProvider clock)
 {
-    private const string InsertSql = """
-        insert into raw_records (workspace_id, stream, entity_type, external_id, source_updated_at, payload,
-                                 payload_hash, canonical, sync_run_id, correlation_id, received_at, unify)
-        select @workspace, s.stream, s.entity_type, s.external_id, s.updated_at, s.payload,
-               s.hash, s.canonical::jsonb, @run, @correlation, @now, @unify
-        from unnest(@streams, @entity_types, @external_ids, @updated_ats, @payloads, @hashes, @canonicals)
-             with ordinality as s(stream, entity_type, external_id, updated_at, payload, hash, canonical, ord)
-        order by s.ord
-        on conflict (workspace_id, entity_type, external_id, payload_hash) do nothing
-        returning id
+    private const string CreateBatchSql = """
+        create temp table if not exists staging_batch (
+            ord integer, stream text, entity_type text, external_id text, updated_at timestamptz, payload text, hash bytea, canonical jsonb
+        ) on commit delete rows
+        """;
+
+    private const string CopySql = """
+        copy staging_batch (ord, stream, entity_type, external_id, updated_at, payload, hash, canonical) from stdin (format binary)
+        """;
+
+    private const string MoveSql = """
+        with inserted as (
+            insert into raw_records (workspace_id, stream, entity_type, external_id, source_updated_at, payload,
+                                     payload_hash, canonical, canonical_hash, sync_run_id, correlation_id, received_at, unify)
+            select @workspace, b.stream, b.entity_type, b.external_id, b.updated_at, b.payload,
+                   b.hash, b.canonical, sha256(convert_to(b.canonical::text, 'UTF8')), @run, @correlation, @now, @unify
+            from staging_batch b
+            order by b.ord
+            on conflict (workspace_id, entity_type, external_id, payload_hash, canonical_hash) do nothing
+            returning id),
+        queued as (
+            insert into raw_record_outbox (id) select id from inserted where @unify = 'now')
+        select count(*)::int from inserted
         """;
 
     /// <summary>Stages a page inside the caller's transaction (so a page and its checkpoint commit together).</summary>
@@ -44,31 +60,45 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
     public async Task<int> StageAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StagingContext context,
         IReadOnlyList<StagedRecordInput> records, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(records);
         if (records.Count == 0)
         {
             return 0;
         }
-        await using var command = new NpgsqlCommand(InsertSql, connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter<string>("workspace", context.WorkspaceId));
-        command.Parameters.Add(new NpgsqlParameter("run", NpgsqlDbType.Uuid) { Value = (object?)context.SyncRunId ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter<Guid>("correlation", context.CorrelationId));
-        command.Parameters.Add(new NpgsqlParameter<DateTime>("now", clock.GetUtcNow().UtcDateTime));
-        command.Parameters.Add(new NpgsqlParameter<string>("unify", context.Unify == UnifyMode.Deferred ? "deferred" : "now"));
-        command.Parameters.Add(new NpgsqlParameter<string[]>("streams", records.Select(r => r.Stream).ToArray()));
-        command.Parameters.Add(new NpgsqlParameter<string[]>("entity_types", records.Select(r => r.Record.EntityType.ToString()).ToArray()));
-        command.Parameters.Add(new NpgsqlParameter<string[]>("external_ids", records.Select(r => r.Record.ExternalId).ToArray()));
-        command.Parameters.Add(new NpgsqlParameter<DateTime[]>("updated_ats", records.Select(r => r.Record.SourceUpdatedAt.UtcDateTime).ToArray()));
-        command.Parameters.Add(new NpgsqlParameter<string[]>("payloads", records.Select(r => r.Payload).ToArray()));
-        command.Parameters.Add(new NpgsqlParameter<byte[][]>("hashes", records.Select(r => CanonicalJson.PayloadHash(r.Payload)).ToArray()));
-        command.Parameters.Add(new NpgsqlParameter<string[]>("canonicals",
-            records.Select(r => JsonSerializer.Serialize(r.Record, CanonicalJson.Options)).ToArray()));
-        var inserted = 0;
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        await using (var create = new NpgsqlCommand(CreateBatchSql, connection, transaction))
         {
-            inserted++;
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using (var importer = await connection.BeginBinaryImportAsync(CopySql, cancellationToken))
+        {
+            for (var i = 0; i < records.Count; i++)
+            {
+                var record = records[i];
+                await importer.StartRowAsync(cancellationToken);
+                await importer.WriteAsync(i, NpgsqlDbType.Integer, cancellationToken);
+                await importer.WriteAsync(record.Stream, NpgsqlDbType.Text, cancellationToken);
+                await importer.WriteAsync(record.Record.EntityType.ToString(), NpgsqlDbType.Text, cancellationToken);
+                await importer.WriteAsync(record.Record.ExternalId, NpgsqlDbType.Text, cancellationToken);
+                await importer.WriteAsync(record.Record.SourceUpdatedAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
+                await importer.WriteAsync(record.Payload, NpgsqlDbType.Text, cancellationToken);
+                await importer.WriteAsync(CanonicalJson.PayloadHash(record.Payload), NpgsqlDbType.Bytea, cancellationToken);
+                await importer.WriteAsync(JsonSerializer.Serialize(record.Record, CanonicalJson.Options), NpgsqlDbType.Jsonb, cancellationToken);
+            }
+            await importer.CompleteAsync(cancellationToken);
+        }
+        await using var move = new NpgsqlCommand(MoveSql, connection, transaction);
+        move.Parameters.Add(new NpgsqlParameter<string>("workspace", context.WorkspaceId));
+        move.Parameters.Add(new NpgsqlParameter("run", NpgsqlDbType.Uuid) { Value = (object?)context.SyncRunId ?? DBNull.Value });
+        move.Parameters.Add(new NpgsqlParameter<Guid>("correlation", context.CorrelationId));
+        move.Parameters.Add(new NpgsqlParameter<DateTime>("now", clock.GetUtcNow().UtcDateTime));
+        move.Parameters.Add(new NpgsqlParameter<string>("unify", context.Unify == UnifyMode.Deferred ? "deferred" : "now"));
+        var inserted = (int)(await move.ExecuteScalarAsync(cancellationToken))!;
+        // The batch table empties at commit; a caller that stages twice in one transaction must not see the first page again.
+        await using (var clear = new NpgsqlCommand("truncate staging_batch", connection, transaction))
+        {
+            await clear.ExecuteNonQueryAsync(cancellationToken);
         }
         // Counted at insert: a page whose transaction then rolls back is counted again when it is retried.
         PlatformMetrics.RecordsStaged(inserted);

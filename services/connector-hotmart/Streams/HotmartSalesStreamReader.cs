@@ -2,16 +2,23 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using Platform.Connectors.Backfill;
+using Platform.Connectors.Hotmart.Api;
+using Platform.Connectors.Hotmart.Domain;
+using Platform.Connectors.Hotmart.Mapping;
+using Platform.Connectors.Http;
+using Platform.Connectors.Json;
 using Platform.Connectors.Staging;
+using Platform.Contracts.Syncs;
 
-namespace Platform.Connectors.Hotmart.Domain;
+namespace Platform.Connectors.Hotmart.Streams;
 
 /// <summary>
-/// The <c>sales</c> stream: <c>sales/history</c> read window by window (<see cref="HotmartOptions.WindowDays"/>,
-/// because broad date ranges time out at Hotmart), and within each window status by status (without a status filter
-/// the API returns only APPROVED and COMPLETE), page by page. Each page's buyers are completed from
-/// <c>sales/users</c> (phone, CPF/CNPJ), which takes the same filters: one call usually covers the whole page, and
-/// only sales it missed are asked for one by one.
+/// The <c>sales</c> stream: <c>sales/history</c> read status by status (without a status filter the API returns only
+/// APPROVED and COMPLETE), and for each status over the run's range with the SDK's adaptive <see cref="DateWindow"/>
+/// (it grows over empty years and shrinks when Hotmart rejects a broad range), page by page. Each page's buyers are
+/// completed from <c>sales/users</c> (phone, CPF/CNPJ), which takes the same filters: one call usually covers the whole
+/// page, and only sales it missed are asked for one by one. Incremental syncs re-read a trailing window of orders
+/// (<see cref="HotmartOptions.TrailingWindowDays"/>) so status changes of older orders are seen.
 /// </summary>
 public sealed class HotmartSalesStreamReader(IHotmartApi api, IOptions<HotmartOptions> options, TimeProvider clock) : ISourceStreamReader
 {
@@ -29,6 +36,7 @@ public sealed class HotmartSalesStreamReader(IHotmartApi api, IOptions<HotmartOp
         ArgumentNullException.ThrowIfNull(context);
         var account = HotmartAccount.From(context.WorkspaceId, context.Credentials);
         var settings = options.Value;
+        var windows = settings.Windows();
         var position = cursor is null ? SalesCursor.First(context, settings, clock.GetUtcNow()) : SalesCursor.Parse(cursor);
         if (position is null)
         {
@@ -39,12 +47,23 @@ public sealed class HotmartSalesStreamReader(IHotmartApi api, IOptions<HotmartOp
         {
             MaxResults = settings.PageSize,
             PageToken = position.PageToken,
-            StartDate = DateTimeOffset.FromUnixTimeMilliseconds(position.WindowStart),
+            StartDate = position.Window.StartsAt,
             // Windows are [start, end); Hotmart's end_date is inclusive.
-            EndDate = DateTimeOffset.FromUnixTimeMilliseconds(position.WindowEnd - 1),
+            EndDate = position.Window.EndsAt.AddMilliseconds(-1),
             TransactionStatus = position.Status,
         };
-        var page = await api.GetSalesHistoryAsync(account, query, cancellationToken);
+        HotmartPage<JsonElement> page;
+        try
+        {
+            page = await api.GetSalesHistoryAsync(account.WorkspaceId, query, cancellationToken)
+                .ContentOrThrowAsync(HotmartApi.Errors, account.WorkspaceId) ?? new HotmartPage<JsonElement>();
+        }
+        catch (SourceException ex) when (ex.ErrorCode is "bad_response" or "source_unavailable" && position.PageToken is null
+            && position.Window.Shrink(windows) is { } smaller)
+        {
+            // Hotmart rejected (or timed out on) the range: ask again for a smaller one from the same start.
+            return new BackfillPage([], (position with { Window = smaller }).ToString(), 0);
+        }
         var buyers = await BuyersAsync(account, query, page.Items, cancellationToken);
         var readAt = clock.GetUtcNow();
 
@@ -58,7 +77,7 @@ public sealed class HotmartSalesStreamReader(IHotmartApi api, IOptions<HotmartOp
                 records.Add(new StagedRecordInput(Name, item.GetRawText(), record));
             }
         }
-        var next = position.Next(page.PageInfo?.NextPageToken, Math.Max(1, settings.WindowDays));
+        var next = position.Next(page.PageInfo?.NextPageToken, page.Items.Count == 0, windows);
         return new BackfillPage(records, next?.ToString(), page.Items.Count);
     }
 
@@ -72,9 +91,9 @@ public sealed class HotmartSalesStreamReader(IHotmartApi api, IOptions<HotmartOp
         {
             return buyers;
         }
-        void Collect(HotmartPage<SaleParticipants> participants)
+        void Collect(HotmartPage<SaleParticipants>? participants)
         {
-            foreach (var sale in participants.Items)
+            foreach (var sale in participants?.Items ?? [])
             {
                 if (sale.Transaction is { } transaction && wanted.Contains(transaction) && sale.Buyer is { } buyer)
                 {
@@ -85,7 +104,7 @@ public sealed class HotmartSalesStreamReader(IHotmartApi api, IOptions<HotmartOp
 
         try
         {
-            Collect(await api.GetSalesUsersAsync(account, query, cancellationToken));
+            Collect(await api.GetSalesUsersAsync(account.WorkspaceId, query, cancellationToken).ContentOrThrowAsync(HotmartApi.Errors, account.WorkspaceId));
         }
         catch (SourceException ex) when (ex.ErrorCode == "bad_response")
         {
@@ -93,36 +112,39 @@ public sealed class HotmartSalesStreamReader(IHotmartApi api, IOptions<HotmartOp
         }
         foreach (var transaction in wanted.Where(t => !buyers.ContainsKey(t)).ToList())
         {
-            Collect(await api.GetSalesUsersAsync(account, new SalesQuery { Transaction = transaction }, cancellationToken));
+            Collect(await api.GetSalesUsersAsync(account.WorkspaceId, new SalesQuery { Transaction = transaction }, cancellationToken)
+                .ContentOrThrowAsync(HotmartApi.Errors, account.WorkspaceId));
         }
         return buyers;
     }
 
     private static string? TransactionOf(JsonElement item) =>
-        item.ValueKind == JsonValueKind.Object && item.TryGetProperty("purchase", out var purchase) && purchase.ValueKind == JsonValueKind.Object
-            && purchase.TryGetProperty("transaction", out var transaction) && transaction.ValueKind == JsonValueKind.String
-            ? transaction.GetString()
-            : null;
+        JsonFields.Str(JsonFields.Obj(item, "purchase"), "transaction");
 }
 
 /// <summary>
-/// Where the sales stream stands, stored by the runner as opaque JSON: the current window [start, end) and the end of
-/// the whole range in epoch milliseconds (fixed when the run starts, so a resumed run reads the same windows), the
-/// status being read (by name, so a changed status list cannot shift it) and Hotmart's page token.
+/// Where the sales stream stands, stored by the runner as opaque JSON: the status being read (by name, so a changed
+/// status list cannot shift it), the adaptive window within the run's range (its end fixed when the run starts, so
+/// a resumed run reads the same range), where the range began (each status walks it from there) and Hotmart's page token.
 /// </summary>
 internal sealed record SalesCursor(
-    [property: JsonPropertyName("window_start")] long WindowStart,
-    [property: JsonPropertyName("window_end")] long WindowEnd,
-    [property: JsonPropertyName("until")] long Until,
     [property: JsonPropertyName("status")] string Status,
+    [property: JsonPropertyName("window")] DateWindow Window,
+    [property: JsonPropertyName("from")] long From,
     [property: JsonPropertyName("page_token")] string? PageToken)
 {
     /// <summary>The first position of a run, or null when its range is empty.</summary>
     public static SalesCursor? First(StreamReadContext context, HotmartOptions settings, DateTimeOffset now)
     {
-        var start = (context.Since ?? settings.EarliestDate).ToUnixTimeMilliseconds();
-        var until = (context.Until ?? now).ToUnixTimeMilliseconds();
-        return start >= until ? null : Window(start, until, Math.Max(1, settings.WindowDays));
+        var from = context.Since ?? settings.EarliestDate;
+        if (context.Mode == SyncMode.Incremental && context.Until is null)
+        {
+            // Orders are filtered by order date: re-read the trailing window so their status changes are seen.
+            var trailing = now - TimeSpan.FromDays(Math.Max(0, settings.TrailingWindowDays));
+            from = from < trailing ? from : trailing;
+        }
+        var window = DateWindow.First(from, context.Until ?? now, settings.Windows());
+        return window is null ? null : new SalesCursor(HotmartSalesStreamReader.Statuses[0], window, from.ToUnixTimeMilliseconds(), null);
     }
 
     public static SalesCursor Parse(string cursor)
@@ -136,34 +158,36 @@ internal sealed record SalesCursor(
         {
             throw new SourceException("internal", $"The Hotmart sales checkpoint '{cursor}' cannot be read; reset the stream's checkpoint. {ex.Message}", ex);
         }
-        if (parsed is null || parsed.WindowStart >= parsed.WindowEnd || string.IsNullOrEmpty(parsed.Status))
+        if (parsed?.Window is not { IsValid: true } || string.IsNullOrEmpty(parsed.Status) || parsed.From > parsed.Window.Start)
         {
             throw new SourceException("internal", $"The Hotmart sales checkpoint '{cursor}' is incomplete; reset the stream's checkpoint.");
         }
-        // A status this version does not read any more: read the window again from the first status.
+        // A status this version does not read any more: read the range again from the first status.
         return HotmartSalesStreamReader.Statuses.Contains(parsed.Status) ? parsed
             : parsed with { Status = HotmartSalesStreamReader.Statuses[0], PageToken = null };
     }
 
-    /// <summary>The next page of this status, else the next status, else the next window; null when the range is done.</summary>
-    public SalesCursor? Next(string? nextPageToken, int windowDays)
+    /// <summary>The next page of this window, else the next window of this status, else the next status; null when all is read.</summary>
+    public SalesCursor? Next(string? nextPageToken, bool pageWasEmpty, DateWindowOptions windows)
     {
         // A token equal to the one just used would read the same page forever.
         if (!string.IsNullOrEmpty(nextPageToken) && nextPageToken != PageToken)
         {
             return this with { PageToken = nextPageToken };
         }
-        var statuses = HotmartSalesStreamReader.Statuses;
-        var index = statuses.ToList().IndexOf(Status);
-        if (index + 1 < statuses.Count)
+        // The window was empty only if its first page was.
+        if (Window.Next(pageWasEmpty && PageToken is null, windows) is { } window)
         {
-            return this with { Status = statuses[index + 1], PageToken = null };
+            return this with { Window = window, PageToken = null };
         }
-        return WindowEnd >= Until ? null : Window(WindowEnd, Until, windowDays);
+        var index = HotmartSalesStreamReader.Statuses.ToList().IndexOf(Status);
+        if (index + 1 >= HotmartSalesStreamReader.Statuses.Count)
+        {
+            return null;
+        }
+        var first = DateWindow.First(DateTimeOffset.FromUnixTimeMilliseconds(From), DateTimeOffset.FromUnixTimeMilliseconds(Window.Until), windows)!;
+        return new SalesCursor(HotmartSalesStreamReader.Statuses[index + 1], first, From, null);
     }
 
     public override string ToString() => JsonSerializer.Serialize(this);
-
-    private static SalesCursor Window(long start, long until, int windowDays) =>
-        new(start, Math.Min(until, start + (long)TimeSpan.FromDays(windowDays).TotalMilliseconds), until, HotmartSalesStreamReader.Statuses[0], null);
 }

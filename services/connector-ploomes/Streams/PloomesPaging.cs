@@ -6,7 +6,7 @@ using Platform.Connectors.Staging;
 using Platform.Contracts.Records;
 using Platform.Contracts.Syncs;
 
-namespace Platform.Connectors.Ploomes.Domain;
+namespace Platform.Connectors.Ploomes.Streams;
 
 /// <summary>
 /// Where a Ploomes stream continues. Range bounds are fixed when a run starts; <see cref="UpdatedFrom"/> and
@@ -107,17 +107,18 @@ public static class PloomesPaging
         string? cursor,
         string stream,
         string expand,
-        Func<string, string, ODataQuery, CancellationToken, Task<ODataPage>> fetch,
+        Func<string, ODataQuery, CancellationToken, Task<ODataPage>> fetch,
         Func<JsonElement, CanonicalRecord?> map,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(fetch);
         ArgumentNullException.ThrowIfNull(map);
-        var userKey = UserKey(context.WorkspaceId, context.Credentials["UserKey"]);
+        // The auth handler sends the key; checking it here fails the stream before any call, naming the setting.
+        _ = UserKey(context.WorkspaceId, context.Credentials["UserKey"]);
         var position = cursor is null ? PloomesCursor.Start(context) : PloomesCursor.Parse(cursor);
 
-        var page = await fetch(context.WorkspaceId, userKey, new ODataQuery
+        var page = await fetch(context.WorkspaceId, new ODataQuery
         {
             Top = PageSize,
             Skip = position.Skip,

@@ -1,22 +1,28 @@
 using System.Text.Json;
 using Platform.Connectors.Backfill;
+using Platform.Connectors.Http;
 using Platform.Connectors.Staging;
+using Platform.Connectors.Stripe.Api;
+using Platform.Connectors.Stripe.Mapping;
 using Platform.Contracts.Syncs;
 
-namespace Platform.Connectors.Stripe.Domain;
+namespace Platform.Connectors.Stripe.Streams;
 
 /// <summary>A Stripe resource read as a stream.</summary>
 /// <param name="Name">Stream name.</param>
 /// <param name="Resource">List endpoint under /v1.</param>
 /// <param name="EventTypes">Event types that carry its objects (incremental syncs).</param>
-/// <param name="ExtraQuery">Query the list always needs (e.g. <c>status=all</c>).</param>
-public sealed record StripeResource(string Name, string Resource, IReadOnlyList<string> EventTypes, string? ExtraQuery = null);
+/// <param name="Status">The <c>status</c> the list always needs (subscriptions: <c>all</c>, or canceled ones are left out).</param>
+public sealed record StripeResource(string Name, string Resource, IReadOnlyList<string> EventTypes, string? Status = null);
 
 /// <summary>
 /// One Stripe resource as a stream. Full syncs and date ranges walk the list endpoint newest first with
 /// <c>starting_after</c> (and <c>created</c> bounds for a range). Incremental syncs read the Events API from the
-/// watermark (catching updates, not only creations); when the watermark is older than Stripe's 30 days of
-/// events they fall back to a <c>created</c>-window walk of the list.
+/// watermark (catching updates, not only creations); when the watermark is older than Stripe's 30 days of events
+/// they read the whole list once (an object's current state, whatever its creation date), and the finished run
+/// moves the watermark so the next run reads events again.
+/// Stripe objects carry no updated-at: a version read from a list page is dated when the page was read (it is the
+/// object's state at that moment, newer than any event before it); a version from an event is dated by the event.
 /// </summary>
 public sealed class StripeStreamReader(IStripeApi api, StripeResource stream, TimeProvider clock)
     : ISourceStreamReader
@@ -36,8 +42,7 @@ public sealed class StripeStreamReader(IStripeApi api, StripeResource stream, Ti
         new("charges", "charges", ["charge.succeeded", "charge.failed", "charge.pending", "charge.refunded", "charge.updated", "charge.captured"]),
         new("payment_intents", "payment_intents", ["payment_intent.succeeded", "payment_intent.payment_failed", "payment_intent.canceled", "payment_intent.created"]),
         new("invoices", "invoices", ["invoice.created", "invoice.finalized", "invoice.paid", "invoice.payment_failed", "invoice.voided", "invoice.marked_uncollectible", "invoice.updated"]),
-        // The list leaves out canceled subscriptions unless asked for every status.
-        new("subscriptions", "subscriptions", ["customer.subscription.created", "customer.subscription.updated", "customer.subscription.deleted"], "status=all"),
+        new("subscriptions", "subscriptions", ["customer.subscription.created", "customer.subscription.updated", "customer.subscription.deleted"], "all"),
         new("refunds", "refunds", ["refund.created", "refund.updated", "charge.refund.updated"]),
         new("disputes", "disputes", ["charge.dispute.created", "charge.dispute.updated", "charge.dispute.closed"]),
     ];
@@ -47,16 +52,15 @@ public sealed class StripeStreamReader(IStripeApi api, StripeResource stream, Ti
     public async Task<BackfillPage> ReadPageAsync(StreamReadContext context, string? cursor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var apiKey = context.Credentials["ApiKey"];
-        if (string.IsNullOrEmpty(apiKey))
+        if (string.IsNullOrEmpty(context.Credentials["ApiKey"]))
         {
             throw new SourceException("credentials_missing",
                 $"Workspace '{context.WorkspaceId}' has no Stripe ApiKey (Connectors__Stripe__Workspaces__{context.WorkspaceId}__ApiKey).");
         }
 
+        var incremental = context.Mode == SyncMode.Incremental && context.Until is null;
         var useEvents = cursor?.StartsWith(EventsPrefix, StringComparison.Ordinal)
-            ?? (context.Mode == SyncMode.Incremental && context.Until is null && context.Since is { } since
-                && since > clock.GetUtcNow() - EventRetention + TimeSpan.FromMinutes(5));
+            ?? (incremental && context.Since is { } since && since > clock.GetUtcNow() - EventRetention + TimeSpan.FromMinutes(5));
         var after = cursor is null ? null : cursor.StartsWith(EventsPrefix, StringComparison.Ordinal) ? cursor[EventsPrefix.Length..] : cursor;
         if (after is { Length: 0 })
         {
@@ -65,9 +69,13 @@ public sealed class StripeStreamReader(IStripeApi api, StripeResource stream, Ti
 
         if (useEvents)
         {
-            using var events = await api.ListEventsAsync(context.WorkspaceId, apiKey, stream.EventTypes, PageSize, after, context.Since!.Value, cancellationToken);
-            var records = new List<StagedRecordInput>(events.Data.Count);
-            foreach (var evt in events.Data)
+            var events = await api.ListEventsAsync(context.WorkspaceId,
+                    new StripeListQuery { Limit = PageSize, StartingAfter = after, CreatedGte = context.Since!.Value.ToUnixTimeSeconds() },
+                    stream.EventTypes, cancellationToken)
+                .ContentOrThrowAsync(StripeApi.Errors, context.WorkspaceId);
+            var data = DataOf(events, "events");
+            var records = new List<StagedRecordInput>(data.Count);
+            foreach (var evt in data)
             {
                 var obj = evt.GetProperty("data").GetProperty("object");
                 var created = DateTimeOffset.FromUnixTimeSeconds(evt.GetProperty("created").GetInt64());
@@ -76,22 +84,35 @@ public sealed class StripeStreamReader(IStripeApi api, StripeResource stream, Ti
                     records.Add(new StagedRecordInput(stream.Name, obj.GetRawText(), record));
                 }
             }
-            var next = events.HasMore && events.Data.Count > 0 ? EventsPrefix + Id(events.Data[^1]) : null;
-            return new BackfillPage(records, next, events.Data.Count);
+            var next = events!.HasMore && data.Count > 0 ? EventsPrefix + Id(data[^1]) : null;
+            return new BackfillPage(records, next, data.Count);
         }
 
-        using var page = await api.ListAsync(context.WorkspaceId, apiKey, stream.Resource, PageSize, after, context.Since, context.Until,
-            stream.ExtraQuery, cancellationToken);
-        var mapped = new List<StagedRecordInput>(page.Data.Count);
-        foreach (var obj in page.Data)
+        // An incremental run whose events are gone reads the whole list: a created-date bound would miss every update of older objects.
+        var page = await api.ListAsync(context.WorkspaceId, stream.Resource, new StripeListQuery
+            {
+                Limit = PageSize,
+                StartingAfter = after,
+                CreatedGte = incremental ? null : context.Since?.ToUnixTimeSeconds(),
+                CreatedLt = context.Until?.ToUnixTimeSeconds(),
+                Status = stream.Status,
+            }, cancellationToken)
+            .ContentOrThrowAsync(StripeApi.Errors, context.WorkspaceId);
+        var objects = DataOf(page, stream.Resource);
+        var readAt = clock.GetUtcNow();
+        var mapped = new List<StagedRecordInput>(objects.Count);
+        foreach (var obj in objects)
         {
-            if (StripeMapping.Map(obj) is { } record)
+            if (StripeMapping.Map(obj, readAt) is { } record)
             {
                 mapped.Add(new StagedRecordInput(stream.Name, obj.GetRawText(), record));
             }
         }
-        return new BackfillPage(mapped, page.HasMore && page.Data.Count > 0 ? Id(page.Data[^1]) : null, page.Data.Count);
+        return new BackfillPage(mapped, page!.HasMore && objects.Count > 0 ? Id(objects[^1]) : null, objects.Count);
     }
+
+    private static IReadOnlyList<JsonElement> DataOf(StripeList? list, string what) =>
+        list?.Data ?? throw new SourceException("bad_response", $"Stripe answered /v1/{what} without a \"data\" array.");
 
     private static string Id(JsonElement obj) =>
         obj.GetProperty("id").GetString() ?? throw new JsonException("Stripe object without an id");

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Platform.Contracts.Records;
+using Platform.Connectors.Json;
+using static Platform.Connectors.Json.JsonFields;
 
-namespace Platform.Connectors.Stripe.Domain;
+namespace Platform.Connectors.Stripe.Mapping;
 
 /// <summary>
 /// Stripe objects to canonical records. Amounts arrive in minor units of their currency (zero- and
@@ -53,7 +55,7 @@ public static class StripeMapping
     {
         var kind = Str(obj, "object");
         var id = Str(obj, "id") ?? throw new JsonException($"Stripe {kind ?? "object"} has no \"id\"");
-        var created = Unix(obj, "created") ?? changedAt ?? DateTimeOffset.UnixEpoch;
+        var created = UnixSeconds(obj, "created") ?? changedAt ?? DateTimeOffset.UnixEpoch;
         var updatedAt = changedAt ?? created;
         return kind switch
         {
@@ -229,7 +231,9 @@ public static class StripeMapping
     private static MoneyFields? MoneyOf(JsonElement obj, string amountField, string currency, string status, DateTimeOffset occurredAt,
         string? product, long? refunded)
     {
-        var amount = Long(obj, amountField);
+        // Minor units: a whole number (the SDK's money reader also accepts it written as a string).
+        var read = MoneyReader.Read(obj, amountField).Amount;
+        long? amount = read is { } whole && whole == decimal.Truncate(whole) ? (long)whole : null;
         if (amount is null || string.IsNullOrEmpty(currency))
         {
             return null;
@@ -281,31 +285,4 @@ public static class StripeMapping
 
     private static Dictionary<string, string?> Attrs(params (string Key, string? Value)[] values) =>
         values.Where(v => v.Value is not null).ToDictionary(v => v.Key, v => v.Value);
-
-    private static JsonElement Obj(JsonElement obj, string name) =>
-        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Object ? value : default;
-
-    private static string? Str(JsonElement obj, string name) =>
-        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()
-            : null;
-
-    private static long? Long(JsonElement obj, string name) =>
-        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number
-            ? value.GetInt64()
-            : null;
-
-    private static bool? Bool(JsonElement obj, string name) =>
-        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var value) && value.ValueKind is JsonValueKind.True or JsonValueKind.False
-            ? value.GetBoolean()
-            : null;
-
-    private static string? Raw(JsonElement obj, string name) =>
-        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null
-            ? value.ToString()
-            : null;
-
-    private static DateTimeOffset? Unix(JsonElement obj, string name) =>
-        Long(obj, name) is { } seconds ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
-
 }

@@ -1,8 +1,11 @@
 using System.Globalization;
 using System.Text.Json;
+using Platform.Connectors.Hotmart.Api;
+using Platform.Connectors.Json;
 using Platform.Contracts.Records;
+using static Platform.Connectors.Json.JsonFields;
 
-namespace Platform.Connectors.Hotmart.Domain;
+namespace Platform.Connectors.Hotmart.Mapping;
 
 /// <summary>A mapped Hotmart record and the stream it belongs to.</summary>
 public sealed record HotmartRecord(string Stream, CanonicalRecord Record);
@@ -53,7 +56,7 @@ public static class HotmartMapping
     /// CLUB_FIRST_ACCESS delivery); null when absent.
     /// </summary>
     public static DateTimeOffset? EventCreatedAt(JsonElement envelope) =>
-        Millis(envelope, "creation_date") ?? Millis(envelope, "creationDate");
+        UnixMilliseconds(envelope, "creation_date") ?? UnixMilliseconds(envelope, "creationDate");
 
     /// <summary>
     /// Maps one postback; null for events the platform does not use (or an abandoned cart with no buyer data).
@@ -119,7 +122,7 @@ public static class HotmartMapping
         var status = statusAsSent is not null ? NormalizeStatus(statusAsSent)
             : eventName is not null && EventStatuses.TryGetValue(eventName, out var implied) ? implied
             : "UNKNOWN";
-        var amount = Dec(price, "value");
+        var amount = MoneyReader.Read(price, "value");
         var currency = Str(price, "currency_value") ?? Str(price, "currency_code");
         var productName = Str(product, "name");
 
@@ -138,16 +141,17 @@ public static class HotmartMapping
             Identifiers = Distinct(identifiers),
             Person = BuyerPerson(buyer, participant, Obj(purchase, "checkout_country")),
             Company = isCompany && name is not null ? new CompanyFields { Name = name } : null,
-            Money = amount is null || string.IsNullOrEmpty(currency) ? null : new MoneyFields
+            Money = amount.Amount is null || string.IsNullOrEmpty(currency) ? null : new MoneyFields
             {
-                Amount = amount.Value,
+                Amount = amount.Amount.Value,
                 Currency = currency.ToUpperInvariant(),
                 Status = status,
-                OccurredAt = Millis(purchase, "approved_date") ?? Millis(purchase, "order_date") ?? updatedAt,
+                OccurredAt = UnixMilliseconds(purchase, "approved_date") ?? UnixMilliseconds(purchase, "order_date") ?? updatedAt,
                 Product = productName,
             },
             Attributes = Attrs(
                 ("event", eventName),
+                (MoneyReader.FlagAttribute, amount.Problem is null ? null : "purchase.price." + amount.Problem),
                 ("status_as_sent", statusAsSent is not null && statusAsSent != status ? statusAsSent : null),
                 ("product_id", Raw(product, "id")),
                 ("product_name", productName),
@@ -489,63 +493,4 @@ public static class HotmartMapping
 
     private static Dictionary<string, string?> Attrs(params (string Key, string? Value)[] values) =>
         values.Where(v => v.Value is not null).ToDictionary(v => v.Key, v => v.Value);
-
-    private static JsonElement Obj(JsonElement obj, string name) =>
-        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Object ? value : default;
-
-    private static string? Str(JsonElement obj, string name) =>
-        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-            && !string.IsNullOrWhiteSpace(value.GetString())
-            ? value.GetString()
-            : null;
-
-    /// <summary>A scalar as the source sent it: strings as they are, numbers and booleans as their JSON text.</summary>
-    private static string? Raw(JsonElement obj, string name)
-    {
-        if (obj.ValueKind != JsonValueKind.Object || !obj.TryGetProperty(name, out var value))
-        {
-            return null;
-        }
-        return value.ValueKind switch
-        {
-            JsonValueKind.String => string.IsNullOrWhiteSpace(value.GetString()) ? null : value.GetString(),
-            JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
-            _ => null,
-        };
-    }
-
-    private static bool? Bool(JsonElement obj, string name) =>
-        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var value) && value.ValueKind is JsonValueKind.True or JsonValueKind.False
-            ? value.GetBoolean()
-            : null;
-
-    private static decimal? Dec(JsonElement obj, string name)
-    {
-        if (obj.ValueKind != JsonValueKind.Object || !obj.TryGetProperty(name, out var value))
-        {
-            return null;
-        }
-        if (value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out var number))
-        {
-            return number;
-        }
-        return value.ValueKind == JsonValueKind.String
-            && decimal.TryParse(value.GetString(), NumberStyles.Number, CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
-    }
-
-    /// <summary>An epoch-milliseconds date (number or numeric string).</summary>
-    private static DateTimeOffset? Millis(JsonElement obj, string name)
-    {
-        if (obj.ValueKind != JsonValueKind.Object || !obj.TryGetProperty(name, out var value))
-        {
-            return null;
-        }
-        long? ms = value.ValueKind switch
-        {
-            JsonValueKind.Number when value.TryGetInt64(out var n) => n,
-            JsonValueKind.String when long.TryParse(value.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var s) => s,
-            _ => null,
-        };
-        return ms is { } v && v > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(v) : null;
-    }
 }

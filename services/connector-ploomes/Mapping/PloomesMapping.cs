@@ -4,9 +4,11 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using System.Text.Unicode;
 using Microsoft.Extensions.Configuration;
+using Platform.Connectors.Json;
 using Platform.Contracts.Records;
+using static Platform.Connectors.Json.JsonFields;
 
-namespace Platform.Connectors.Ploomes.Domain;
+namespace Platform.Connectors.Ploomes.Mapping;
 
 /// <summary>
 /// What the mapping needs beyond the payload: the currency of deals that name none, and the tag that marks a
@@ -146,6 +148,8 @@ public static partial class PloomesMapping
         // The customer is the deal's contact: the client tag is read from the contact's tags.
         Put(attributes, "is_customer", Flag(ReadTags(contact, options)?.IsCustomer));
 
+        var amount = MoneyReader.Read(deal, "Amount");
+        Put(attributes, MoneyReader.FlagAttribute, amount.Problem);
         var contactIsCompany = contact.ValueKind == JsonValueKind.Object && IsCompany(contact);
         return new CanonicalRecord
         {
@@ -156,9 +160,9 @@ public static partial class PloomesMapping
             Identifiers = identifiers,
             Person = contact.ValueKind == JsonValueKind.Object && !contactIsCompany ? PersonOf(contact) : null,
             Company = contactIsCompany ? CompanyOf(contact) : null,
-            Money = new MoneyFields
+            Money = amount.HasProblem ? null : new MoneyFields
             {
-                Amount = Decimal(deal, "Amount") ?? 0m,
+                Amount = amount.Amount ?? 0m,
                 Currency = CurrencyOf(deal) ?? options.DefaultCurrency,
                 Status = status,
                 OccurredAt = occurredAt ?? DateTimeOffset.UnixEpoch,
@@ -331,38 +335,8 @@ public static partial class PloomesMapping
 
     private static string? JsonList(List<string> values) => values.Count == 0 ? null : JsonSerializer.Serialize(values, ListJson);
 
-    private static JsonElement Obj(JsonElement obj, string name) =>
-        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Object ? value : default;
-
-    private static string? Str(JsonElement obj, string name) =>
-        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-            && value.GetString() is { } text && !string.IsNullOrWhiteSpace(text)
-            ? text
-            : null;
-
-    /// <summary>Strings as they are, numbers and booleans as their JSON text; null for null, objects and arrays.</summary>
-    private static string? Raw(JsonElement obj, string name)
-    {
-        if (obj.ValueKind != JsonValueKind.Object || !obj.TryGetProperty(name, out var value))
-        {
-            return null;
-        }
-        return value.ValueKind switch
-        {
-            JsonValueKind.String => value.GetString(),
-            JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
-            _ => null,
-        };
-    }
-
     /// <summary>An id as text, whether Ploomes sent a number or a string.</summary>
     internal static string? Id(JsonElement obj, string name) => Raw(obj, name) is { Length: > 0 } id && id != "0" ? id.Trim() : null;
-
-    private static long? Long(JsonElement obj, string name) => Raw(obj, name) is { } text
-        && long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
-
-    private static decimal? Decimal(JsonElement obj, string name) => Raw(obj, name) is { } text
-        && decimal.TryParse(text, NumberStyles.Number | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out var value) ? value : null;
 
     internal static DateTimeOffset? Date(JsonElement obj, string name) => ParseDate(Str(obj, name));
 

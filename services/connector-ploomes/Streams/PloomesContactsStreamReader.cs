@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Platform.Connectors.Backfill;
 
-namespace Platform.Connectors.Ploomes.Domain;
+namespace Platform.Connectors.Ploomes.Streams;
 
 /// <summary>The <c>contacts</c> stream: companies and people, with phones, tags and custom fields.</summary>
 public sealed class PloomesContactsStreamReader(IPloomesApi api, IConfiguration configuration) : ISourceStreamReader
@@ -12,7 +12,7 @@ public sealed class PloomesContactsStreamReader(IPloomesApi api, IConfiguration 
     {
         ArgumentNullException.ThrowIfNull(context);
         var options = PloomesMappingOptions.For(configuration, context.Credentials);
-        return PloomesPaging.ReadPageAsync(context, cursor, Name, PloomesApi.ContactExpand, api.GetContactsAsync,
+        return PloomesPaging.ReadPageAsync(context, cursor, Name, PloomesApi.ContactExpand, api.ContactsAsync,
             contact => PloomesMapping.MapContact(contact, options), cancellationToken);
     }
 }
