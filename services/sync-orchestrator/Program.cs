@@ -8,6 +8,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddPlatformDatabase<OrchestratorDbContext>(OrchestratorDbContext.Schema);
 builder.AddSyncOrchestrator();
+builder.AddSourceConnections();
 builder.AddPlatformMessaging("sync-orchestrator", bus => bus.AddSyncEventConsumers());
 builder.AddOrchestratorWorkers();
 
@@ -19,5 +20,7 @@ app.MapSourceEndpoints();
 app.MapUnifyEndpoints();
 app.MapScheduleEndpoints();
 app.MapAlertEndpoints();
+app.MapWorkspaceEndpoints();
+app.MapInternalSettingsEndpoints();
 
 await app.RunPlatformAsync(args);

@@ -3,8 +3,10 @@ using Microsoft.Extensions.Configuration;
 namespace Platform.Connectors;
 
 /// <summary>
-/// Per-workspace credentials of one source, from configuration or environment
-/// (<c>Connectors:Stripe:Workspaces:{workspace}:ApiKey</c>, env <c>Connectors__Stripe__Workspaces__demo__ApiKey</c>).
+/// Per-workspace credentials of one source, from configuration (<c>Connectors:Stripe:Workspaces:{workspace}:ApiKey</c>):
+/// seeded by environment (<c>Connectors__Stripe__Workspaces__demo__ApiKey</c>) and kept current from the sync
+/// orchestrator, where workspaces are connected through the API (see <c>LiveSettings/</c>). Read it on every use,
+/// never cache a value: a key rotated through the API reaches the next call without a restart.
 /// Values are never logged; only whether a workspace is configured.
 /// </summary>
 public sealed class ConnectorCredentials(IConfiguration configuration, ConnectorDescriptor connector)
@@ -18,4 +20,30 @@ public sealed class ConnectorCredentials(IConfiguration configuration, Connector
     /// <summary>Workspaces that have credentials for this source.</summary>
     public IEnumerable<string> Workspaces() =>
         configuration.GetSection($"Connectors:{connector.Source}:Workspaces").GetChildren().Select(c => c.Key);
+
+    /// <summary>
+    /// The workspaces whose <paramref name="field"/> lists <paramref name="value"/> (one value, values separated by
+    /// commas, semicolons or spaces, or an array <c>{field}:0</c>…): how a delivery that names its account in the
+    /// body (GoHighLevel's <c>locationId</c>) finds its workspace.
+    /// </summary>
+    public IReadOnlyList<string> WorkspacesListing(string field, string value)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(field);
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return [];
+        }
+        var found = new List<string>();
+        foreach (var workspace in configuration.GetSection($"Connectors:{connector.Source}:Workspaces").GetChildren())
+        {
+            var section = workspace.GetSection(field);
+            var listed = (section.Value ?? "").Split([',', ';', ' ', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Concat(section.GetChildren().Select(c => c.Value ?? ""));
+            if (listed.Contains(value.Trim(), StringComparer.Ordinal))
+            {
+                found.Add(workspace.Key);
+            }
+        }
+        return found;
+    }
 }

@@ -76,10 +76,37 @@ public class HotmartWebhookIntakeTests(HotmartConnectorFixture fixture) : IClass
 
         using var response = await client.SendAsync(Postback(body, "not-the-hottok"));
 
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("does not match", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await Platform.Testing.WebhookAnswers.AssertRefusedAlikeAsync(response, "hotmart");
         Assert.Equal(0, await RowsFor(transaction));
+    }
+
+    [Fact]
+    public async Task A_hottok_sent_inside_the_body_is_redacted_before_anything_is_stored()
+    {
+        var (body, transaction) = Approved(change: b => b["hottok"] = HotmartConnectorFixture.Hottok);
+        using var client = fixture.Service.CreateClient();
+
+        using var response = await client.SendAsync(Postback(body, hottok: null));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1, await RowsFor(transaction));
+        Assert.Equal(0, await fixture.CountAsync(
+            "select count(*) from raw_records where payload like '%' || @secret || '%'", ("secret", HotmartConnectorFixture.Hottok)));
+        Assert.Equal(0, await fixture.CountAsync(
+            "select count(*) from webhook_events where body like '%' || @secret || '%'", ("secret", HotmartConnectorFixture.Hottok)));
+        Assert.Equal(1, await fixture.CountAsync(
+            "select count(*) from raw_records where external_id = @id and payload::jsonb ->> 'hottok' = '[redacted]'", ("id", transaction)));
+    }
+
+    [Fact]
+    public async Task A_postback_with_the_right_hottok_whose_body_is_not_json_is_answered_400()
+    {
+        using var client = fixture.Service.CreateClient();
+
+        using var response = await client.SendAsync(Postback("hottok=x&prod=1&status=APPROVED"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("not a JSON object", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -144,8 +171,7 @@ public class HotmartWebhookIntakeTests(HotmartConnectorFixture fixture) : IClass
 
         using var response = await client.SendAsync(Postback(body));
 
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Contains("replay", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await Platform.Testing.WebhookAnswers.AssertRefusedAlikeAsync(response, "hotmart");
         Assert.Equal(0, await RowsFor(transaction));
     }
 

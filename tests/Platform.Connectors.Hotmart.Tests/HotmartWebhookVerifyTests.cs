@@ -113,12 +113,12 @@ public class HotmartWebhookVerifyTests
     }
 
     [Fact]
-    public void A_body_that_is_not_json_is_refused_without_throwing()
+    public void A_body_with_the_right_hottok_that_is_not_json_is_malformed_not_refused()
     {
         var verdict = Receiver().Verify(Request("hottok=abc&prod=1", Hottok));
 
-        Assert.False(verdict.Accepted);
-        Assert.Contains("not JSON", verdict.RefusalReason, StringComparison.Ordinal);
+        Assert.Equal(WebhookVerdictKind.Malformed, verdict.Kind);
+        Assert.Contains("not a JSON object", verdict.RefusalReason, StringComparison.Ordinal);
     }
 
     [Fact]

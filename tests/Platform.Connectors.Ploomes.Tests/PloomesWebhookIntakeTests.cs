@@ -84,7 +84,39 @@ public class PloomesWebhookIntakeTests(PloomesConnectorFixture fixture) : IClass
         Assert.Equal(1, await EventuallyAsync(() => fixture.CountAsync(
             "select count(*) from raw_records r where payload = @payload and not exists (select 1 from raw_record_outbox o where o.id = r.id)",
             ("payload", deal)), 1));
-        Assert.Equal(1, await fixture.CountAsync("select count(*) from webhook_events where body = @body", ("body", Push(id))));
+        // The push is kept with the event, its ValidationKey redacted.
+        Assert.Equal(1, await fixture.CountAsync("select count(*) from webhook_events where body = @body", ("body", Push(id, key: "[redacted]"))));
+    }
+
+    [Fact]
+    public async Task A_retried_push_without_a_timestamp_is_a_duplicate_and_a_later_change_is_staged()
+    {
+        var id = NewId();
+        PutDeal(id);
+        using var client = fixture.Service.CreateClient();
+
+        using var first = await client.SendAsync(Post(Push(id)));
+        using var retried = await client.SendAsync(Post(Push(id)));
+        PutDeal(id, d => d["Title"] = "Renamed after the first push");
+        using var changed = await client.SendAsync(Post(Push(id)));
+
+        Assert.False((await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("duplicate").GetBoolean());
+        Assert.True((await retried.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("duplicate").GetBoolean());
+        Assert.False((await changed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("duplicate").GetBoolean());
+        Assert.Equal(2, await RowsFor(id));
+        Assert.Equal(2, await fixture.CountAsync("select count(*) from webhook_events where body = @body", ("body", Push(id, key: "[redacted]"))));
+        Assert.Equal(0, await fixture.CountAsync(
+            "select count(*) from webhook_events where body like '%' || @key || '%'", ("key", PloomesConnectorFixture.ValidationKey)));
+    }
+
+    [Fact]
+    public async Task A_push_for_a_workspace_this_connector_does_not_have_is_refused_like_a_wrong_key()
+    {
+        using var client = fixture.Service.CreateClient();
+
+        using var response = await client.SendAsync(Post(Push(NewId()), url: "/webhooks/ploomes/nobody"));
+
+        await Platform.Testing.WebhookAnswers.AssertRefusedAlikeAsync(response, "ploomes");
     }
 
     [Fact]
@@ -96,8 +128,7 @@ public class PloomesWebhookIntakeTests(PloomesConnectorFixture fixture) : IClass
 
         using var response = await client.SendAsync(Post(Push(id, key: "vk-guessed")));
 
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        await Platform.Testing.WebhookAnswers.AssertRefusedAlikeAsync(response, "ploomes");
         Assert.Equal(0, await RowsFor(id));
         Assert.Equal(0, fixture.Ploomes.ReadsOf("Deals", id));
     }

@@ -100,12 +100,14 @@ public class PloomesWebhookReceiverTests
     }
 
     [Fact]
-    public void Without_a_timestamp_pushes_received_at_different_times_are_different_events_so_no_change_is_dropped()
+    public void Without_a_timestamp_a_push_is_identified_by_what_is_re_read_not_by_when_it_arrived()
     {
         var now = DateTimeOffset.UtcNow;
-        Assert.NotEqual(
-            _receiver.Verify(Request(Push(), receivedAt: now)).EventId,
-            _receiver.Verify(Request(Push(), receivedAt: now.AddSeconds(30))).EventId);
+        var first = _receiver.Verify(Request(Push(), receivedAt: now));
+        var retried = _receiver.Verify(Request(Push(), receivedAt: now.AddSeconds(30)));
+
+        Assert.True(first.IdentifiedByContent);
+        Assert.Equal(first.EventId, retried.EventId);
     }
 
     [Fact]
@@ -187,11 +189,11 @@ public class PloomesWebhookReceiverTests
     }
 
     [Fact]
-    public async Task A_body_that_is_not_json_but_carries_the_header_key_is_a_payload_error()
+    public async Task A_body_that_is_not_json_but_carries_the_header_key_is_malformed_not_refused()
     {
         var request = Request("ResourceId=1&Entity=Deals", headerKey: ValidationKey);
 
-        Assert.True(_receiver.Verify(request).Accepted);
+        Assert.Equal(WebhookVerdictKind.Malformed, _receiver.Verify(request).Kind);
         await Assert.ThrowsAsync<WebhookPayloadException>(() => _receiver.MapAsync(request, CancellationToken.None).AsTask());
     }
 }

@@ -110,8 +110,7 @@ public class StripeWebhookIntakeTests(StripeConnectorFixture fixture) : IClassFi
 
         using var response = await client.SendAsync(Signed(body, StripeWebhooks.Sign(body, "whsec_wrong")));
 
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        await WebhookAnswers.AssertRefusedAlikeAsync(response, "stripe");
         Assert.Equal(0, await RowsFor(customerId));
     }
 
@@ -125,8 +124,7 @@ public class StripeWebhookIntakeTests(StripeConnectorFixture fixture) : IClassFi
         using var response = await client.SendAsync(Signed(body,
             StripeWebhooks.Sign(body, StripeConnectorFixture.Secret, DateTimeOffset.UtcNow.AddMinutes(-10))));
 
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Contains("tolerance", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await WebhookAnswers.AssertRefusedAlikeAsync(response, "stripe");
         Assert.Equal(0, await RowsFor(customerId));
     }
 
@@ -148,7 +146,7 @@ public class StripeWebhookIntakeTests(StripeConnectorFixture fixture) : IClassFi
     }
 
     [Fact]
-    public async Task A_workspace_without_credentials_is_answered_404()
+    public async Task A_workspace_without_credentials_is_answered_exactly_as_a_bad_signature()
     {
         var body = CustomerEvent("cus_x");
         using var client = fixture.Service.CreateClient();
@@ -158,7 +156,36 @@ public class StripeWebhookIntakeTests(StripeConnectorFixture fixture) : IClassFi
             Headers = { { "Stripe-Signature", StripeWebhooks.Sign(body, StripeConnectorFixture.Secret) } },
         };
         using var response = await client.SendAsync(request);
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        await WebhookAnswers.AssertRefusedAlikeAsync(response, "stripe");
+    }
+
+    [Fact]
+    public async Task An_unsigned_delivery_is_refused_alike_and_nothing_is_staged()
+    {
+        var customerId = $"cus_{Guid.NewGuid():N}";
+        using var client = fixture.Service.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, Url)
+        {
+            Content = new StringContent(CustomerEvent(customerId), Encoding.UTF8, "application/json"),
+        };
+
+        using var response = await client.SendAsync(request);
+
+        await WebhookAnswers.AssertRefusedAlikeAsync(response, "stripe");
+        Assert.Equal(0, await RowsFor(customerId));
+    }
+
+    [Fact]
+    public async Task A_correctly_signed_body_that_is_not_json_is_answered_400_and_nothing_is_stored()
+    {
+        const string body = "type=customer.created&id=cus_not_json";
+        using var client = fixture.Service.CreateClient();
+
+        using var response = await client.SendAsync(Signed(body));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("not JSON", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await fixture.CountAsync("select count(*) from webhook_events where body = @body", ("body", body)));
     }
 
     [Fact]

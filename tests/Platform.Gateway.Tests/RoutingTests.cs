@@ -22,6 +22,9 @@ public sealed class RoutingTests(GatewayFixture fixture) : IClassFixture<Gateway
     [InlineData("/api/schedules/1", "sync-orchestrator")]
     [InlineData("/api/alerts", "sync-orchestrator")]
     [InlineData("/api/unify", "sync-orchestrator")]
+    [InlineData("/api/workspaces", "sync-orchestrator")]
+    [InlineData("/api/workspaces/blue/sources/stripe", "sync-orchestrator")]
+    [InlineData("/api/sources/stripe/spec", "sync-orchestrator")]
     [InlineData("/api/campaigns/3/executions", "campaigns")]
     [InlineData("/api/imports/upload", "connector-csv")]
     public async Task An_operator_call_reaches_the_service_that_owns_the_route_at_the_same_path(string path, string service)
@@ -106,6 +109,7 @@ public sealed class RoutingTests(GatewayFixture fixture) : IClassFixture<Gateway
     [InlineData("/nothing-here")]
     [InlineData("/api")]
     [InlineData("/webhooks/unknown-vendor")]
+    [InlineData("/internal/sources/stripe/settings")]
     public async Task An_unknown_route_is_a_404_problem_details(string path)
     {
         using var client = fixture.Gateway.CreateOperatorClient();

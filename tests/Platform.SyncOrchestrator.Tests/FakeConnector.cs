@@ -107,12 +107,35 @@ public sealed class FakeConnector : IAsyncDisposable
             });
         });
 
+        http.MapPost("/internal/settings/refresh", () =>
+        {
+            Interlocked.Increment(ref fake!._refreshes);
+            return Results.NoContent();
+        });
+        http.MapPost("/internal/check/{workspaceId}", (string workspaceId) =>
+        {
+            fake!.Checks.Enqueue(workspaceId);
+            var problem = fake.CheckProblem(workspaceId);
+            return Results.Json(new { ok = problem is null, problem });
+        });
+
         fake = new FakeConnector(source, streams, bus, http);
         await bus.StartAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
         await http.StartAsync();
         fake.Address = new Uri(http.Urls.First().TrimEnd('/') + "/");
         return fake;
     }
+
+    private int _refreshes;
+
+    /// <summary>How many times the orchestrator said the settings changed.</summary>
+    public int Refreshes => Volatile.Read(ref _refreshes);
+
+    /// <summary>Workspaces the orchestrator asked to check.</summary>
+    public ConcurrentQueue<string> Checks { get; } = new();
+
+    /// <summary>What a check of a workspace answers: null is ok.</summary>
+    public Func<string, string?> CheckProblem { get; set; } = _ => null;
 
     public FakeWorkspace Workspace(string workspaceId) => _workspaces.GetOrAdd(workspaceId, _ => new FakeWorkspace());
 

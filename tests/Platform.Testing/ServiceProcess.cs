@@ -29,11 +29,14 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>The last lines the process wrote.</summary>
     public string Output => string.Join(Environment.NewLine, _output);
 
-    /// <summary>Starts <c>services/{name}</c> and waits until it answers <c>/health/ready</c>.</summary>
+    /// <summary>
+    /// Starts <c>services/{name}</c> and waits until it answers <c>/health/ready</c>; on <c>port</c> when given (from
+    /// <see cref="FreePort"/>, when another process must be told the address first).
+    /// </summary>
     public static async Task<ServiceProcess> StartAsync(string name, string project, IDictionary<string, string?> environment,
-        TimeSpan? readyTimeout = null)
+        TimeSpan? readyTimeout = null, int? port = null)
     {
-        var (service, _) = Launch(name, project, environment, []);
+        var (service, _) = Launch(name, project, environment, [], port);
         await service.WaitUntilReadyAsync(readyTimeout ?? TimeSpan.FromSeconds(90));
         return service;
     }
@@ -54,7 +57,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     private static (ServiceProcess Service, Process Process) Launch(string name, string project, IDictionary<string, string?> environment,
-        string[] arguments)
+        string[] arguments, int? fixedPort = null)
     {
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
             ? "Release" : "Debug";
@@ -64,7 +67,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
             throw new FileNotFoundException($"{dll} is not built; build Platform.sln ({configuration}) first.", dll);
         }
-        var port = FreePort();
+        var port = fixedPort ?? FreePort();
         var info = new ProcessStartInfo("dotnet", [dll, .. arguments])
         {
             WorkingDirectory = directory,
@@ -131,7 +134,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    /// <summary>A loopback port nothing listens on now.</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -28,25 +28,11 @@ public sealed class HotmartWebhookReceiver(IOptions<HotmartOptions> options) : I
                 $"No Hotmart hottok is configured for workspace '{request.WorkspaceId}' (Connectors:Hotmart:Workspaces:{request.WorkspaceId}:Hottok).");
         }
 
-        JsonElement root;
-        try
-        {
-            using var document = JsonDocument.Parse(request.Body);
-            root = document.RootElement.Clone();
-        }
-        catch (JsonException ex)
-        {
-            return WebhookVerdict.Refuse($"The body is not a Hotmart postback: it is not JSON ({ex.Message}).");
-        }
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            return WebhookVerdict.Refuse("The body is not a Hotmart postback: it is not a JSON object.");
-        }
-
         // The header is what Hotmart sends today; the body field is what older senders (and some v2 events) carry.
+        var root = ParseObject(request.Body);
         var header = request.Headers[HottokHeader].ToString();
         var presented = header.Length > 0 ? header
-            : root.TryGetProperty("hottok", out var inBody) && inBody.ValueKind == JsonValueKind.String ? inBody.GetString() : null;
+            : root is { } body && body.TryGetProperty("hottok", out var inBody) && inBody.ValueKind == JsonValueKind.String ? inBody.GetString() : null;
         if (string.IsNullOrEmpty(presented))
         {
             return WebhookVerdict.Refuse($"The {HottokHeader} header is missing (and the body has no \"hottok\"): this is not a Hotmart postback.");
@@ -54,18 +40,22 @@ public sealed class HotmartWebhookReceiver(IOptions<HotmartOptions> options) : I
         if (!WebhookSignatures.FixedTimeEquals(expected, presented))
         {
             return WebhookVerdict.Refuse(
-                $"The hottok does not match workspace '{request.WorkspaceId}''s: check Connectors:Hotmart:Workspaces:{request.WorkspaceId}:Hottok " +
+                $"The hottok does not match workspace '{request.WorkspaceId}''s: check its Hotmart hottok " +
                 "against Hotmart → Tools → Developer Tools → Webhook.");
         }
-
-        var id = root.TryGetProperty("id", out var idElement) && idElement.ValueKind == JsonValueKind.String ? idElement.GetString() : null;
-        var type = root.TryGetProperty("event", out var eventElement) && eventElement.ValueKind == JsonValueKind.String ? eventElement.GetString() : null;
-        if (string.IsNullOrEmpty(id) || string.IsNullOrEmpty(type))
+        if (root is not { } postback)
         {
-            return WebhookVerdict.Refuse("The body is not a Hotmart v2 postback: it has no \"id\" or \"event\".");
+            return WebhookVerdict.Malformed("The body carries the right hottok but is not a JSON object, so it is not a Hotmart postback.");
         }
 
-        var createdAt = HotmartMapping.EventCreatedAt(root);
+        var id = postback.TryGetProperty("id", out var idElement) && idElement.ValueKind == JsonValueKind.String ? idElement.GetString() : null;
+        var type = postback.TryGetProperty("event", out var eventElement) && eventElement.ValueKind == JsonValueKind.String ? eventElement.GetString() : null;
+        if (string.IsNullOrEmpty(id) || string.IsNullOrEmpty(type))
+        {
+            return WebhookVerdict.Malformed("The body is not a Hotmart v2 postback: it has no \"id\" or \"event\".");
+        }
+
+        var createdAt = HotmartMapping.EventCreatedAt(postback);
         if (createdAt is null)
         {
             return WebhookVerdict.Refuse($"Event {id} has no creation_date, so its age cannot be checked (Hotmart signs no timestamp).");
@@ -84,6 +74,9 @@ public sealed class HotmartWebhookReceiver(IOptions<HotmartOptions> options) : I
         return WebhookVerdict.Accept(id, type);
     }
 
+    /// <summary>The hottok some senders put in the body is never stored.</summary>
+    public IReadOnlyCollection<string> SecretFields { get; } = ["hottok"];
+
     public ValueTask<IReadOnlyList<StagedRecordInput>> MapAsync(WebhookRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -94,5 +87,18 @@ public sealed class HotmartWebhookReceiver(IOptions<HotmartOptions> options) : I
             ? []
             : [new StagedRecordInput(mapped.Stream, request.BodyText, mapped.Record)];
         return ValueTask.FromResult(records);
+    }
+
+    private static JsonElement? ParseObject(ReadOnlyMemory<byte> body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.ValueKind == JsonValueKind.Object ? document.RootElement.Clone() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 }

@@ -16,10 +16,12 @@ namespace Platform.Connectors.Ploomes.Domain;
 /// <para>
 /// Event ids: Ploomes sends none, so the id is a hash of entity, action, resource id and the push's own
 /// timestamp (<c>New.LastUpdateDate</c>, <c>Date</c>…) when it carries one. Without one, a retry cannot be told
-/// from a second change to the same record, and deduplicating on (entity, action, id) alone would drop every
-/// later change; the receive time (to the second) stands in instead. A repeated push then costs one re-read,
-/// and the re-read record is staged once anyway (rows are unique by payload hash).
+/// from a second change to the same record by the push alone, and deduplicating on (entity, action, id) would drop
+/// every later change; so the event is identified by content (<see cref="WebhookVerdict.AcceptByContent"/>): the
+/// key plus the record re-read. A retried push re-reads the same state and is a duplicate; a later change reads a
+/// new state and is staged. (The receive time once stood in, so a retry a second later was staged twice.)
 /// </para>
+/// <para>The ValidationKey in the body is a secret: it is redacted before the body is stored.</para>
 /// <para>
 /// Stale pushes: Ploomes does not sign a timestamp, so replays cannot be refused by age. They are harmless: a
 /// replay re-reads the record as it is now.
@@ -58,10 +60,17 @@ public sealed class PloomesWebhookReceiver(IPloomesApi api, IConfiguration confi
         {
             return WebhookVerdict.Refuse("The ValidationKey does not match this workspace's Ploomes ValidationKey.");
         }
-        return push is null
-            ? WebhookVerdict.Accept(Hash("unreadable", request.BodyText), "unreadable")
-            : WebhookVerdict.Accept(push.EventId(request.ReceivedAt), push.EventType);
+        if (push is null)
+        {
+            return WebhookVerdict.Malformed("The ValidationKey matches but the body is not a JSON object, so it is not a Ploomes push.");
+        }
+        return push.Timestamp is null
+            ? WebhookVerdict.AcceptByContent(push.Key, push.EventType)
+            : WebhookVerdict.Accept(push.EventId, push.EventType);
     }
+
+    /// <summary>The ValidationKey Ploomes echoes in every push is never stored.</summary>
+    public IReadOnlyCollection<string> SecretFields { get; } = ["ValidationKey"];
 
     public async ValueTask<IReadOnlyList<StagedRecordInput>> MapAsync(WebhookRequest request, CancellationToken cancellationToken)
     {
@@ -115,10 +124,12 @@ internal sealed record PloomesPush(string? Entity, string Action, long? Resource
 
     public string EventType => $"{Entity ?? "unknown"}.{Action}";
 
-    /// <summary>Same push, same id; a push with its own timestamp keeps its id on retries (see the receiver).</summary>
-    public string EventId(DateTimeOffset receivedAt) => PloomesWebhookReceiver.Hash(
-        Entity ?? "", Action, ResourceId?.ToString(CultureInfo.InvariantCulture) ?? "",
-        Timestamp ?? "received:" + receivedAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
+    /// <summary>Entity, action and resource id: what a push is about, not when (see the receiver).</summary>
+    public string Key => PloomesWebhookReceiver.Hash(Entity ?? "", Action, ResourceId?.ToString(CultureInfo.InvariantCulture) ?? "");
+
+    /// <summary>The id of a push that carries its own timestamp: the same on every retry.</summary>
+    public string EventId => PloomesWebhookReceiver.Hash(
+        Entity ?? "", Action, ResourceId?.ToString(CultureInfo.InvariantCulture) ?? "", Timestamp ?? "");
 
     /// <summary>The push, or null when the body is not a JSON object.</summary>
     public static PloomesPush? Parse(ReadOnlyMemory<byte> body)

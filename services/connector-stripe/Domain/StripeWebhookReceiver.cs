@@ -78,17 +78,21 @@ public sealed class StripeWebhookReceiver : IWebhookReceiver
         {
             using var document = JsonDocument.Parse(request.Body);
             var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return WebhookVerdict.Malformed("The signed body is not a Stripe event: it is not a JSON object.");
+            }
             var id = root.TryGetProperty("id", out var idElement) ? idElement.GetString() : null;
             var type = root.TryGetProperty("type", out var typeElement) ? typeElement.GetString() : null;
             if (string.IsNullOrEmpty(id) || string.IsNullOrEmpty(type))
             {
-                return WebhookVerdict.Refuse("The signed body is not a Stripe event: it has no \"id\" or \"type\".");
+                return WebhookVerdict.Malformed("The signed body is not a Stripe event: it has no \"id\" or \"type\".");
             }
             return WebhookVerdict.Accept(id, type);
         }
         catch (JsonException ex)
         {
-            return WebhookVerdict.Refuse($"The signed body is not JSON: {ex.Message}");
+            return WebhookVerdict.Malformed($"The signed body is not JSON: {ex.Message}");
         }
     }
 

@@ -1,11 +1,14 @@
 using MassTransit;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.SyncOrchestrator.Consumers;
 using Platform.SyncOrchestrator.Domain.Alerts;
+using Platform.SyncOrchestrator.Domain.Connections;
 using Platform.SyncOrchestrator.Domain.Runs;
 using Platform.SyncOrchestrator.Domain.Schedules;
 using Platform.SyncOrchestrator.Domain.Sources;
 using Platform.ServiceDefaults.Telemetry;
+using Platform.SyncOrchestrator.Persistence;
 
 namespace Platform.SyncOrchestrator.Hosting;
 
@@ -34,6 +37,23 @@ internal static class OrchestratorRegistration
             "select status, count(*) from sync_runs group by status", label: "state");
         builder.AddPlatformGauge("platform.sync.runs.stuck", "Unfinished sync runs that stopped reporting progress.",
             "select count(*) from sync_runs where stuck_since is not null and status in ('requested', 'running', 'cancelling')");
+        return builder;
+    }
+
+    /// <summary>
+    /// Workspaces and their sources: the store, secrets encrypted with Data Protection (key ring in this service's
+    /// schema, so every replica decrypts), the connector settings client, and the seed from configuration.
+    /// </summary>
+    public static IHostApplicationBuilder AddSourceConnections(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddDataProtection()
+            .SetApplicationName("platform-sync-orchestrator")
+            .PersistKeysToDbContext<OrchestratorDbContext>();
+        builder.Services.AddScoped<ConnectionStore>();
+        // Each call bounds itself (checks 30 s, change notices 3 s).
+        builder.Services.AddHttpClient<ConnectorSettingsClient>(http => http.Timeout = Timeout.InfiniteTimeSpan);
+        // After the migrations (hosted services start in order; AddPlatformDatabase registered those first).
+        builder.Services.AddHostedService<ConfiguredWorkspaceSeeder>();
         return builder;
     }
 

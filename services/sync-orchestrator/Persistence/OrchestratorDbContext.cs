@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Platform.SyncOrchestrator.Persistence.Entities;
 
@@ -7,7 +8,7 @@ namespace Platform.SyncOrchestrator.Persistence;
 /// The service's tables. EF Core owns the schema (migrations), the API's reads and simple writes; the consumers
 /// and the claims (runs, schedule slots, webhook deliveries) use set-based SQL so each is one atomic statement.
 /// </summary>
-internal sealed class OrchestratorDbContext(DbContextOptions<OrchestratorDbContext> options) : DbContext(options)
+internal sealed class OrchestratorDbContext(DbContextOptions<OrchestratorDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
     /// <summary>The service's kebab-case name, which is also its schema.</summary>
     public const string Schema = "sync-orchestrator";
@@ -18,6 +19,11 @@ internal sealed class OrchestratorDbContext(DbContextOptions<OrchestratorDbConte
     public DbSet<ScheduleFiring> ScheduleFirings => Set<ScheduleFiring>();
     public DbSet<Alert> Alerts => Set<Alert>();
     public DbSet<UnifyRequest> UnifyRequests => Set<UnifyRequest>();
+    public DbSet<Workspace> Workspaces => Set<Workspace>();
+    public DbSet<SourceConnection> SourceConnections => Set<SourceConnection>();
+
+    /// <summary>The Data Protection key ring that encrypts source secrets (shared by every replica).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Platform.Connectors.Backfill;
+using Platform.Connectors.LiveSettings;
 using Platform.Connectors.Http;
 using Polly;
 using Platform.Connectors.Persistence;
@@ -24,6 +25,7 @@ public sealed class ConnectorBuilder(IHostApplicationBuilder host, ConnectorDesc
     public IHostApplicationBuilder Host { get; } = host;
     public ConnectorDescriptor Descriptor { get; } = descriptor;
     internal bool HasWebhooks { get; private set; }
+    internal bool LocatesWebhookWorkspace { get; private set; }
 
     /// <summary>
     /// Registers the source's API client as a typed HttpClient behind the SDK's rate limit (token bucket per
@@ -122,6 +124,13 @@ public sealed class ConnectorBuilder(IHostApplicationBuilder host, ConnectorDesc
             .AddHttpMessageHandler(() => new RequestStampHandler());
     }
 
+    /// <summary>Replaces the default credentials check (first page of each stream) with a cheaper one (one call).</summary>
+    public ConnectorBuilder AddSourceCheck<TCheck>() where TCheck : class, ISourceCheck
+    {
+        Host.Services.Replace(ServiceDescriptor.Scoped<ISourceCheck, TCheck>());
+        return this;
+    }
+
     /// <summary>Registers one stream built by a factory (several streams sharing one reader class).</summary>
     public ConnectorBuilder AddStream(Func<IServiceProvider, ISourceStreamReader> factory)
     {
@@ -136,11 +145,15 @@ public sealed class ConnectorBuilder(IHostApplicationBuilder host, ConnectorDesc
         return this;
     }
 
-    /// <summary>Registers the source's webhook receiver; <c>MapConnectorEndpoints</c> then maps /webhooks/{source}/{workspace}.</summary>
+    /// <summary>
+    /// Registers the source's webhook receiver; <c>MapConnectorEndpoints</c> then maps /webhooks/{source}/{workspace},
+    /// and also /webhooks/{source} when the receiver is an <see cref="IWebhookWorkspaceLocator"/>.
+    /// </summary>
     public ConnectorBuilder AddWebhookReceiver<TReceiver>() where TReceiver : class, IWebhookReceiver
     {
         Host.Services.AddScoped<IWebhookReceiver, TReceiver>();
         HasWebhooks = true;
+        LocatesWebhookWorkspace = typeof(IWebhookWorkspaceLocator).IsAssignableFrom(typeof(TReceiver));
         return this;
     }
 }
@@ -160,6 +173,16 @@ public static class ConnectorHostingExtensions
         builder.Services.AddSingleton(connector);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ConnectorCredentials>();
+        // Live settings: loaded from the sync orchestrator over the environment's seed, refreshed without a restart.
+        var settingsOptions = builder.Configuration.GetSection("Connector:Settings").Get<SourceSettingsOptions>() ?? new SourceSettingsOptions();
+        var liveSettings = new LiveSourceSettingsProvider(source);
+        builder.Configuration.Add(liveSettings);
+        builder.Services.AddSingleton(settingsOptions);
+        builder.Services.AddSingleton(liveSettings);
+        builder.Services.AddHttpClient(SourceSettingsRefresher.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan);
+        builder.Services.AddSingleton<SourceSettingsRefresher>();
+        builder.Services.AddSingleton<ISourceSecretWriter, OrchestratorSecretWriter>();
+        builder.Services.TryAddScoped<ISourceCheck, StreamSourceCheck>();
         builder.Services.AddSingleton<RelaySignal>();
         builder.Services.AddSingleton<StagingStore>();
         builder.Services.AddSingleton(builder.Configuration.GetSection("Connector:Relay").Get<RelayOptions>() ?? new RelayOptions());
@@ -177,12 +200,14 @@ public static class ConnectorHostingExtensions
             bus.AddConsumer<StartSyncConsumer>().Endpoint(e => e.Name = descriptor.ServiceName);
             bus.AddConsumer<CancelSyncConsumer>().Endpoint(e => e.Name = descriptor.ServiceName);
         });
+        // First: the settings are read before the relay and the backfill worker start.
+        builder.Services.AddHostedService(services => services.GetRequiredService<SourceSettingsRefresher>());
         builder.Services.AddHostedService<OutboxRelay>();
         builder.Services.AddHostedService<BackfillWorker>();
         builder.AddPlatformGauge("platform.outbox.backlog", "Staged records committed but not yet published (the relay's backlog).",
-            "select count(*) from raw_records where published_at is null and (unify = 'now' or released_at is not null)");
+            "select count(*) from raw_record_outbox");
         builder.AddPlatformGauge("platform.staging.deferred", "Staged records waiting for an operator's Unify (deferred backfills).",
-            "select count(*) from raw_records where published_at is null and unify = 'deferred' and released_at is null");
+            "select count(*) from raw_records where unify = 'deferred' and released_at is null");
 
         configure?.Invoke(connector);
         return builder;
@@ -194,9 +219,10 @@ public static class ConnectorHostingExtensions
         ArgumentNullException.ThrowIfNull(app);
         var connector = app.Services.GetRequiredService<ConnectorBuilder>();
         app.MapConnectorStatusEndpoint(connector.Descriptor);
+        app.MapSettingsEndpoints();
         if (connector.HasWebhooks)
         {
-            app.MapWebhookEndpoint(connector.Descriptor);
+            app.MapWebhookEndpoint(connector.Descriptor, connector.LocatesWebhookWorkspace);
         }
         return app;
     }

@@ -24,6 +24,29 @@ namespace Platform.SyncOrchestrator.Persistence.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("text")
+                        .HasColumnName("friendly_name");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("text")
+                        .HasColumnName("xml");
+
+                    b.HasKey("Id")
+                        .HasName("pk_data_protection_keys");
+
+                    b.ToTable("data_protection_keys", "sync-orchestrator");
+                });
+
             modelBuilder.Entity("Platform.SyncOrchestrator.Persistence.Entities.Alert", b =>
                 {
                     b.Property<Guid>("Id")
@@ -258,6 +281,56 @@ namespace Platform.SyncOrchestrator.Persistence.Migrations
                     b.ToTable("schedule_firings", "sync-orchestrator", t =>
                         {
                             t.HasCheckConstraint("ck_schedule_firings_outcome", "outcome in ('started', 'skipped')");
+                        });
+                });
+
+            modelBuilder.Entity("Platform.SyncOrchestrator.Persistence.Entities.SourceConnection", b =>
+                {
+                    b.Property<string>("WorkspaceId")
+                        .HasColumnType("text")
+                        .HasColumnName("workspace_id");
+
+                    b.Property<string>("Source")
+                        .HasColumnType("text")
+                        .HasColumnName("source");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Origin")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("origin");
+
+                    b.Property<string>("ProtectedSecrets")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("protected_secrets");
+
+                    b.PrimitiveCollection<string[]>("SecretsSet")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("secrets_set");
+
+                    b.Property<string>("Settings")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("settings");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("WorkspaceId", "Source")
+                        .HasName("pk_source_connections");
+
+                    b.HasIndex("Source")
+                        .HasDatabaseName("ix_source_connections_source");
+
+                    b.ToTable("source_connections", "sync-orchestrator", t =>
+                        {
+                            t.HasCheckConstraint("ck_source_connections_origin", "origin in ('api', 'environment')");
                         });
                 });
 
@@ -515,6 +588,31 @@ namespace Platform.SyncOrchestrator.Persistence.Migrations
                     b.ToTable("unify_request_sources", "sync-orchestrator");
                 });
 
+            modelBuilder.Entity("Platform.SyncOrchestrator.Persistence.Entities.Workspace", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_workspaces");
+
+                    b.ToTable("workspaces", "sync-orchestrator");
+                });
+
             modelBuilder.Entity("Platform.SyncOrchestrator.Persistence.Entities.ScheduleFiring", b =>
                 {
                     b.HasOne("Platform.SyncOrchestrator.Persistence.Entities.Schedule", null)
@@ -523,6 +621,16 @@ namespace Platform.SyncOrchestrator.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_schedule_firings_schedule");
+                });
+
+            modelBuilder.Entity("Platform.SyncOrchestrator.Persistence.Entities.SourceConnection", b =>
+                {
+                    b.HasOne("Platform.SyncOrchestrator.Persistence.Entities.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_source_connections_workspace");
                 });
 
             modelBuilder.Entity("Platform.SyncOrchestrator.Persistence.Entities.SyncRunStream", b =>
