@@ -10,6 +10,15 @@
 # --build-arg DOTNET_SDK_VERSION=10.0.4xx if the 10.0 tag ever lags behind it.
 ARG DOTNET_SDK_VERSION=10.0
 ARG DOTNET_RUNTIME_VERSION=10.0
+ARG NODE_VERSION=20-bookworm-slim
+
+# The Sync Command Center (web/): built once, copied into the gateway's image as wwwroot/ (the gateway serves it at /).
+FROM node:${NODE_VERSION} AS web
+WORKDIR /web
+COPY web/package.json web/package-lock.json ./
+RUN --mount=type=cache,id=platform-npm,target=/root/.npm npm ci --no-audit --no-fund
+COPY web/ ./
+RUN npm run build
 
 FROM mcr.microsoft.com/dotnet/sdk:${DOTNET_SDK_VERSION} AS build
 ARG SERVICE
@@ -34,6 +43,8 @@ RUN --mount=type=cache,id=platform-nuget,target=/root/.nuget/packages \
     dotnet restore "$1"; \
     dotnet publish "$1" --no-restore -c Release -o /app -p:UseAppHost=false; \
     test "$(find /app -maxdepth 1 -name '*.runtimeconfig.json' | wc -l)" -eq 1
+COPY --from=web /web/dist/ /web-dist/
+RUN if [ "${SERVICE}" = gateway ]; then cp -r /web-dist /app/wwwroot; fi
 
 FROM mcr.microsoft.com/dotnet/aspnet:${DOTNET_RUNTIME_VERSION} AS runtime
 ARG SERVICE

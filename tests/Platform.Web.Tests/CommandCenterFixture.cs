@@ -45,6 +45,9 @@ public sealed class CommandCenterFixture : IAsyncLifetime
 
     private readonly List<ServiceProcess> _services = [];
 
+    /// <summary>Every service process this fixture started, by name.</summary>
+    public IReadOnlyList<ServiceProcess> Services => _services;
+
     public TestDatabase Database { get; private set; } = null!;
     public TestVirtualHost VirtualHost { get; private set; } = null!;
     public BusProbe<ClientUpdated> ClientUpdates { get; private set; } = null!;

@@ -10,7 +10,8 @@ namespace Platform.Web.Tests;
 [Collection(CommandCenterGroup.Name)]
 public sealed class ReviewAndClientsBrowserTests(CommandCenterFixture center, ITestOutputHelper output)
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromMinutes(2);
+    /// <summary>A full Ploomes sync, identity resolution and aggregation on a loaded two-core machine: minutes, not seconds.</summary>
+    private static readonly TimeSpan Wait = TimeSpan.FromMinutes(4);
 
     [Fact]
     public async Task Records_synced_to_unify_later_wait_on_the_tile_and_Unify_all_brings_the_pending_count_to_zero()

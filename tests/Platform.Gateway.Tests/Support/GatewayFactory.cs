@@ -27,6 +27,8 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
         _settings.TryAdd("Gateway:ReadyServices:3", "");
         _settings.TryAdd("Gateway:ReadyServices:4", "");
         _settings.TryAdd("Gateway:ReadyServices:5", "");
+        // No web app unless a test gives one: unknown paths stay 404s instead of the app's index.html.
+        _settings.TryAdd("Gateway:WebRoot", Path.Combine(Path.GetTempPath(), "no-web-app-here"));
         if (withOperatorKey)
         {
             _settings.TryAdd("Gateway:ApiKeys:0:Name", OperatorName);

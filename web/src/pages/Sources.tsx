@@ -145,7 +145,7 @@ export function RunProgress({ run }: { run: Run }) {
       </div>
       {isActive(run.status) && <div className="bar"><span style={{ width: `${Math.min(100, run.progress.length ? (100 * run.progress.filter((p) => p.completed).length) / run.progress.length : 5)}%` }} /></div>}
       <table className="mini">
-        <thead><tr><th>{t('stream')}</th><th>{t('pages')}</th><th>{t('records')}</th><th title={t('rateLimitWaits')}>⏳</th><th title={t('retries')}>↻</th></tr></thead>
+        <thead><tr><th>{t('stream')}</th><th>{t('pages')}</th><th>{t('records')}</th><th><abbr title={t('rateLimitWaits')}>{t('waitsShort')}</abbr></th><th><abbr title={t('retries')}>{t('retriesShort')}</abbr></th></tr></thead>
         <tbody>
           {run.progress.map((p) => (
             <tr key={p.stream}>
