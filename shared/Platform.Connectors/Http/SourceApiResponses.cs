@@ -33,6 +33,18 @@ public static class SourceApiResponses
         {
             return new SourceException("bad_response", $"{source} answered {what} with an empty body.");
         }
+        if (response.Error is { } error and not ApiException)
+        {
+            // No answer at all: the SDK's handlers gave up (circuit open, timeouts) or the network failed.
+            for (Exception? inner = error; inner is not null; inner = inner.InnerException)
+            {
+                if (inner is SourceException known)
+                {
+                    return known;
+                }
+            }
+            return new SourceException("source_unavailable", $"{source} could not be reached on {what}: {error.InnerException?.Message ?? error.Message}", error);
+        }
         return (response.StatusCode ?? HttpStatusCode.InternalServerError) switch
         {
             HttpStatusCode.Unauthorized => new SourceException("credentials_invalid",
