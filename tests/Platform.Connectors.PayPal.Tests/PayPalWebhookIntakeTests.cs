@@ -12,7 +12,7 @@ public class PayPalWebhookIntakeTests(PayPalWebhookFixture fixture) : IClassFixt
     private static string Refund(string eventId, string refundId) => $$"""
         {"id":"{{eventId}}","event_version":"1.0","create_time":"2026-12-01T10:00:00Z","resource_type":"refund",
           "event_type":"PAYMENT.CAPTURE.REFUNDED","summary":"A BRL 30.0 BRL capture payment was refunded",
-          "resource":{ "seller_payable_breakdown":{"gross_amount":{"currency_code":"BRL","value":"30.00"}},
+          "resource":{ "seller_payable_breakdown":{"gross_amount":{"currency_code":"BRL","value":"30.00"} },
             "amount":{"value":"30.00","currency_code":"BRL"},"id":"{{refundId}}","status":"COMPLETED",
             "create_time":"2026-12-01T07:00:00-03:00","update_time":"2026-12-01T07:00:01-03:00",
             "links":[{"href":"https://api-m.paypal.com/v2/payments/refunds/{{refundId}}","rel":"self","method":"GET"},

@@ -20,7 +20,7 @@ public class GoHighLevelPayPalSimulatorTests(SimulatorFixture simulator, ITestOu
         .. more,
     ];
 
-    [Fact]
+    [Fact(Skip = GhlPayPalEndToEnd.Unverified)]
     public async Task A_gohighlevel_full_sync_walks_past_the_10000_record_page_window_and_stages_every_contact_once()
     {
         const string location = "LocWindow00000000001", token = "pit-window";
@@ -44,7 +44,7 @@ public class GoHighLevelPayPalSimulatorTests(SimulatorFixture simulator, ITestOu
             "select count(*) from raw_records where workspace_id = 'window' and canonical::text like '%\"kind\":\"cpf\"%'") > 5_000);
     }
 
-    [Fact]
+    [Fact(Skip = GhlPayPalEndToEnd.Unverified)]
     public async Task A_gohighlevel_sync_killed_mid_run_resumes_from_its_checkpoint_and_stages_every_contact_and_opportunity_once()
     {
         const string location = "LocKill0000000000001", token = "pit-kill";
@@ -75,7 +75,7 @@ public class GoHighLevelPayPalSimulatorTests(SimulatorFixture simulator, ITestOu
         output.WriteLine($"{before} contacts staged before the kill");
     }
 
-    [Fact]
+    [Fact(Skip = GhlPayPalEndToEnd.Unverified)]
     public async Task A_gohighlevel_sync_paces_itself_to_the_locations_window_and_never_gets_a_429()
     {
         const string location = "LocRate0000000000001", token = "pit-rate";
@@ -102,7 +102,7 @@ public class GoHighLevelPayPalSimulatorTests(SimulatorFixture simulator, ITestOu
         Assert.True(requests >= 40, $"only {requests} requests: the sync did not page through the location");
     }
 
-    [Fact]
+    [Fact(Skip = GhlPayPalEndToEnd.Unverified)]
     public async Task Gohighlevel_deliveries_signed_by_the_simulator_are_staged_and_a_deleted_contact_becomes_a_tombstone()
     {
         const string location = "LocHooks000000000001", token = "pit-hooks";
@@ -127,7 +127,7 @@ public class GoHighLevelPayPalSimulatorTests(SimulatorFixture simulator, ITestOu
         Assert.Equal(3, await simulator.CountAsync("connector-gohighlevel", "select count(*) from webhook_events where workspace_id = 'ghlhooks'"));
     }
 
-    [Fact]
+    [Fact(Skip = GhlPayPalEndToEnd.Unverified)]
     public async Task A_paypal_full_sync_stages_every_transaction_and_the_malformed_one_says_why_without_stopping_the_rest()
     {
         const string client = "paypal-e2e-client", secret = "paypal-e2e-secret";
