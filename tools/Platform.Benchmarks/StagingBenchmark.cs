@@ -139,7 +139,7 @@ internal static class StagingBenchmark
         return (rows.Count, clock.Elapsed.TotalSeconds);
     }
 
-    private static int ArgValue(string[] args, string name, int fallback)
+    internal static int ArgValue(string[] args, string name, int fallback)
     {
         var index = Array.IndexOf(args, name);
         return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;

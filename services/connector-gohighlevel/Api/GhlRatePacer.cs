@@ -76,9 +76,10 @@ public sealed class GhlRatePacer(TimeProvider clock)
         var window = _windows.GetOrAdd(workspaceId, _ => new Window());
         lock (window)
         {
-            if (Header(response, "X-RateLimit-Max") is { } max && max > 0)
+            if (Header(response, "X-RateLimit-Max") is { } max)
             {
-                window.Max = (int)Math.Min(max, 10_000);
+                // 0: the server enforces no burst limit (a test or benchmark setting); nothing to pace.
+                window.Max = max > 0 ? (int)Math.Min(max, 10_000) : int.MaxValue;
             }
             if (Header(response, "X-RateLimit-Interval-Milliseconds") is { } interval && interval > 0)
             {
@@ -89,7 +90,7 @@ public sealed class GhlRatePacer(TimeProvider clock)
                 window.DailyLimit = (int)Math.Min(daily, int.MaxValue);
             }
             window.DailyRemaining = Header(response, "X-RateLimit-Daily-Remaining") ?? window.DailyRemaining;
-            if (Header(response, "X-RateLimit-Remaining") is { } remaining)
+            if (window.Max != int.MaxValue && Header(response, "X-RateLimit-Remaining") is { } remaining)
             {
                 // Someone else spent part of this window: fill the log so this client waits for it too.
                 var thinks = window.Max - window.Sent.Count;

@@ -2,6 +2,7 @@ using Platform.Connectors.Hosting;
 using Platform.Connectors.Http;
 using Platform.Connectors.PayPal.Api;
 using Platform.Connectors.PayPal.Streams;
+using Platform.Connectors.PayPal.Webhooks;
 
 namespace Platform.Connectors.PayPal.Hosting;
 
@@ -22,6 +23,7 @@ public static class PayPalRegistration
             RatePeriod = TimeSpan.FromSeconds(1),
         };
         connector.Host.Services.AddSingleton<PayPalTokenCache>();
+        connector.Host.Services.AddScoped<PayPalSignatureVerifier>();
         connector.AddSourceApi<IPayPalAuthApi>(defaults);
         connector.AddSourceApi<IPayPalApi>(defaults)
             .AddHttpMessageHandler(services => new PayPalAuthHandler(services.GetRequiredService<PayPalTokenCache>(),

@@ -318,7 +318,7 @@ internal sealed class GhlData
             ["postalCode"] = person.Address.FormattedCep,
             ["website"] = null,
             ["tags"] = tags,
-            ["dateOfBirth"] = person.BirthDate.ToString("yyyy-MM-dd'T'00:00:00.000'Z'", CultureInfo.InvariantCulture),
+            ["dateOfBirth"] = person.BirthDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "T00:00:00.000Z",
             ["dateAdded"] = Iso(DateAdded(i)),
             ["dateUpdated"] = Iso(DateUpdated(i)),
             ["customFields"] = customFields,

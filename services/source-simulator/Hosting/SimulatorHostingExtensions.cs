@@ -14,6 +14,17 @@ internal static class SimulatorHostingExtensions
     public static IHostApplicationBuilder AddSourceSimulator(this IHostApplicationBuilder builder)
     {
         builder.Services.Configure<SimulatorOptions>(builder.Configuration.GetSection(SimulatorOptions.Section));
+        // --ghl-contacts 217324: the demo GoHighLevel location holds that many contacts (generated as they are read).
+        if (int.TryParse(builder.Configuration["ghl-contacts"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var contacts))
+        {
+            builder.Services.PostConfigure<SimulatorOptions>(options =>
+            {
+                foreach (var account in options.Accounts.Where(a => Vendors.TryParse(a.Source, out var v) && v == Vendor.GoHighLevel))
+                {
+                    account.Size = contacts;
+                }
+            });
+        }
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AccountRegistry>();
         builder.Services.AddSingleton<TrafficStats>();

@@ -24,7 +24,8 @@ internal sealed record PayPalTransaction(
     string? ReferenceType,
     long PersonKey,
     string PayerId,
-    string? Subject);
+    string? Subject,
+    string? PayerEmail = null);
 
 /// <summary>
 /// One PayPal business account: payments (T0006, and T0002 for subscription payments) over the history window,
@@ -172,6 +173,37 @@ internal sealed class PayPalData
         }
     }
 
+    /// <summary>
+    /// A payment of <paramref name="amount"/> by the payer <paramref name="email"/> at <paramref name="paidAt"/>, and a refund
+    /// (T1107) one hour later and a reversal (T1106) two hours later of the given parts of it, each pointing at the payment.
+    /// </summary>
+    public (string Payment, string? Refund, string? Reversal) Scenario(string email, decimal amount, string currency, decimal? refund, decimal? reversal,
+        DateTimeOffset paidAt)
+    {
+        lock (_sync)
+        {
+            var key = PersonKeyFor(_sequence);
+            var payment = new PayPalTransaction(TransactionId(_sequence++), "T0006", paidAt, paidAt, amount, -Fee(amount), currency, "S", null, null,
+                key, PayerId(key), Products[1], email);
+            _transactions.Add(payment);
+            string? refundId = null, reversalId = null;
+            if (refund is { } r)
+            {
+                var at = paidAt.AddHours(1);
+                refundId = TransactionId(_sequence++);
+                _transactions.Add(payment with { Id = refundId, EventCode = "T1107", At = at, UpdatedAt = at, Amount = -r, Fee = 0m, ReferenceId = payment.Id, ReferenceType = "TXN" });
+            }
+            if (reversal is { } v)
+            {
+                var at = paidAt.AddHours(2);
+                reversalId = TransactionId(_sequence++);
+                _transactions.Add(payment with { Id = reversalId, EventCode = "T1106", At = at, UpdatedAt = at, Amount = -v, Fee = 0m, ReferenceId = payment.Id, ReferenceType = "TXN" });
+            }
+            _transactions.Sort((a, b) => a.At != b.At ? a.At.CompareTo(b.At) : string.CompareOrdinal(a.Id, b.Id));
+            return (payment.Id, refundId, reversalId);
+        }
+    }
+
     /// <summary>Every transaction id (tests pick one to corrupt or refund).</summary>
     public IReadOnlyList<string> TransactionIds()
     {
@@ -257,7 +289,7 @@ internal sealed class PayPalData
         var payer = new JsonObject
         {
             ["account_id"] = t.PayerId,
-            ["email_address"] = Spelling.Email(person, h),
+            ["email_address"] = t.PayerEmail ?? Spelling.Email(person, h),
             ["address_status"] = "Y",
             ["payer_status"] = "Y",
             ["payer_name"] = new JsonObject

@@ -93,6 +93,7 @@ internal static class PayPalEndpoints
         app.MapGet("/v1/notifications/certs/{name}", (PayPalWebhookKey key) => TypedResults.Text(key.CertificatePem, "application/x-pem-file"))
             .WithTags("PayPal").WithName("PayPalCertificate");
         app.MapPost("/_simulator/paypal/corrupt", Corrupt).WithTags("Simulator").WithName("PayPalCorrupt");
+        app.MapPost("/_simulator/paypal/scenario", Scenario).WithTags("Simulator").WithName("PayPalScenario");
         return app;
     }
 
@@ -241,6 +242,30 @@ internal static class PayPalEndpoints
                 title: "Unknown transaction");
 
     private static readonly string[] DateFormats = ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK"];
+
+    private sealed record ScenarioRequest(string? ClientId, string? Email, decimal? Amount, string? Currency, decimal? Refund, decimal? Reversal, DateTimeOffset? PaidAt);
+
+    private sealed record ScenarioResult(string Payment, string? Refund, string? Reversal);
+
+    /// <summary>A payment with a refund an hour later and a reversal two hours later (parts of it), for netting tests.</summary>
+    private static IResult Scenario(ScenarioRequest request, AccountRegistry accounts)
+    {
+        if (accounts.Find(Vendor.PayPal, request.ClientId) is not { } account)
+        {
+            return TypedResults.Problem($"No PayPal account '{request.ClientId}'.", statusCode: StatusCodes.Status404NotFound, title: "Unknown account");
+        }
+        if (string.IsNullOrWhiteSpace(request.Email) || request.Amount is not > 0 || request.PaidAt is null
+            || request.Refund is < 0 || request.Reversal is < 0 || (request.Refund ?? 0) + (request.Reversal ?? 0) > request.Amount)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["scenario"] = ["email, amount > 0 and paidAt are required; refund and reversal are parts of the amount (together at most the amount)."],
+            });
+        }
+        var (payment, refund, reversal) = account.PayPal.Scenario(request.Email.Trim(), request.Amount.Value, (request.Currency ?? "BRL").ToUpperInvariant(),
+            request.Refund, request.Reversal, request.PaidAt.Value);
+        return TypedResults.Ok(new ScenarioResult(payment, refund, reversal));
+    }
 
     /// <summary>RFC 3339 with seconds; PayPal accepts <c>Z</c>, <c>-03:00</c> and <c>-0300</c>.</summary>
     private static bool TryDate(string text, out DateTimeOffset date)
