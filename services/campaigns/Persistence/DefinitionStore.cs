@@ -155,7 +155,7 @@ internal sealed class DefinitionStore(NpgsqlDataSource dataSource, CampaignsOpti
             select count(*), count(*) filter (where email is not null), count(*) filter (where phone is not null),
                    count(*) filter (where has_whatsapp), count(*) filter (where manychat_subscriber_id is not null)
             from ({sql}) a
-            """, connection);
+            """, connection) { CommandTimeout = 120 };
         bind(command.Parameters);
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();

@@ -60,6 +60,8 @@ internal sealed class ExecutionStore(NpgsqlDataSource dataSource, CampaignsOptio
                 from ({audience.Select}) f
                 on conflict (execution_id, customer_id, step_id) do nothing
                 """, connection, transaction);
+            // A large audience is one statement: it gets minutes, not the default 30 s.
+            insert.CommandTimeout = 600;
             audience.Bind(insert.Parameters);
             insert.Parameters.AddWithValue("campaign", campaign.Id);
             insert.Parameters.AddWithValue("execution", executionId.Value);
