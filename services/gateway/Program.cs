@@ -1,3 +1,4 @@
+using Platform.Gateway.DeadLetters;
 using Platform.Gateway.Hosting;
 using Platform.ServiceDefaults;
 
@@ -8,6 +9,7 @@ builder.AddGatewayOptions();
 builder.AddOperatorAuthentication();
 builder.AddGatewayProxy();
 builder.AddDownstreamReadiness();
+builder.AddDeadLetterOverview();
 
 var app = builder.Build();
 
@@ -16,5 +18,6 @@ app.MapDefaultEndpoints();
 app.UseOperatorAuthentication();
 app.UseRequestSizeLimits();
 app.MapGatewayProxy();
+app.MapDeadLetterEndpoints();
 
 await app.RunPlatformAsync(args);
