@@ -117,7 +117,8 @@ def check(scenarios, count):
     for q in overview.get("queues", []):
         if q.get("deadLettered"):
             print(f"      {q['service']}: {q['deadLettered']} in {q['errorQueue']}")
-    lost = (expected - raw_distinct) + (raw_distinct - rec_linked if rec_linked < raw_distinct else 0) + max(0, expected - clients)
+    # A customer is lost if it is missing at any step: not staged, not linked, or without a client of its own.
+    lost = max(0, expected - raw_distinct, expected - rec_linked, expected - clients)
     duplicated = (raw_rows - raw_distinct) + (rec_rows - rec_distinct) + max(0, clients - expected)
     print(f"{len(scenarios)} scenarios, {lost} records lost, {duplicated} duplicated"
           + ("" if dead == 0 else f", {dead} messages left in _error queues"))

@@ -427,12 +427,15 @@ labels:
   - pairs:
       app.kubernetes.io/part-of: platform
     includeSelectors: false
+    # On the pods too: the NetworkPolicies select them by it.
+    includeTemplates: true
 
 resources:
   - namespace.yaml
   - configmap.yaml
   - ingress.yaml
   - network-policies.yaml
+  - keda-auth.yaml
   - data/rabbitmq.yaml
   - data/postgres.yaml
   - monitoring/prometheus-rules.yaml
