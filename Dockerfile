@@ -63,6 +63,7 @@ COPY --chmod=0755 scripts/docker/entrypoint.sh /usr/local/bin/platform-entrypoin
 COPY --chmod=0755 scripts/docker/healthcheck.sh /usr/local/bin/healthcheck
 # The base image's unprivileged "app" user (uid 1654; k8s/ sets the same runAsUser).
 USER $APP_UID
-EXPOSE 8080
+# 8080: the API and health; 9464: /metrics when Telemetry__MetricsPort=9464 (k8s/).
+EXPOSE 8080 9464
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=6 CMD ["healthcheck", "/health/ready"]
 ENTRYPOINT ["platform-entrypoint"]

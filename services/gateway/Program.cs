@@ -1,3 +1,4 @@
+using Platform.Gateway.DeadLetters;
 using Platform.Gateway.Hosting;
 using Platform.ServiceDefaults;
 
@@ -9,6 +10,7 @@ builder.AddOperatorAuthentication();
 builder.AddGatewayProxy();
 builder.AddDownstreamReadiness();
 builder.AddCommandCenter();
+builder.AddDeadLetterOverview();
 
 var app = builder.Build();
 
@@ -19,5 +21,6 @@ app.UseWorkspaceGuard();
 app.UseRequestSizeLimits();
 app.MapGatewayProxy();
 app.MapCommandCenter();
+app.MapDeadLetterEndpoints();
 
 await app.RunPlatformAsync(args);

@@ -42,7 +42,11 @@ public static class PlatformDatabaseExtensions
                 npgsql => npgsql.MigrationsHistoryTable(MigrationsHistoryTable, schema)));
 
         builder.Services.AddSingleton<IDatabaseMigrator, DatabaseMigrator<TContext>>();
-        builder.Services.AddHostedService<MigrateOnStartup>();
+        // Database:MigrateOnStartup=false: the login has no DDL rights and a migration Job (--migrate-only) runs them.
+        if (builder.Configuration.GetValue("Database:MigrateOnStartup", true))
+        {
+            builder.Services.AddHostedService<MigrateOnStartup>();
+        }
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>(
             "postgres", tags: [ServiceDefaultsExtensions.ReadyTag]);
         return builder;

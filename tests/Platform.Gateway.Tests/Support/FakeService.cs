@@ -40,6 +40,9 @@ public sealed class FakeService : IAsyncDisposable
 
     public TimeSpan ReadyDelay { get; set; } = TimeSpan.Zero;
 
+    /// <summary>Dead-lettered messages per queue, answered at <c>/dead-letters</c> like a real service; null: 404 (no consumers).</summary>
+    public Dictionary<string, long>? DeadLettered { get; set; }
+
     public static async Task<FakeService> StartAsync(string name)
     {
         var fake = new FakeService(name);
@@ -49,6 +52,8 @@ public sealed class FakeService : IAsyncDisposable
         builder.Services.AddRoutingCore();
         var app = builder.Build();
         app.MapGet("/health/ready", fake.ReadyAsync);
+        app.MapGet("/dead-letters", fake.DeadLettersAsync);
+        app.MapPost("/dead-letters/{queue}/replay", fake.ReplayAsync);
         app.Map("/{**path}", fake.EchoAsync);
         await app.StartAsync();
         fake._app = app;
@@ -68,6 +73,41 @@ public sealed class FakeService : IAsyncDisposable
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(ReadyBody, context.RequestAborted);
     }
+
+    private async Task DeadLettersAsync(HttpContext context)
+    {
+        if (DeadLettered is null)
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+        Record(context, 0);
+        await context.Response.WriteAsJsonAsync(new
+        {
+            service = Name,
+            queues = DeadLettered.Select(q => new { queue = q.Key, errorQueue = q.Key + "_error", messages = 0, consumers = 1, deadLettered = q.Value }),
+        });
+    }
+
+    private async Task ReplayAsync(HttpContext context)
+    {
+        Record(context, 0);
+        var queue = (string)context.Request.RouteValues["queue"]!;
+        if (DeadLettered is null || !DeadLettered.TryGetValue(queue, out var count))
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+        DeadLettered[queue] = 0;
+        await context.Response.WriteAsJsonAsync(new { queue, replayed = count, remaining = 0 });
+    }
+
+    private void Record(HttpContext context, long length) => _received.Enqueue(new ReceivedRequest(
+        Name,
+        context.Request.Method,
+        context.Request.Path + context.Request.QueryString,
+        context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+        length));
 
     private async Task EchoAsync(HttpContext context)
     {
