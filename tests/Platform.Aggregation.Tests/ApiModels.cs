@@ -31,7 +31,8 @@ public sealed record ActivityDto(
 
 public sealed record CsCustomerDto(
     Guid ClientId, string WorkspaceId, string? DisplayName, string? Email, string? Phone, string Status, string BecameReason,
-    DateTimeOffset BecameAt, List<string> Tags, string? PlanoAtual, JsonElement SgtDadosExtras, DateTimeOffset? SgtLastSyncAt,
+    DateTimeOffset BecameAt, List<string> Tags, string? PlanoAtual, string? Empresa, JsonElement SgtDadosExtras, DateTimeOffset? SgtLastSyncAt,
+    List<string> SgtLeadIds, Dictionary<string, decimal> TotalSpent, string? NotasCsm, DateTimeOffset? NotasCsmUpdatedAt, string? NotasCsmUpdatedBy,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
 public sealed record CurrencyRevenueDto(string Currency, int Sales, decimal Revenue, int Customers);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using MassTransit;
+using Platform.Contracts.Connectors;
 using Platform.Contracts.IdentityResolution;
 
 namespace Platform.Aggregation.Tests;
@@ -45,6 +46,7 @@ public sealed class ConsumedMessages : IConsumeObserver
         ClientsMerged m => m.WorkspaceId,
         ClientSplit m => m.WorkspaceId,
         ClientUpdated m => m.WorkspaceId,
+        SyncCompleted m => m.WorkspaceId,
         _ => null,
     };
 }

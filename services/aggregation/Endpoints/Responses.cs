@@ -79,6 +79,11 @@ internal sealed record ActivityResponse(
     DateTimeOffset OccurredAt,
     long RawRecordId);
 
+/// <summary>
+/// A customer-success customer as the CS team works with it: who (name, email, phone), since when and why, tags, plan,
+/// the SGT company and extras, when SGT last confirmed them, the team's notes, and what the customer spent per currency
+/// (net revenue, never added across currencies).
+/// </summary>
 internal sealed record CsCustomerResponse(
     Guid ClientId,
     string WorkspaceId,
@@ -90,8 +95,14 @@ internal sealed record CsCustomerResponse(
     DateTimeOffset BecameAt,
     IReadOnlyList<string> Tags,
     string? PlanoAtual,
+    string? Empresa,
     JsonElement SgtDadosExtras,
     DateTimeOffset? SgtLastSyncAt,
+    IReadOnlyList<string> SgtLeadIds,
+    IReadOnlyDictionary<string, decimal> TotalSpent,
+    string? NotasCsm,
+    DateTimeOffset? NotasCsmUpdatedAt,
+    string? NotasCsmUpdatedBy,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt);
 

@@ -1,4 +1,5 @@
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.Aggregation.Consumers;
 using Platform.Aggregation.Domain;
 using Platform.Aggregation.Persistence;
@@ -13,6 +14,7 @@ internal static class AggregationRegistration
     {
         var options = builder.Configuration.GetSection(AggregationOptions.Section).Get<AggregationOptions>() ?? new AggregationOptions();
         builder.Services.AddSingleton(options);
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<StatisticsKeeper>();
         builder.Services.AddSingleton<Aggregator>();
         builder.Services.AddSingleton<RecordBatcher>();
@@ -24,13 +26,14 @@ internal static class AggregationRegistration
         return builder;
     }
 
-    /// <summary>The consumers of identity resolution's events.</summary>
+    /// <summary>The consumers of identity resolution's events, and of SGT's finished syncs (customer success's sync time).</summary>
     public static IBusRegistrationConfigurator AddAggregationConsumers(this IBusRegistrationConfigurator bus)
     {
         bus.AddConsumer<RecordLinkedConsumer, RecordLinkedConsumerDefinition>();
         bus.AddConsumer<ClientsMergedConsumer>();
         bus.AddConsumer<ClientSplitConsumer>();
         bus.AddConsumer<ClientUpdatedConsumer>();
+        bus.AddConsumer<SgtSyncCompletedConsumer>();
         return bus;
     }
 }

@@ -69,12 +69,13 @@ internal sealed partial class AggregationStore
     /// client mark (Ploomes client tag, SGT venda_realizada / stage Cliente); the reason and date are those of the earliest
     /// qualifying fact. Every row of a touched client is rewritten (tags, plan, SGT extras, sync time: enriched on every
     /// sync, never skipped); a row whose reasons went away stays, <c>inactive</c>; a client with no record left (merged
-    /// away, split empty) loses its row. A new row goes to the outbox as <c>CustomerBecameClient</c>, once per client.
+    /// away, split empty) loses its row. <c>empresa</c> is the SGT company of the client's latest SGT lead; <c>notas_csm</c> is
+    /// never touched here (the CS team writes it). A new row goes to the outbox as <c>CustomerBecameClient</c>, once per client.
     /// </summary>
     private const string RecomputeCsCustomers = $$"""
         with facts as (
             select a.client_id, a.correlation_id, a.sgt_synced, a.has_records, sv.won_at, sv.paid_at, rv.tagged_at, rv.sgt_updated,
-                coalesce(tg.tags, '{}') as tags, pl.plan, coalesce(ex.extras, '{}'::jsonb) as extras
+                coalesce(tg.tags, '{}') as tags, pl.plan, coalesce(ex.extras, '{}'::jsonb) as extras, sg.empresa
             from agg_clients a
             cross join lateral (
                 select min(s.occurred_at) filter (where s.kind = 'deal' and s.status = 'won') as won_at,
@@ -100,6 +101,11 @@ internal sealed partial class AggregationStore
                     where r.client_id = a.client_id and r.sgt_extras is not null
                     order by e.key, r.source_updated_at desc, r.id desc) e
             ) ex
+            left join lateral (
+                select lower(r.attributes->>'empresa') as empresa from client_records r
+                where r.client_id = a.client_id and r.source = 'sgt' and r.attributes->>'empresa' is not null
+                order by r.source_updated_at desc, r.id desc limit 1
+            ) sg on true
         ),
         qualified as (
             select f.*, least(f.won_at, f.paid_at, f.tagged_at) as became_at,
@@ -109,14 +115,14 @@ internal sealed partial class AggregationStore
         ),
         upserted as (
             insert into cs_customers as c (client_id, workspace_id, status, became_reason, became_at, tags, plano_atual,
-                sgt_dados_extras, sgt_last_sync_at, created_at, updated_at)
+                sgt_dados_extras, sgt_last_sync_at, empresa, created_at, updated_at)
             select q.client_id, @w, 'active', q.reason, q.became_at, q.tags, q.plan, q.extras,
-                case when q.sgt_synced then now() else q.sgt_updated end, now(), now()
+                case when q.sgt_synced then now() else q.sgt_updated end, q.empresa, now(), now()
             from qualified q where q.became_at is not null
             on conflict (client_id) do update set
                 workspace_id = excluded.workspace_id, status = 'active', became_reason = excluded.became_reason,
                 became_at = excluded.became_at, tags = excluded.tags, plano_atual = excluded.plano_atual,
-                sgt_dados_extras = excluded.sgt_dados_extras,
+                sgt_dados_extras = excluded.sgt_dados_extras, empresa = coalesce(excluded.empresa, c.empresa),
                 sgt_last_sync_at = case when excluded.sgt_last_sync_at is null then c.sgt_last_sync_at
                     else greatest(c.sgt_last_sync_at, excluded.sgt_last_sync_at) end,
                 updated_at = now()
@@ -124,6 +130,7 @@ internal sealed partial class AggregationStore
         ),
         lapsed as (
             update cs_customers c set status = 'inactive', tags = q.tags, plano_atual = q.plan, sgt_dados_extras = q.extras,
+                empresa = coalesce(q.empresa, c.empresa),
                 sgt_last_sync_at = case when q.sgt_synced then now() else c.sgt_last_sync_at end, updated_at = now()
             from qualified q
             where c.client_id = q.client_id and q.became_at is null and q.has_records

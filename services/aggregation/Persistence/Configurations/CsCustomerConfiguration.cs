@@ -23,9 +23,14 @@ internal sealed class CsCustomerConfiguration : IEntityTypeConfiguration<CsCusto
         builder.Property(c => c.PlanoAtual).HasColumnName("plano_atual");
         builder.Property(c => c.SgtDadosExtras).HasColumnName("sgt_dados_extras").HasColumnType("jsonb").IsRequired();
         builder.Property(c => c.SgtLastSyncAt).HasColumnName("sgt_last_sync_at");
+        builder.Property(c => c.Empresa).HasColumnName("empresa");
+        builder.Property(c => c.NotasCsm).HasColumnName("notas_csm");
+        builder.Property(c => c.NotasCsmUpdatedAt).HasColumnName("notas_csm_updated_at");
+        builder.Property(c => c.NotasCsmUpdatedBy).HasColumnName("notas_csm_updated_by");
         builder.Property(c => c.CreatedAt).HasColumnName("created_at");
         builder.Property(c => c.UpdatedAt).HasColumnName("updated_at");
         builder.HasIndex(c => new { c.WorkspaceId, c.Status, c.BecameAt }).HasDatabaseName("ix_cs_customers_workspace_status");
         builder.HasIndex(c => c.Tags).HasMethod("gin").HasDatabaseName("ix_cs_customers_tags");
+        builder.HasIndex(c => new { c.WorkspaceId, c.Empresa }).HasDatabaseName("ix_cs_customers_workspace_empresa");
     }
 }

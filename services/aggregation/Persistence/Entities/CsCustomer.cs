@@ -13,6 +13,12 @@ internal sealed class CsCustomer
     public string? PlanoAtual { get; set; }
     public string SgtDadosExtras { get; set; } = "{}";
     public DateTimeOffset? SgtLastSyncAt { get; set; }
+    /// <summary>The SGT company (<c>empresa</c>) of the client's latest SGT lead: blue, tokeniza.</summary>
+    public string? Empresa { get; set; }
+    /// <summary>The customer-success team's notes; written only through the API, never by a recompute.</summary>
+    public string? NotasCsm { get; set; }
+    public DateTimeOffset? NotasCsmUpdatedAt { get; set; }
+    public string? NotasCsmUpdatedBy { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }

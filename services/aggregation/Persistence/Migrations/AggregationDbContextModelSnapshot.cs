@@ -162,6 +162,22 @@ namespace Platform.Aggregation.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<string>("Empresa")
+                        .HasColumnType("text")
+                        .HasColumnName("empresa");
+
+                    b.Property<string>("NotasCsm")
+                        .HasColumnType("text")
+                        .HasColumnName("notas_csm");
+
+                    b.Property<DateTimeOffset?>("NotasCsmUpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("notas_csm_updated_at");
+
+                    b.Property<string>("NotasCsmUpdatedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("notas_csm_updated_by");
+
                     b.Property<string>("PlanoAtual")
                         .HasColumnType("text")
                         .HasColumnName("plano_atual");
@@ -196,6 +212,9 @@ namespace Platform.Aggregation.Persistence.Migrations
 
                     b.HasKey("ClientId")
                         .HasName("pk_cs_customers");
+
+                    b.HasIndex("WorkspaceId", "Empresa")
+                        .HasDatabaseName("ix_cs_customers_workspace_empresa");
 
                     b.HasIndex("Tags")
                         .HasDatabaseName("ix_cs_customers_tags");
