@@ -25,7 +25,8 @@ public sealed record WebhookStageResult(bool Duplicate, int NewRows);
 /// Writes raw rows in bulk: a page is binary-COPYed into a temporary table, then moved by one
 /// <c>INSERT … SELECT … ON CONFLICT DO NOTHING</c> that also queues the new rows in the outbox. A version is the payload
 /// and its canonical mapping: the same payload mapped differently (a corrected mapping, Hotmart's buyer details added)
-/// is a new version; the same payload mapped the same way is one row however often it arrives. raw_records is the
+/// is a new version; the same payload mapped the same way (whenever it was read: the canonical hash leaves out
+/// sourceUpdatedAt) is one row however often it arrives. raw_records is the
 /// outbox's data; raw_record_outbox holds the ids the relay must still publish.
 /// </summary>
 public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay, TimeProvider clock)
@@ -45,7 +46,7 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
             insert into raw_records (workspace_id, stream, entity_type, external_id, source_updated_at, payload,
                                      payload_hash, canonical, canonical_hash, sync_run_id, correlation_id, received_at, unify)
             select @workspace, b.stream, b.entity_type, b.external_id, b.updated_at, b.payload,
-                   b.hash, b.canonical, sha256(convert_to(b.canonical::text, 'UTF8')), @run, @correlation, @now, @unify
+                   b.hash, b.canonical, sha256(convert_to((b.canonical - 'sourceUpdatedAt')::text, 'UTF8')), @run, @correlation, @now, @unify
             from staging_batch b
             order by b.ord
             on conflict (workspace_id, entity_type, external_id, payload_hash, canonical_hash) do nothing

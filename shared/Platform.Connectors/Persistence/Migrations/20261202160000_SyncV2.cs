@@ -20,7 +20,7 @@ public partial class SyncV2 : Migration
             alter table sync_runs add column if not exists attempts integer not null default 0;
 
             alter table raw_records add column if not exists canonical_hash bytea;
-            update raw_records set canonical_hash = sha256(convert_to(canonical::text, 'UTF8')) where canonical_hash is null;
+            update raw_records set canonical_hash = sha256(convert_to((canonical - 'sourceUpdatedAt')::text, 'UTF8')) where canonical_hash is null;
             drop index if exists ux_raw_records_version;
             create unique index ux_raw_records_version on raw_records (workspace_id, entity_type, external_id, payload_hash, canonical_hash);
 
