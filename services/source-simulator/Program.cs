@@ -1,6 +1,7 @@
 using Platform.ServiceDefaults;
 using Platform.SourceSimulator.Endpoints;
 using Platform.SourceSimulator.Hosting;
+using Platform.SourceSimulator.ManyChat;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -13,6 +14,7 @@ app.MapDefaultEndpoints();
 app.MapStripeEndpoints();
 app.MapHotmartEndpoints();
 app.MapPloomesEndpoints();
+app.MapManyChatEndpoints();
 app.MapSimulatorAdminEndpoints();
 
 await app.RunPlatformAsync(args);

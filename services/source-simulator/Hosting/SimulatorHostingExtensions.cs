@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.SourceSimulator.Accounts;
 using Platform.SourceSimulator.Endpoints;
+using Platform.SourceSimulator.ManyChat;
 using Platform.SourceSimulator.Traffic;
 using Platform.SourceSimulator.Webhooks;
 
@@ -18,6 +19,7 @@ internal static class SimulatorHostingExtensions
         builder.Services.AddSingleton<FaultInjector>();
         builder.Services.AddSingleton<VendorGate>();
         builder.Services.AddSingleton<HotmartTokens>();
+        builder.Services.AddSingleton<ManyChatAccounts>();
         builder.Services.AddSingleton<WebhookSender>();
         builder.Services.AddHttpClient(WebhookSender.HttpClientName);
         builder.Services.AddHostedService<AccountWarmup>();
