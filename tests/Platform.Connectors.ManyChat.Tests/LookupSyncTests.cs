@@ -7,11 +7,13 @@ namespace Platform.Connectors.ManyChat.Tests;
 
 public sealed class LookupSyncTests(ManyChatConnectorFixture fixture) : IClassFixture<ManyChatConnectorFixture>
 {
+    private static readonly string[] LeadTag = ["Lead"];
+
     [Fact]
     public async Task The_lookup_sync_finds_the_manychat_subscribers_of_clients_that_came_from_hotmart()
     {
         const string Workspace = ManyChatConnectorFixture.LookupWorkspace;
-        await fixture.AddSubscriberAsync("1001", new { id = "sub-email", firstName = "Marta", lastName = "Nunes", email = "marta.nunes@example.com", phone = "+5521999990001", tags = new[] { "Lead" } });
+        await fixture.AddSubscriberAsync("1001", new { id = "sub-email", firstName = "Marta", lastName = "Nunes", email = "marta.nunes@example.com", phone = "+5521999990001", tags = LeadTag });
         await fixture.AddSubscriberAsync("1001", new { id = "sub-phone", firstName = "Rui", lastName = "Prado", phone = "+5531988887777" });
 
         // As identity resolution announces clients that came from Hotmart purchases.
@@ -27,7 +29,7 @@ public sealed class LookupSyncTests(ManyChatConnectorFixture fixture) : IClassFi
         var endpoint = await fixture.Staged.Bus.GetSendEndpoint(ConnectorQueues.For("manychat"));
         await endpoint.Send(new StartSync { WorkspaceId = Workspace, CorrelationId = run, SyncRunId = run, Source = "manychat", Mode = SyncMode.Full, Streams = ["subscribers"] });
         var done = await fixture.Completed.WaitForAsync(c => c.SyncRunId == run, TimeSpan.FromSeconds(60));
-        Assert.Empty(fixture.Failed.Received.Where(f => f.SyncRunId == run));
+        Assert.DoesNotContain(fixture.Failed.Received, f => f.SyncRunId == run);
         var stream = Assert.Single(done.Streams);
         Assert.Equal(3, stream.RecordsFetched);
         Assert.Equal(2, stream.RecordsStaged);

@@ -9,13 +9,14 @@ namespace Platform.Connectors.ManyChat.Tests;
 public sealed class TagPushTests(ManyChatConnectorFixture fixture) : IClassFixture<ManyChatConnectorFixture>
 {
     private const string Workspace = ManyChatConnectorFixture.TagsWorkspace;
+    private static readonly string[] CompradorTag = ["Comprador"];
 
     [Fact]
     public async Task A_buyer_and_an_abandoned_cart_are_tagged_in_manychat_exactly_once_each_and_a_tag_already_there_is_not_re_added()
     {
         await fixture.AddSubscriberAsync("1002", new { id = "buyer-1", firstName = "Bia", email = "bia@example.com" });
         await fixture.AddSubscriberAsync("1002", new { id = "cart-1", firstName = "Caio", email = "caio@example.com" });
-        await fixture.AddSubscriberAsync("1002", new { id = "vip-1", firstName = "Vera", email = "vera@example.com", tags = new[] { "Comprador" } });
+        await fixture.AddSubscriberAsync("1002", new { id = "vip-1", firstName = "Vera", email = "vera@example.com", tags = CompradorTag });
         var buyer = Guid.NewGuid();
         var cart = Guid.NewGuid();
         var vip = Guid.NewGuid();
@@ -60,7 +61,7 @@ public sealed class TagPushTests(ManyChatConnectorFixture fixture) : IClassFixtu
         }
 
         using var api = fixture.Service.CreateClient();
-        IReadOnlyList<TagPushResponse> pushes = [];
+        List<TagPushResponse> pushes = [];
         await LookupSyncTests.WaitUntilAsync(async () =>
         {
             pushes = (await api.GetFromJsonAsync<List<TagPushResponse>>($"/api/manychat/tag-pushes?workspaceId={Workspace}"))!;

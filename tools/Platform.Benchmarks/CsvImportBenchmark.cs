@@ -45,7 +45,7 @@ internal static class CsvImportBenchmark
                 ["Connector__Files__PollInterval"] = "00:00:00.200",
                 ["Logging__LogLevel__Default"] = "Warning",
             };
-            await using var connector = await ServiceProcess.StartAsync("connector-csv", "Platform.Connectors.Csv", environment);
+            await using var connector = await ServiceProcess.StartAsync("connector-csv", "Platform.Connectors.Csv", environment, TimeSpan.FromMinutes(5));
             var apiKey = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
             await using var gateway = await ServiceProcess.StartAsync("gateway", "Platform.Gateway", new Dictionary<string, string?>
             {
@@ -59,7 +59,7 @@ internal static class CsvImportBenchmark
                 ["Gateway__ReadyServices__5"] = "",
                 ["ReverseProxy__Clusters__connector-csv__Destinations__primary__Address"] = connector.Address.ToString(),
                 ["Logging__LogLevel__Default"] = "Warning",
-            });
+            }, TimeSpan.FromMinutes(5));
             using var http = new HttpClient { BaseAddress = gateway.Address, Timeout = Timeout.InfiniteTimeSpan };
             http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
 
