@@ -3,6 +3,7 @@ using Platform.SourceSimulator.Endpoints;
 using Platform.SourceSimulator.Hosting;
 using Platform.SourceSimulator.GoHighLevel;
 using Platform.SourceSimulator.PayPal;
+using Platform.SourceSimulator.ManyChat;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -18,6 +19,7 @@ app.MapPloomesEndpoints();
 app.MapGoHighLevelEndpoints();
 app.MapPayPalEndpoints();
 app.MapSgtEndpoints();
+app.MapManyChatEndpoints();
 app.MapSimulatorAdminEndpoints();
 
 await app.RunPlatformAsync(args);

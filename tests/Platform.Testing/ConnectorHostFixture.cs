@@ -20,7 +20,7 @@ public abstract class ConnectorHostFixture<TProgram>(string source) : IAsyncLife
     /// <summary>Starts what the settings point at (a fake vendor API) before the host.</summary>
     protected virtual Task BeforeHostAsync() => Task.CompletedTask;
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         await BeforeHostAsync();
         Database = await TestDatabase.CreateAsync(source);

@@ -26,6 +26,9 @@ public sealed class ServiceProcess : IAsyncDisposable
     public string Name { get; }
     public Uri Address { get; }
 
+    /// <summary>The operating-system process id (benchmarks read its peak memory from /proc).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>The last lines the process wrote.</summary>
     public string Output => string.Join(Environment.NewLine, _output);
 

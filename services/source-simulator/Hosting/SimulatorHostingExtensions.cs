@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.SourceSimulator.Accounts;
 using Platform.SourceSimulator.Endpoints;
+using Platform.SourceSimulator.ManyChat;
 using Platform.SourceSimulator.Traffic;
 using Platform.SourceSimulator.GoHighLevel;
 using Platform.SourceSimulator.PayPal;
@@ -34,6 +35,7 @@ internal static class SimulatorHostingExtensions
         builder.Services.AddSingleton<PayPalTokens>();
         builder.Services.AddSingleton<GhlWebhookKey>();
         builder.Services.AddSingleton<PayPalWebhookKey>();
+        builder.Services.AddSingleton<ManyChatAccounts>();
         builder.Services.AddSingleton<WebhookSender>();
         builder.Services.AddHttpClient(WebhookSender.HttpClientName);
         builder.Services.AddHostedService<AccountWarmup>();

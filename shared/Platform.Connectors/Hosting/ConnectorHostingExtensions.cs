@@ -163,9 +163,10 @@ public static class ConnectorHostingExtensions
     /// <summary>
     /// The connector SDK for one source: its schema (raw_records, webhook_events) and migrations, the bus with
     /// the connector's command queue (<c>connector-{source}</c>), the staging store and the outbox relay.
+    /// <paramref name="consumers"/> adds the source's own event consumers to the same bus (outbound pushes).
     /// </summary>
     public static IHostApplicationBuilder AddConnector(this IHostApplicationBuilder builder, string source,
-        Action<ConnectorBuilder>? configure = null)
+        Action<ConnectorBuilder>? configure = null, Action<IBusRegistrationConfigurator>? consumers = null)
     {
         var descriptor = new ConnectorDescriptor(source);
         var connector = new ConnectorBuilder(builder, descriptor);
@@ -199,6 +200,7 @@ public static class ConnectorHostingExtensions
             bus.AddConsumer<ReleaseStagedRecordsConsumer>().Endpoint(e => e.Name = descriptor.ServiceName);
             bus.AddConsumer<StartSyncConsumer>().Endpoint(e => e.Name = descriptor.ServiceName);
             bus.AddConsumer<CancelSyncConsumer>().Endpoint(e => e.Name = descriptor.ServiceName);
+            consumers?.Invoke(bus);
         });
         // First: the settings are read before the relay and the backfill worker start.
         builder.Services.AddHostedService(services => services.GetRequiredService<SourceSettingsRefresher>());

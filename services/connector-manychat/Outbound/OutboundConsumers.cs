@@ -1,0 +1,84 @@
+using MassTransit;
+using Platform.Connectors.ManyChat.Persistence;
+using Platform.Contracts.Aggregation;
+using Platform.Contracts.IdentityResolution;
+using Platform.Contracts.Records;
+
+namespace Platform.Connectors.ManyChat.Outbound;
+
+/// <summary>Keeps the workspace's clients (email, phone, ManyChat subscriber id) for the lookup sync and the tag pushes.</summary>
+public sealed class ClientUpdatedConsumer(TagPushStore store, TagPushSignal signal) : IConsumer<ClientUpdated>
+{
+    public async Task Consume(ConsumeContext<ClientUpdated> context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var client = context.Message;
+        var subscriber = client.Identifiers.FirstOrDefault(i => i.Kind == IdentifierKinds.ManychatSubscriberId)?.Value;
+        await store.UpsertClientAsync(new ManyChatClientRow
+        {
+            WorkspaceId = client.WorkspaceId,
+            ClientId = client.ClientId,
+            Version = client.Version,
+            Email = client.PrimaryEmail ?? client.Identifiers.FirstOrDefault(i => i.Kind == IdentifierKinds.Email)?.Value,
+            Phone = client.PrimaryPhone ?? client.Identifiers.FirstOrDefault(i => i.Kind == IdentifierKinds.Phone)?.Value,
+            SubscriberId = subscriber,
+            UpdatedAt = client.UpdatedAt,
+        }, context.CancellationToken);
+        if (subscriber is not null)
+        {
+            signal.Notify(); // pushes waiting for this client's subscriber can go now
+        }
+    }
+}
+
+/// <summary>A client bought (aggregation's CustomerBecameClient): the workspace's <c>became_client</c> rules ask for their tags.</summary>
+public sealed class CustomerBecameClientConsumer(TagRequests requests) : IConsumer<CustomerBecameClient>
+{
+    public Task Consume(ConsumeContext<CustomerBecameClient> context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var message = context.Message;
+        return requests.RequestAsync(message.WorkspaceId, message.ClientId, rules => TagRules.BecameClient(rules, message.Reason),
+            context.CancellationToken);
+    }
+}
+
+/// <summary>A purchase record linked to a client (an abandoned Hotmart cart…): the <c>purchase_status:*</c> rules.</summary>
+public sealed class RecordLinkedConsumer(TagRequests requests) : IConsumer<RecordLinked>
+{
+    public Task Consume(ConsumeContext<RecordLinked> context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var message = context.Message;
+        if (message.Record.EntityType != EntityType.Purchase)
+        {
+            return Task.CompletedTask;
+        }
+        var status = message.Record.Money?.Status ?? message.Record.Attributes.GetValueOrDefault("status");
+        return requests.RequestAsync(message.WorkspaceId, message.ClientId, rules => TagRules.PurchaseStatus(rules, status),
+            context.CancellationToken);
+    }
+}
+
+/// <summary>Turns a matched rule into a recorded push, for workspaces that have a ManyChat token.</summary>
+public sealed class TagRequests(Connectors.ConnectorCredentials credentials, TagPushStore store, TagPushSignal signal, TimeProvider clock)
+{
+    public async Task RequestAsync(string workspaceId, Guid clientId, Func<IReadOnlyList<TagRule>, IEnumerable<TagRule>> match,
+        CancellationToken cancellationToken)
+    {
+        var workspace = credentials.For(workspaceId);
+        if (string.IsNullOrWhiteSpace(workspace["Token"]))
+        {
+            return;
+        }
+        var any = false;
+        foreach (var rule in match(TagRules.For(workspace)))
+        {
+            any |= await store.RequestAsync(workspaceId, clientId, rule.Tag, rule.When, clock.GetUtcNow(), cancellationToken);
+        }
+        if (any)
+        {
+            signal.Notify();
+        }
+    }
+}

@@ -1,0 +1,21 @@
+using Platform.Connectors.Hosting;
+using Platform.Connectors.ManyChat.Hosting;
+using Platform.Connectors.ManyChat.Outbound;
+using Platform.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddConnector(ManyChatRegistration.Source, connector => connector
+    .AddManyChatApi()
+    .AddSubscriberLookup()
+    .AddTagPushes(),
+    consumers: ManyChatRegistration.AddOutboundConsumers);
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+app.MapConnectorEndpoints();
+app.MapManyChatEndpoints();
+
+await app.RunPlatformAsync(args);

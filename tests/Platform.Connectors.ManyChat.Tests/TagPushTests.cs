@@ -1,0 +1,101 @@
+using System.Net.Http.Json;
+using Platform.Connectors.ManyChat.Outbound;
+using Platform.Contracts.Aggregation;
+using Platform.Contracts.IdentityResolution;
+using Platform.Contracts.Records;
+
+namespace Platform.Connectors.ManyChat.Tests;
+
+public sealed class TagPushTests(ManyChatConnectorFixture fixture) : IClassFixture<ManyChatConnectorFixture>
+{
+    private const string Workspace = ManyChatConnectorFixture.TagsWorkspace;
+    private static readonly string[] CompradorTag = ["Comprador"];
+
+    [Fact]
+    public async Task A_buyer_and_an_abandoned_cart_are_tagged_in_manychat_exactly_once_each_and_a_tag_already_there_is_not_re_added()
+    {
+        await fixture.AddSubscriberAsync("1002", new { id = "buyer-1", firstName = "Bia", email = "bia@example.com" });
+        await fixture.AddSubscriberAsync("1002", new { id = "cart-1", firstName = "Caio", email = "caio@example.com" });
+        await fixture.AddSubscriberAsync("1002", new { id = "vip-1", firstName = "Vera", email = "vera@example.com", tags = CompradorTag });
+        var buyer = Guid.NewGuid();
+        var cart = Guid.NewGuid();
+        var vip = Guid.NewGuid();
+        await PublishClientAsync(buyer, "buyer-1");
+        await PublishClientAsync(cart, "cart-1");
+        await PublishClientAsync(vip, "vip-1");
+
+        // The first calls fail: the pushes are retried, not lost and not doubled.
+        using (var http = fixture.SimulatorClient())
+        {
+            (await http.PostAsJsonAsync("_simulator/manychat/accounts/1002/faults", new { status = 503, count = 2 })).EnsureSuccessStatusCode();
+        }
+
+        // Every event twice, as a redelivery would bring it.
+        for (var i = 0; i < 2; i++)
+        {
+            await fixture.Staged.Bus.Publish(new CustomerBecameClient
+            {
+                WorkspaceId = Workspace, CorrelationId = Guid.NewGuid(), ClientId = buyer, Reason = "paid_purchase", BecameAt = DateTimeOffset.UtcNow,
+            });
+            await fixture.Staged.Bus.Publish(new CustomerBecameClient
+            {
+                WorkspaceId = Workspace, CorrelationId = Guid.NewGuid(), ClientId = vip, Reason = "paid_purchase", BecameAt = DateTimeOffset.UtcNow,
+            });
+            await fixture.Staged.Bus.Publish(new RecordLinked
+            {
+                WorkspaceId = Workspace,
+                CorrelationId = Guid.NewGuid(),
+                ClientId = cart,
+                ClientVersion = 2,
+                RawRecordId = 77,
+                Record = new CanonicalRecord
+                {
+                    Source = "hotmart",
+                    EntityType = EntityType.Purchase,
+                    ExternalId = "cart:evt-1",
+                    SourceUpdatedAt = DateTimeOffset.UtcNow,
+                    Identifiers = [new Identifier(IdentifierKinds.Email, "caio@example.com")],
+                    Attributes = new Dictionary<string, string?> { ["status"] = "abandoned" },
+                },
+            });
+        }
+
+        using var api = fixture.Service.CreateClient();
+        List<TagPushResponse> pushes = [];
+        await LookupSyncTests.WaitUntilAsync(async () =>
+        {
+            pushes = (await api.GetFromJsonAsync<List<TagPushResponse>>($"/api/manychat/tag-pushes?workspaceId={Workspace}"))!;
+            return pushes.Count == 3 && pushes.All(p => p.Status is "pushed" or "already_present" or "failed");
+        });
+
+        var comprador = Assert.Single(pushes, p => p.ClientId == buyer);
+        Assert.Equal(("Comprador", "pushed", "buyer-1"), (comprador.Tag, comprador.Status, comprador.SubscriberId));
+        Assert.StartsWith("200 ", comprador.Answer, StringComparison.Ordinal);
+        Assert.NotNull(comprador.PushedAt);
+        var abandoned = Assert.Single(pushes, p => p.ClientId == cart);
+        Assert.Equal(("Carrinho Abandonado", "pushed", "purchase_status:abandoned"), (abandoned.Tag, abandoned.Status, abandoned.Rule));
+        Assert.Equal("already_present", Assert.Single(pushes, p => p.ClientId == vip).Status);
+
+        var calls = await fixture.TagCallsAsync("1002");
+        Assert.Single(calls, c => c.GetProperty("subscriberId").GetString() == "buyer-1" && c.GetProperty("tagName").GetString() == "Comprador");
+        Assert.Single(calls, c => c.GetProperty("subscriberId").GetString() == "cart-1" && c.GetProperty("tagName").GetString() == "Carrinho Abandonado");
+        Assert.DoesNotContain(calls, c => c.GetProperty("subscriberId").GetString() == "vip-1");
+        Assert.Equal(2, calls.Length);
+
+        using var missing = await api.GetAsync("/api/manychat/tag-pushes");
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, missing.StatusCode);
+    }
+
+    private Task PublishClientAsync(Guid client, string subscriberId) =>
+        fixture.Staged.Bus.Publish(new ClientUpdated
+        {
+            WorkspaceId = Workspace,
+            CorrelationId = Guid.NewGuid(),
+            ClientId = client,
+            Version = 3,
+            Kind = "person",
+            Identifiers = [new Identifier(IdentifierKinds.ManychatSubscriberId, subscriberId)],
+            RecordCount = 2,
+            UpdatedAt = DateTimeOffset.UtcNow,
+        });
+}

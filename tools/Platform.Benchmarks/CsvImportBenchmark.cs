@@ -1,0 +1,226 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Npgsql;
+using Platform.Testing;
+
+namespace Platform.Benchmarks;
+
+/// <summary>
+/// A ManyChat-format export of N rows (default 532,000) with 100 bad rows spread through it, imported through the
+/// gateway into connector-csv (both real processes): rows staged and rejected, the staging rate beside a plain binary
+/// COPY of the same staged rows into a copy of raw_records in the same run, and the connector's peak memory after a
+/// tenth of the file and after the whole file (flat when the import streams).
+/// </summary>
+internal static class CsvImportBenchmark
+{
+    private const string Workspace = "bench";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var rows = ArgValue(args, "--rows", 532_000);
+        var bad = ArgValue(args, "--bad", 100);
+        var folder = Path.Combine(Path.GetTempPath(), "csv-bench-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var small = Path.Combine(folder, "manychat_small.csv");
+            var large = Path.Combine(folder, "manychat_output.csv");
+            Generate(small, "s", rows / 10, bad / 10, out _);
+            Generate(large, "l", rows, bad, out var badLines);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"generated {rows} rows ({new FileInfo(large).Length / 1_048_576.0:F1} MiB) with {badLines.Count} bad rows, and a tenth-size file"));
+
+            await using var database = await TestDatabase.CreateAsync("bench");
+            await using var vhost = await TestVirtualHost.CreateAsync("bench");
+            var environment = new Dictionary<string, string?>(vhost.Settings().Select(s =>
+                new KeyValuePair<string, string?>(s.Key.Replace(":", "__", StringComparison.Ordinal), s.Value)))
+            {
+                ["ConnectionStrings__Platform"] = database.ConnectionString,
+                ["Connector__Files__SpoolDirectory"] = Path.Combine(folder, "spool"),
+                ["Connector__Files__PollInterval"] = "00:00:00.200",
+                ["Logging__LogLevel__Default"] = "Warning",
+            };
+            await using var connector = await ServiceProcess.StartAsync("connector-csv", "Platform.Connectors.Csv", environment, TimeSpan.FromMinutes(5));
+            var apiKey = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+            await using var gateway = await ServiceProcess.StartAsync("gateway", "Platform.Gateway", new Dictionary<string, string?>
+            {
+                ["Gateway__ApiKeys__0__Name"] = "bench",
+                ["Gateway__ApiKeys__0__Sha256"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(apiKey))),
+                ["Gateway__ReadyServices__0"] = "connector-csv",
+                ["Gateway__ReadyServices__1"] = "",
+                ["Gateway__ReadyServices__2"] = "",
+                ["Gateway__ReadyServices__3"] = "",
+                ["Gateway__ReadyServices__4"] = "",
+                ["Gateway__ReadyServices__5"] = "",
+                ["ReverseProxy__Clusters__connector-csv__Destinations__primary__Address"] = connector.Address.ToString(),
+                ["Logging__LogLevel__Default"] = "Warning",
+            }, TimeSpan.FromMinutes(5));
+            using var http = new HttpClient { BaseAddress = gateway.Address, Timeout = Timeout.InfiniteTimeSpan };
+            http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+
+            var baseline = PeakMiB(connector.ProcessId);
+            var smallRun = await ImportAsync(http, small);
+            var peakSmall = PeakMiB(connector.ProcessId);
+            var run = await ImportAsync(http, large);
+            var peakLarge = PeakMiB(connector.ProcessId);
+            var import = run.Import;
+
+            var rejectedLines = new List<long>();
+            for (var page = 1; ; page++)
+            {
+                var rejected = await http.GetFromJsonAsync<JsonElement>($"/api/imports/{import.GetProperty("id").GetString()}/rejected?page={page}&pageSize=500");
+                var items = rejected.GetProperty("items");
+                rejectedLines.AddRange(items.EnumerateArray().Select(i => i.GetProperty("line").GetInt64()));
+                if (items.GetArrayLength() < 500)
+                {
+                    break;
+                }
+            }
+
+            var staged = import.GetProperty("rowsStaged").GetInt64();
+            var stagingSeconds = (import.GetProperty("finishedAt").GetDateTimeOffset() - import.GetProperty("startedAt").GetDateTimeOffset()).TotalSeconds;
+            var (copied, copySeconds) = await PlainCopyAsync(database, Guid.Parse(import.GetProperty("id").GetString()!), folder);
+            var stagingRate = staged / stagingSeconds;
+            var copyRate = copied / copySeconds;
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
+                csv import benchmark ({Environment.ProcessorCount} cores), manychat format through the gateway
+                  rows read / staged / rejected        : {import.GetProperty("rowsRead").GetInt64()} / {staged} / {import.GetProperty("rowsRejected").GetInt64()} (status {import.GetProperty("status").GetString()}, unify {import.GetProperty("unify").GetString()})
+                  rejected lines match the bad rows    : {rejectedLines.SequenceEqual(badLines)} ({rejectedLines.Count} listed: {string.Join(' ', rejectedLines.Take(8))} … {string.Join(' ', rejectedLines.TakeLast(3))})
+                  upload through the gateway (spooled) : {run.UploadSeconds,7:F2} s = {new FileInfo(large).Length / 1_048_576.0 / run.UploadSeconds,8:F1} MiB/s
+                  staging (read, map, COPY, upsert)    : {staged,9} rows in {stagingSeconds,7:F2} s = {stagingRate,10:F0} rows/s
+                  end to end (upload to completed)     : {staged,9} rows in {run.TotalSeconds,7:F2} s = {staged / run.TotalSeconds,10:F0} rows/s
+                  plain binary COPY of the same rows   : {copied,9} rows in {copySeconds,7:F2} s = {copyRate,10:F0} rows/s
+                  ratio staging / COPY                 : {stagingRate / copyRate:P1}
+                  connector peak RSS (VmHWM)           : {baseline:F0} MiB at start, {peakSmall:F0} MiB after {smallRun.Import.GetProperty("rowsRead").GetInt64()} rows, {peakLarge:F0} MiB after {import.GetProperty("rowsRead").GetInt64()} rows
+                """));
+            return rejectedLines.SequenceEqual(badLines) && staged == rows - bad ? 0 : 1;
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private sealed record Run(JsonElement Import, double UploadSeconds, double TotalSeconds);
+
+    private static async Task<Run> ImportAsync(HttpClient http, string path)
+    {
+        var clock = Stopwatch.StartNew();
+        await using var file = File.OpenRead(path);
+        using var content = new StreamContent(file, 1 << 20);
+        content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+        using var response = await http.PostAsync($"/api/imports?workspaceId={Workspace}&format=manychat&fileName={Path.GetFileName(path)}", content);
+        var body = await response.Content.ReadAsStringAsync();
+        if ((int)response.StatusCode != 202)
+        {
+            throw new InvalidOperationException($"upload answered {(int)response.StatusCode}: {body}");
+        }
+        var upload = clock.Elapsed.TotalSeconds;
+        var location = response.Headers.Location!;
+        while (true)
+        {
+            var import = await http.GetFromJsonAsync<JsonElement>(location);
+            var status = import.GetProperty("status").GetString();
+            if (status is "completed" or "failed")
+            {
+                if (status == "failed")
+                {
+                    throw new InvalidOperationException($"import failed: {import.GetProperty("error").GetString()}");
+                }
+                return new Run(import, upload, clock.Elapsed.TotalSeconds);
+            }
+            await Task.Delay(250);
+        }
+    }
+
+    /// <summary>Writes the export: <c>;</c>, decimal commas, Excel serial datetimes, two custom fields; bad rows evenly spread.</summary>
+    private static void Generate(string path, string prefix, int rows, int bad, out List<long> badLines)
+    {
+        badLines = [];
+        var every = bad == 0 ? int.MaxValue : rows / bad;
+        using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 20);
+        writer.Write("ID do assinante;Nome;Sobrenome;E-mail;Telefone;WhatsApp;Tags;Valor gasto;Data de inscrição;Última interação;Curso de interesse;Cidade\r\n");
+        var names = new[] { "Ana", "Bruno", "Carla", "Davi", "Eva", "Fábio", "Gabriela", "Heitor", "Íris", "João" };
+        var surnames = new[] { "Souza", "Lima", "Araújo", "Conceição", "Rocha", "Melo", "Brandão", "Dias", "Reis", "Nóbrega" };
+        var cities = new[] { "São Paulo", "Recife", "Belo Horizonte", "Porto Alegre", "Salvador" };
+        var line = 1L;
+        for (var i = 0; i < rows; i++)
+        {
+            line++;
+            var first = names[i % names.Length];
+            var last = surnames[i / names.Length % surnames.Length];
+            var serial = 45000 + (i % 1000) + (i % 86400) / 86400.0;
+            var amount = (i % 500) * 12.34m + 1000;
+            var isBad = bad > 0 && i % every == every / 2 && badLines.Count < bad;
+            if (isBad)
+            {
+                badLines.Add(line);
+                switch (badLines.Count % 3)
+                {
+                    case 0: writer.Write(string.Create(CultureInfo.InvariantCulture, $"{prefix}{i};{first};{last};x{i}@example.com;;\r\n")); continue;
+                    case 1: writer.Write(string.Create(CultureInfo.InvariantCulture, $"{prefix}{i};{first};{last};x{i}@example.com;;;;não sei;45000;45001;;\r\n")); continue;
+                    default: writer.Write(string.Create(CultureInfo.InvariantCulture, $"{prefix}{i};{first};{last};x{i}@example.com;;;;10,00;31/02/2026;45001;;\r\n")); continue;
+                }
+            }
+            var pt = amount.ToString("#,##0.00", CultureInfo.GetCultureInfo("pt-BR"));
+            writer.Write(string.Create(CultureInfo.InvariantCulture,
+                $"{prefix}{i};{first};{last};{first.ToLowerInvariant()}.{i}@example.com;(11) 9{i % 10000:0000}-{i / 10000 % 10000:0000};;\"Lead, Webinar {i % 7}\";{pt};{serial.ToString("0.#####", CultureInfo.GetCultureInfo("pt-BR"))};{serial + 3:0};Curso {i % 13};{cities[i % cities.Length]}\r\n"));
+        }
+    }
+
+    /// <summary>
+    /// Exports the import's staged rows in PostgreSQL's binary COPY format to a file, then times a raw binary COPY of
+    /// that file into an empty copy of raw_records with the same indexes: the fastest the database takes these rows.
+    /// </summary>
+    private static async Task<(long Rows, double Seconds)> PlainCopyAsync(TestDatabase database, Guid importId, string folder)
+    {
+        const string Columns = "workspace_id, stream, entity_type, external_id, source_updated_at, payload, payload_hash, canonical, sync_run_id, correlation_id, received_at, unify";
+        var builder = new NpgsqlConnectionStringBuilder(database.ConnectionString) { SearchPath = "\"connector-csv\"", CommandTimeout = 0 };
+        await using var connection = new NpgsqlConnection(builder.ConnectionString);
+        await connection.OpenAsync();
+        var dump = Path.Combine(folder, "rows.bin");
+        await using (var file = File.Create(dump))
+        await using (var export = await connection.BeginRawBinaryCopyAsync(
+            $"copy (select {Columns} from raw_records where sync_run_id = '{importId}') to stdout (format binary)"))
+        {
+            await export.CopyToAsync(file);
+        }
+        await using (var create = new NpgsqlCommand("create table copy_bench (like raw_records including all)", connection))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+        var clock = Stopwatch.StartNew();
+        await using (var file = File.OpenRead(dump))
+        await using (var import = await connection.BeginRawBinaryCopyAsync($"copy copy_bench ({Columns}) from stdin (format binary)"))
+        {
+            await file.CopyToAsync(import);
+        }
+        clock.Stop();
+        await using var count = new NpgsqlCommand("select count(*) from copy_bench", connection);
+        return ((long)(await count.ExecuteScalarAsync())!, clock.Elapsed.TotalSeconds);
+    }
+
+    private static double PeakMiB(int pid)
+    {
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+        {
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            {
+                return long.Parse(line[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024.0;
+            }
+        }
+        return double.NaN;
+    }
+
+    private static int ArgValue(string[] args, string name, int fallback)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+}
