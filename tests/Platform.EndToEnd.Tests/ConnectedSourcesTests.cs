@@ -10,6 +10,8 @@ namespace Platform.EndToEnd.Tests;
 /// <summary>An operator connects a new company through the gateway and it works at once: check, webhooks, backfill.</summary>
 public sealed class ConnectedSourcesTests(ConnectedSourcesFixture fixture, ITestOutputHelper output) : IClassFixture<ConnectedSourcesFixture>
 {
+    private static readonly string[] CustomersOnly = ["customers"];
+
     private const string Workspace = "blue";
     private const string WebhookSecret = "whsec_blue_connected_through_the_api";
 
@@ -85,7 +87,7 @@ public sealed class ConnectedSourcesTests(ConnectedSourcesFixture fixture, ITest
         Assert.Equal(1, await fixture.CountAsync("select count(*) from webhook_events where workspace_id = @w", ("w", Workspace)));
 
         // Backfill through the orchestrator.
-        using var start = await Api.PostAsJsonAsync("/api/syncs", new { workspaceId = Workspace, source = "stripe", mode = "full", streams = new[] { "customers" } });
+        using var start = await Api.PostAsJsonAsync("/api/syncs", new { workspaceId = Workspace, source = "stripe", mode = "full", streams = CustomersOnly });
         await ExpectAsync(start, HttpStatusCode.Accepted, "POST /api/syncs");
         var run = await start.Content.ReadFromJsonAsync<JsonElement>();
         var id = run.GetProperty("id").GetGuid();

@@ -17,7 +17,7 @@ public static class GoHighLevelRegistration
         ArgumentNullException.ThrowIfNull(connector);
         connector.Host.Services.AddSingleton<GhlRatePacer>();
         connector.Host.Services.AddSingleton<GhlFieldNames>();
-        connector.AddSourceApi<IGoHighLevelApi>(new SourceHttpOptions
+        connector.AddSourceApiClient<IGoHighLevelApi>(new SourceHttpOptions
             {
                 BaseAddress = new Uri("https://services.leadconnectorhq.com/"),
                 RatePermits = 100,

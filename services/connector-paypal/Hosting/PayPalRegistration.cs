@@ -24,8 +24,8 @@ public static class PayPalRegistration
         };
         connector.Host.Services.AddSingleton<PayPalTokenCache>();
         connector.Host.Services.AddScoped<PayPalSignatureVerifier>();
-        connector.AddSourceApi<IPayPalAuthApi>(defaults);
-        connector.AddSourceApi<IPayPalApi>(defaults)
+        connector.AddSourceApiClient<IPayPalAuthApi>(defaults);
+        connector.AddSourceApiClient<IPayPalApi>(defaults)
             .AddHttpMessageHandler(services => new PayPalAuthHandler(services.GetRequiredService<PayPalTokenCache>(),
                 services.GetRequiredService<IPayPalAuthApi>(), services.GetRequiredService<ConnectorCredentials>()));
         connector.AddStream(services => new PayPalTransactionsReader(services.GetRequiredService<IPayPalApi>(),

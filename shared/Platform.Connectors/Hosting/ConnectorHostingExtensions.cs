@@ -39,18 +39,6 @@ public sealed class ConnectorBuilder(IHostApplicationBuilder host, ConnectorDesc
         AddSourceHttp(Host.Services.AddHttpClient<TClient, TImplementation>(), defaults);
 
     /// <summary>
-    /// Puts an HttpClient registered by the source (a Refit client from <c>AddRefitGeneratedClient</c>) behind the same
-    /// base address, rate limit and resilience pipeline as <see cref="AddSourceClient{TClient, TImplementation}"/>.
-    /// Requests name their workspace with the <c>platform.workspace</c> option (Refit: <c>[Property("platform.workspace")]</c>).
-    /// </summary>
-    public ConnectorBuilder AddSourceHttp(IHttpClientBuilder client, SourceHttpOptions defaults)
-    {
-        var options = BindHttpOptions(defaults);
-        WithSourceHandlers(Host.Services.AddHttpClient<TClient, TImplementation>(), options, authentication: null);
-        return this;
-    }
-
-    /// <summary>
     /// Registers the source's Refit interface (<c>AddRefitGeneratedClient</c>: the source-generated client) behind,
     /// outermost first, <paramref name="authentication"/> (see <see cref="ApiKeyHeader"/>, <see cref="BearerApiKey"/>,
     /// <see cref="OAuth"/>), the resilience pipeline and the rate limit (token bucket per workspace). Methods tag

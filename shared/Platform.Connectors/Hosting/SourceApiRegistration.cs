@@ -24,7 +24,7 @@ public static class SourceApiRegistration
     /// are the vendor's documented values; <c>Connectors:{Source}:Http</c> overrides them. Handlers the caller adds to
     /// the returned builder (auth, vendor-specific pacing) run inside, once per attempt.
     /// </summary>
-    public static IHttpClientBuilder AddSourceApi<TApi>(this ConnectorBuilder connector, SourceHttpOptions defaults, bool sdkRateLimit = true)
+    public static IHttpClientBuilder AddSourceApiClient<TApi>(this ConnectorBuilder connector, SourceHttpOptions defaults, bool sdkRateLimit = true)
         where TApi : class
     {
         ArgumentNullException.ThrowIfNull(connector);
