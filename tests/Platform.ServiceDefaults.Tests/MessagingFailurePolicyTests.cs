@@ -73,6 +73,7 @@ public sealed class MessagingFailurePolicyTests
         builder.Configuration.AddInMemoryCollection(vhost.Settings());
         builder.Configuration.AddInMemoryCollection(Split("RabbitMq:RetryIntervalsMs", retries).Concat(Split("RabbitMq:RedeliveryIntervalsMs", redeliveries)));
         builder.Services.AddSingleton(outage);
+        builder.AddServiceDefaults();
         builder.AddPlatformMessaging("policy-test", bus =>
         {
             bus.AddConsumer<PolicyProbeConsumer>();
