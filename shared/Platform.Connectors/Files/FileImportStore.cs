@@ -173,7 +173,9 @@ public sealed class FileImportStore(NpgsqlDataSource dataSource)
             with released as (
                 update raw_records set released_at = @now
                 where sync_run_id = @id and unify = 'deferred' and released_at is null
-                returning 1)
+                returning id),
+            queued as (
+                insert into raw_record_outbox (id) select id from released on conflict do nothing)
             update file_imports set released_at = @now where id = @id
             returning (select count(*) from released)
             """, connection, transaction);

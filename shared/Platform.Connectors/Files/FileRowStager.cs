@@ -75,12 +75,12 @@ internal sealed class FileRowStager : IAsyncDisposable
             }
             await using var insert = new NpgsqlCommand("""
                 insert into raw_records (workspace_id, stream, entity_type, external_id, source_updated_at, payload,
-                                         payload_hash, canonical, sync_run_id, correlation_id, received_at, unify)
+                                         payload_hash, canonical, canonical_hash, sync_run_id, correlation_id, received_at, unify)
                 select @workspace, @stream, s.entity_type, s.external_id, s.source_updated_at, s.payload,
-                       s.payload_hash, s.canonical, @run, @correlation, @now, 'deferred'
+                       s.payload_hash, s.canonical, sha256(convert_to((s.canonical - 'sourceUpdatedAt')::text, 'UTF8')), @run, @correlation, @now, 'deferred'
                 from file_stage s
                 order by s.ord
-                on conflict (workspace_id, entity_type, external_id, payload_hash) do nothing
+                on conflict (workspace_id, entity_type, external_id, payload_hash, canonical_hash) do nothing
                 """, _connection, transaction);
             insert.Parameters.Add(new NpgsqlParameter<string>("workspace", _import.WorkspaceId));
             insert.Parameters.Add(new NpgsqlParameter<string>("stream", _stream));
