@@ -23,10 +23,11 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
         // The readiness tests fake two services; appsettings.json lists every deployed one.
         _settings.TryAdd("Gateway:ReadyServices:0", "connector-stripe");
         _settings.TryAdd("Gateway:ReadyServices:1", "identity-resolution");
-        _settings.TryAdd("Gateway:ReadyServices:2", "");
-        _settings.TryAdd("Gateway:ReadyServices:3", "");
-        _settings.TryAdd("Gateway:ReadyServices:4", "");
-        _settings.TryAdd("Gateway:ReadyServices:5", "");
+        // Blank the rest of appsettings.json's list (it grows with every service).
+        for (var i = 2; i < 16; i++)
+        {
+            _settings.TryAdd($"Gateway:ReadyServices:{i}", "");
+        }
         // No web app unless a test gives one: unknown paths stay 404s instead of the app's index.html.
         _settings.TryAdd("Gateway:WebRoot", Path.Combine(Path.GetTempPath(), "no-web-app-here"));
         if (withOperatorKey)
