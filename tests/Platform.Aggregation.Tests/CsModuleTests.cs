@@ -34,9 +34,9 @@ public sealed class CsModuleTests(AggregationFixture service)
         Assert.Equal(SgtLead1, one.SgtLeadIds);
         Assert.Equal(100m, one.TotalSpent["BRL"]);
         Assert.True(one.TotalSpent.ContainsKey("USD"), "a charge in USD must stay apart from the BRL purchase");
-        Assert.Equal([buyer, investor], byCompany.Items.Select(c => c.ClientId).Order());
+        Assert.Equal(new[] { buyer, investor }.Order(), byCompany.Items.Select(c => c.ClientId).Order());
         Assert.Equal(investor, Assert.Single(byProfile.Items).ClientId);
-        Assert.Equal([buyer, investor], synced.Items.Select(c => c.ClientId).Order());
+        Assert.Equal(new[] { buyer, investor }.Order(), synced.Items.Select(c => c.ClientId).Order());
     }
 
     [Fact]
