@@ -48,8 +48,8 @@ public sealed class UnifyTests(OrchestratorFixture service) : IClassFixture<Orch
         await service.Stripe.ReleaseOfAsync(workspace);
         var current = await Eventually.ReturnsAsync(() => service.GetJsonAsync<UnifyDto>(response.Headers.Location!.OriginalString),
             u => u.Sources.Single(s => s.Source == "stripe").WaitingNow == 0, "stripe released");
-        Assert.Equal(["hotmart", "ploomes", "stripe"], current.Sources.Select(s => s.Source));
-        var hotmart = current.Sources[0];
+        Assert.Subset(current.Sources.Select(s => s.Source).ToHashSet(), new HashSet<string> { "hotmart", "ploomes", "stripe" });
+        var hotmart = current.Sources.Single(s => s.Source == "hotmart");
         Assert.False(hotmart.Reachable);
         Assert.Contains("connector-hotmart", hotmart.Problem, StringComparison.Ordinal);
         Assert.Equal("in_progress", current.Status);
