@@ -82,7 +82,7 @@ public sealed class ConnectorBuilder(IHostApplicationBuilder host, ConnectorDesc
         return services => new OAuthHandler(services.GetRequiredService<OAuthTokenCache>(), services.GetRequiredService<ConnectorCredentials>(), options);
     }
 
-    private SourceHttpOptions BindHttpOptions(SourceHttpOptions defaults)
+    internal SourceHttpOptions BindHttpOptions(SourceHttpOptions defaults)
     {
         ArgumentNullException.ThrowIfNull(defaults);
         Host.Configuration.GetSection($"Connectors:{Descriptor.Source}:Http").Bind(defaults);
@@ -90,7 +90,8 @@ public sealed class ConnectorBuilder(IHostApplicationBuilder host, ConnectorDesc
         return defaults;
     }
 
-    private void WithSourceHandlers(IHttpClientBuilder client, SourceHttpOptions options, Func<IServiceProvider, DelegatingHandler>? authentication)
+    internal void WithSourceHandlers(IHttpClientBuilder client, SourceHttpOptions options, Func<IServiceProvider, DelegatingHandler>? authentication,
+        bool rateLimit = true)
     {
         var limiter = new SourceRateLimiter(options);
         ResiliencePipeline<HttpResponseMessage>? pipeline = null;
@@ -105,11 +106,13 @@ public sealed class ConnectorBuilder(IHostApplicationBuilder host, ConnectorDesc
         {
             client.AddHttpMessageHandler(authentication);
         }
-        client
-            .AddHttpMessageHandler(services => new ResilienceHandler(pipeline ??= ResilienceHandler.BuildPipeline(options,
-                services.GetRequiredService<SourceHttpCounters>(), services.GetRequiredService<ILogger<ResilienceHandler>>())))
-            .AddHttpMessageHandler(services => new RateLimitHandler(limiter, services.GetRequiredService<SourceHttpCounters>()))
-            .AddHttpMessageHandler(() => new RequestStampHandler());
+        client.AddHttpMessageHandler(services => new ResilienceHandler(pipeline ??= ResilienceHandler.BuildPipeline(options,
+            services.GetRequiredService<SourceHttpCounters>(), services.GetRequiredService<ILogger<ResilienceHandler>>())));
+        if (rateLimit)
+        {
+            client.AddHttpMessageHandler(services => new RateLimitHandler(limiter, services.GetRequiredService<SourceHttpCounters>()));
+        }
+        client.AddHttpMessageHandler(() => new RequestStampHandler());
     }
 
     /// <summary>Replaces the default credentials check (first page of each stream) with a cheaper one (one call).</summary>

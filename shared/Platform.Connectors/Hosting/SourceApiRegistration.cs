@@ -1,9 +1,5 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 using Platform.Connectors.Http;
-using Polly;
 using Refit;
 
 namespace Platform.Connectors.Hosting;
@@ -29,25 +25,9 @@ public static class SourceApiRegistration
     {
         ArgumentNullException.ThrowIfNull(connector);
         ArgumentNullException.ThrowIfNull(defaults);
-        connector.Host.Configuration.GetSection($"Connectors:{connector.Descriptor.Source}:Http").Bind(defaults);
-        var options = defaults;
-        connector.Host.Services.TryAddSingleton<SourceHttpCounters>();
-        var limiter = new SourceRateLimiter(options);
-        ResiliencePipeline<HttpResponseMessage>? pipeline = null;
-        var builder = connector.Host.Services.AddRefitGeneratedClient<TApi>()
-            .ConfigureHttpClient(client =>
-            {
-                client.BaseAddress = options.BaseAddress
-                    ?? throw new InvalidOperationException($"Connectors:{connector.Descriptor.Source}:Http:BaseAddress is not set.");
-                // The resilience handler times out each attempt; this only bounds the whole call.
-                client.Timeout = Timeout.InfiniteTimeSpan;
-            })
-            .AddHttpMessageHandler(services => new ResilienceHandler(pipeline ??= ResilienceHandler.BuildPipeline(options,
-                services.GetRequiredService<SourceHttpCounters>(), services.GetRequiredService<ILogger<ResilienceHandler>>())));
-        if (sdkRateLimit)
-        {
-            builder.AddHttpMessageHandler(services => new RateLimitHandler(limiter, services.GetRequiredService<SourceHttpCounters>()));
-        }
+        // The same base address, resilience and rate limit as AddSourceApi; handlers added to the result run inside them.
+        var builder = connector.Host.Services.AddRefitGeneratedClient<TApi>();
+        connector.WithSourceHandlers(builder, connector.BindHttpOptions(defaults), authentication: null, rateLimit: sdkRateLimit);
         return builder;
     }
 }
