@@ -40,7 +40,16 @@ public sealed class ServiceProcess : IAsyncDisposable
         TimeSpan? readyTimeout = null, int? port = null)
     {
         var (service, _) = Launch(name, project, environment, [], port);
-        await service.WaitUntilReadyAsync(readyTimeout ?? TimeSpan.FromSeconds(90));
+        try
+        {
+            await service.WaitUntilReadyAsync(readyTimeout ?? TimeSpan.FromSeconds(90));
+        }
+        catch
+        {
+            // A process that never became ready must not outlive the test: it would consume later tests' messages.
+            await service.DisposeAsync();
+            throw;
+        }
         return service;
     }
 
