@@ -79,7 +79,8 @@ public sealed class ConnectorBuilder(IHostApplicationBuilder host, ConnectorDesc
     public Func<IServiceProvider, DelegatingHandler> OAuth(OAuthOptions options)
     {
         Host.Services.TryAddSingleton<OAuthTokenCache>();
-        return services => new OAuthHandler(services.GetRequiredService<OAuthTokenCache>(), services.GetRequiredService<ConnectorCredentials>(), options);
+        return services => new OAuthHandler(services.GetRequiredService<OAuthTokenCache>(), services.GetRequiredService<ConnectorCredentials>(), options,
+            services.GetService<ISourceSecretWriter>());
     }
 
     internal SourceHttpOptions BindHttpOptions(SourceHttpOptions defaults)

@@ -48,8 +48,8 @@ public sealed class OAuthOptions
 
     /// <summary>
     /// Called when the vendor rotates a refresh token: persist it (workspace, field, new value) so the next process
-    /// start uses it. Wire it to the SDK's secret writer (<c>ISourceSecretWriter.WriteAsync</c>) where one is
-    /// registered; without it the rotated token lives in memory only.
+    /// start uses it. Left null, the SDK's <see cref="ISourceSecretWriter"/> persists it where one is registered (every
+    /// connector host registers one); without either the rotated token lives in memory only.
     /// </summary>
     public Func<string, string, string, CancellationToken, Task>? RefreshTokenRotated { get; init; }
 }
@@ -129,7 +129,8 @@ public sealed class OAuthTokenCache(TimeProvider clock) : IDisposable
 /// sends the request once more. Add it before the resilience and rate-limit handlers so the token request is
 /// paced and retried like any other call.
 /// </summary>
-public sealed class OAuthHandler(OAuthTokenCache cache, ConnectorCredentials credentials, OAuthOptions options) : DelegatingHandler
+public sealed class OAuthHandler(OAuthTokenCache cache, ConnectorCredentials credentials, OAuthOptions options,
+    ISourceSecretWriter? secrets = null) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -237,6 +238,11 @@ public sealed class OAuthHandler(OAuthTokenCache cache, ConnectorCredentials cre
             if (options.RefreshTokenRotated is { } persist)
             {
                 await persist(workspace, options.RefreshTokenField, rotated, cancellationToken);
+            }
+            else if (secrets is not null)
+            {
+                // The old refresh token is dead at the vendor now: keep the new one where every replica and the next start read it.
+                await secrets.WriteAsync(workspace, options.RefreshTokenField, rotated, cancellationToken);
             }
         }
         return (accessToken, expiresIn > 0 ? TimeSpan.FromSeconds(expiresIn) : options.DefaultLifetime);
