@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using MassTransit;
@@ -188,6 +190,60 @@ public sealed partial class AcrossServicesTests : IAsyncLifetime
         Assert.Equal(Math.Round(10m / delivered, 4), metrics.GetProperty("openRate").GetDecimal());
         Assert.Equal(Math.Round(4m / delivered, 4), metrics.GetProperty("clickRate").GetDecimal());
         Assert.Equal(Math.Round((decimal)delivered / AtRisk, 4), metrics.GetProperty("deliveryRate").GetDecimal());
+    }
+
+    [Fact]
+    public async Task An_abandoned_cart_postback_sent_to_connector_hotmart_reaches_the_person_within_a_minute_once()
+    {
+        const string hottok = "hottok-campaigns-across-services";
+        var connector = new Dictionary<string, string?>(_common) { [$"Connectors__Hotmart__Workspaces__{_workspace}__Hottok"] = hottok };
+        var hotmart = await ServiceProcess.StartAsync("connector-hotmart", "Platform.Connectors.Hotmart", connector);
+        _services.Insert(0, hotmart);
+
+        using var http = Http();
+        var query = $"?workspaceId={_workspace}";
+        using var created = await http.PostAsJsonAsync(new Uri("/api/campaigns" + query, UriKind.Relative), new
+        {
+            name = "Carrinho abandonado",
+            workflowData = Canvas.Simple(new { kind = "event", @event = "cart_abandoned" }, new { definition = new { hasEmail = true } },
+                Canvas.Email("Você esqueceu algo, {{first_name}}", """<p><a href="https://pay.hotmart.com/X?checkoutMode=10">finalizar</a></p>""")),
+        });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var campaign = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        using (var activated = await http.PostAsync(new Uri($"/api/campaigns/{campaign}/activate{query}", UriKind.Relative), null))
+        {
+            Assert.Equal(HttpStatusCode.OK, activated.StatusCode);
+        }
+
+        // Hotmart's own example of the postback, for a buyer of this test.
+        var email = $"carrinho.{_workspace}@example.com";
+        var sample = Path.Combine(TestEnvironment.VendorSamples, "hotmart", "raw-purchase_out_of_shopping_cart-v2.json");
+        var postback = JsonNode.Parse(await File.ReadAllTextAsync(sample))!;
+        postback["id"] = Guid.NewGuid().ToString();
+        postback["creation_date"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        postback["data"]!["buyer"]!["email"] = email;
+        postback["data"]!["buyer"]!["name"] = "Ana Souza";
+        var body = postback.ToJsonString();
+        using var vendor = new HttpClient { BaseAddress = hotmart.Address, Timeout = TimeSpan.FromSeconds(30) };
+        async Task<HttpStatusCode> SendAsync()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/webhooks/hotmart/{_workspace}")
+            {
+                Content = new StringContent(body, Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Add("X-HOTMART-HOTTOK", hottok);
+            using var response = await vendor.SendAsync(request);
+            return response.StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.OK, await SendAsync());
+        var received = await _smtp.WaitForAsync([email], 1, TimeSpan.FromMinutes(1));
+        Assert.StartsWith("Você esqueceu algo, Ana", Assert.Single(received).Subject, StringComparison.Ordinal);
+
+        // Hotmart retries a postback it thinks failed: the same one again starts nothing twice.
+        Assert.Equal(HttpStatusCode.OK, await SendAsync());
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        Assert.Single(_smtp.To([email]));
     }
 
     public async Task DisposeAsync()
