@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """Signed Stripe webhook bursts and the end-of-run check for scripts/chaos.sh (standard library only).
 
-    chaos.py burst SCENARIO COUNT     send COUNT customer.created events through the gateway, retrying each
-                                      like Stripe does (any non-2xx or no answer: try again, up to 10 min)
-    chaos.py check SCENARIO... COUNT  compare what the platform holds with what was sent
+    chaos.py burst SCENARIO COUNT     send COUNT people (customer.created, then charge.succeeded of 19.90 BRL) through
+                                      the gateway, retrying each like Stripe does (any non-2xx or no answer: try again,
+                                      up to 10 min)
+    chaos.py backfill SCENARIO        a full Stripe sync (customers, charges) of workspace demo through the gateway,
+                                      followed until it ends; its run id is kept for the check
+    chaos.py check SCENARIO... COUNT  compare what the platform holds with what was sent and with the simulator
 """
 import hashlib
 import hmac
@@ -18,6 +21,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 STATE = os.environ["PLATFORM_STATE"]
 GATEWAY = os.environ.get("CHAOS_GATEWAY", "http://127.0.0.1:5080")
+SIMULATOR = os.environ.get("CHAOS_SIMULATOR", "http://127.0.0.1:5901")
+SIMULATOR_KEY = "sk_test_simulator_demo"
+STREAMS = ["customers", "charges"]
+CHARGE_CENTS = 1990
 PSQL = os.environ["CHAOS_PSQL"].split()
 
 
@@ -40,9 +47,32 @@ def event(scenario, i):
     return json.dumps(body, separators=(",", ":"))
 
 
+def charge_event(scenario, i):
+    customer = f"cus_chaos_{scenario}_{i}"
+    body = {
+        "id": f"evt_chaos_charge_{scenario}_{i}", "object": "event", "api_version": "2024-06-20",
+        "created": int(time.time()), "livemode": False, "pending_webhooks": 1, "type": "charge.succeeded",
+        "data": {"object": {"id": f"ch_chaos_{scenario}_{i}", "object": "charge", "amount": CHARGE_CENTS,
+                            "amount_captured": CHARGE_CENTS, "amount_refunded": 0, "currency": "brl", "customer": customer,
+                            "created": int(time.time()), "paid": True, "captured": True, "refunded": False,
+                            "disputed": False, "status": "succeeded", "description": "Chaos",
+                            "billing_details": {"email": f"chaos.{scenario}.{i}@example.com", "name": f"Chaos {scenario} {i}"},
+                            "metadata": {}}},
+    }
+    return json.dumps(body, separators=(",", ":"))
+
+
 def send(args):
     scenario, i, key = args
-    body = event(scenario, i)
+    first = deliver(event(scenario, i), key)
+    second = deliver(charge_event(scenario, i), key)
+    statuses = dict(first[1])
+    for k, v in second[1].items():
+        statuses[k] = statuses.get(k, 0) + v
+    return first[0] + second[0], statuses, first[2] and second[2]
+
+
+def deliver(body, key):
     attempts, statuses, deadline = 0, {}, time.time() + 600
     while time.time() < deadline:
         attempts += 1
@@ -73,9 +103,59 @@ def burst(scenario, count):
             statuses[str(k)] = statuses.get(str(k), 0) + v
     delivered = sum(1 for r in results if r[2])
     retried = sum(1 for r in results if r[0] > 1)
-    print(f"    burst {scenario}: {count} webhooks in {time.time() - started:.0f} s, {delivered} accepted, "
+    print(f"    burst {scenario}: {count} people ({2 * count} webhooks) in {time.time() - started:.0f} s, {delivered} accepted, "
           f"{retried} needed retries; answers: {json.dumps(statuses, sort_keys=True)}")
     return 0 if delivered == count else 1
+
+
+def api(method, path, body=None):
+    request = urllib.request.Request(f"{GATEWAY}{path}", method=method, data=None if body is None else json.dumps(body).encode(),
+                                     headers={"X-Api-Key": secret("PLATFORM_API_KEY"), "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.load(response)
+
+
+def backfill(scenario):
+    """Starts a full sync and follows it; the gateway or orchestrator may be down for a moment, so calls are retried."""
+    deadline, run, status = time.time() + 900, None, "not started"
+    while time.time() < deadline:
+        try:
+            if run is None:
+                run = api("POST", "/api/syncs", {"workspaceId": "demo", "source": "stripe", "mode": "full", "streams": STREAMS})["id"]
+                with open(os.path.join(STATE, f"chaos-run-{scenario}"), "w", encoding="utf-8") as f:
+                    f.write(run)
+            status = api("GET", f"/api/syncs/{run}")
+            if status["status"] in ("succeeded", "failed", "cancelled"):
+                break
+        except (urllib.error.URLError, OSError, TimeoutError, KeyError, ValueError):
+            pass
+        time.sleep(2)
+    state = status["status"] if isinstance(status, dict) else status
+    staged = status.get("recordsStaged", 0) if isinstance(status, dict) else 0
+    reason = status.get("error") if isinstance(status, dict) else None
+    print(f"    backfill {scenario}: run {run} {state}, {staged} new rows staged" + (f" ({reason})" if reason else ""))
+    return 0 if state == "succeeded" else 1
+
+
+def simulator_ids(resource):
+    """Every id the simulator's Stripe demo account lists for a resource: the source's own truth."""
+    ids, after = [], None
+    while True:
+        url = f"{SIMULATOR}/v1/{resource}?limit=100" + (f"&starting_after={after}" if after else "")
+        request = urllib.request.Request(url, headers={"Authorization": f"Bearer {SIMULATOR_KEY}"})
+        for attempt in range(20):
+            try:
+                with urllib.request.urlopen(request, timeout=30) as response:
+                    page = json.load(response)
+                break
+            except urllib.error.HTTPError as e:
+                if e.code != 429 or attempt == 19:
+                    raise
+                time.sleep(1)
+        ids += [o["id"] for o in page["data"]]
+        if not page.get("has_more") or not page["data"]:
+            return ids
+        after = page["data"][-1]["id"]
 
 
 def sql(query):
@@ -94,11 +174,11 @@ def dead_letters():
 
 def check(scenarios, count):
     expected = len(scenarios) * count
-    like = " or ".join(f"external_id like 'cus\\_chaos\\_{s}\\_%'" for s in scenarios)
+    like = " or ".join(f"external_id like 'cus\\_chaos\\_{s}\\_%' or external_id like 'ch\\_chaos\\_{s}\\_%'" for s in scenarios)
     deadline = time.time() + int(os.environ.get("CHAOS_SETTLE_SECONDS", "300"))
     while True:
         linked = sql(f'select count(*) from "identity-resolution".records where ({like}) and client_id is not null')
-        if linked and int(linked[0][0]) >= expected or time.time() > deadline:
+        if linked and int(linked[0][0]) >= 2 * expected or time.time() > deadline:
             break
         time.sleep(3)
     raw = sql(f'select count(*), count(distinct external_id) from "connector-stripe".raw_records where {like}')
@@ -110,24 +190,54 @@ def check(scenarios, count):
                f'"identity-resolution".records where {like})')
     overview = dead_letters()
     dead = overview.get("totalDeadLettered", -1)
-    print(f"    sent {expected} customers; connector-stripe staged {raw_rows} rows ({raw_distinct} distinct); "
+    print(f"    sent {expected} people ({2 * expected} records); connector-stripe staged {raw_rows} rows ({raw_distinct} distinct); "
           f"identity-resolution holds {rec_rows} records ({rec_distinct} distinct, {rec_linked} linked) in {clients} clients; "
           f"aggregation customer_360 rows for them: {c360[0][0] if c360 else 'not checked'}; "
           f"dead-lettered messages: {dead}")
+    # Sales: every chaos charge counted once, in its person's client, in customer_sales.
+    sales = sql('select count(*), coalesce(sum(s.total_sales), 0), count(*) filter (where s.total_sales = 1 and s.total_revenue = '
+                f'{CHARGE_CENTS / 100:.2f}) from aggregation.customer_sales s where s.currency = \'BRL\' and s.client_id in '
+                f'(select client_id from "identity-resolution".records where {like})')
+    sale_rows, sale_count, sale_right = (int(x) for x in sales[0]) if sales else (0, 0, 0)
+    print(f"    customer_sales: {sale_rows} BRL rows for those clients, {sale_count} sales counted, {sale_right} with exactly one "
+          f"sale of {CHARGE_CENTS / 100:.2f}")
+    # Backfills: each run succeeded, and every customer and charge the simulator lists is staged, once per version.
+    runs = []
+    for s_ in scenarios:
+        path = os.path.join(STATE, f"chaos-run-{s_}")
+        if os.path.exists(path):
+            with open(path, encoding="utf-8") as f:
+                runs.append(f.read().strip())
+    failed_runs = [r for r in runs if api("GET", f"/api/syncs/{r}")["status"] != "succeeded"]
+    truth = set()
+    for resource in STREAMS:
+        truth |= set(simulator_ids(resource))
+    staged = sql('select external_id, count(*), count(distinct (payload_hash, canonical_hash)) from "connector-stripe".raw_records '
+                 "where workspace_id = 'demo' and external_id not like '%chaos%' and (external_id like 'cus\_%' or external_id like 'ch\_%') "
+                 "group by external_id") or []
+    staged_ids = {row[0] for row in staged}
+    backfill_lost = len(truth - staged_ids)
+    backfill_dup = sum(int(row[1]) - int(row[2]) for row in staged)
+    print(f"    backfills: {len(runs)} runs, {len(runs) - len(failed_runs)} succeeded; the simulator lists {len(truth)} customers "
+          f"and charges, {len(truth & staged_ids)} of them staged, {backfill_dup} staged twice")
     for q in overview.get("queues", []):
         if q.get("deadLettered"):
             print(f"      {q['service']}: {q['deadLettered']} in {q['errorQueue']}")
     # A customer is lost if it is missing at any step: not staged, not linked, or without a client of its own.
-    lost = max(0, expected - raw_distinct, expected - rec_linked, expected - clients)
-    duplicated = (raw_rows - raw_distinct) + (rec_rows - rec_distinct) + max(0, clients - expected)
+    # Each person is two records (customer, charge) and one client with one sale.
+    lost = max(0, 2 * expected - raw_distinct, 2 * expected - rec_linked, expected - clients, expected - sale_right) + backfill_lost
+    duplicated = (raw_rows - raw_distinct) + (rec_rows - rec_distinct) + max(0, clients - expected) \
+        + max(0, sale_count - expected) + backfill_dup
     print(f"{len(scenarios)} scenarios, {lost} records lost, {duplicated} duplicated"
           + ("" if dead == 0 else f", {dead} messages left in _error queues"))
-    return 0 if lost == 0 and duplicated == 0 and dead == 0 else 1
+    return 0 if lost == 0 and duplicated == 0 and dead == 0 and not failed_runs else 1
 
 
 if __name__ == "__main__":
     if sys.argv[1] == "burst":
         sys.exit(burst(sys.argv[2], int(sys.argv[3])))
+    if sys.argv[1] == "backfill":
+        sys.exit(backfill(sys.argv[2]))
     if sys.argv[1] == "check":
         sys.exit(check(sys.argv[2:-1], int(sys.argv[-1])))
     raise SystemExit(__doc__)

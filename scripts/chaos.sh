@@ -41,16 +41,22 @@ $CHAOS_PSQL -c "delete from \"connector-stripe\".webhook_events where event_id l
 
 pid_of() { tr -dc '0-9' <"$PLATFORM_STATE/pids/$1.pid"; }
 burst() { python3 "$ROOT/scripts/chaos.py" burst "$1" "$COUNT"; }
+backfill() { python3 "$ROOT/scripts/chaos.py" backfill "$1"; }
 scenarios=()
+
+say "starting identity-resolution instances 2-4 (4 in all, one queue, competing consumers)"
+for i in 2 3 4; do "$P" start "identity-resolution#$i" | sed 's/^/    /'; done
 run="r$(date +%H%M%S)"
 
 scenario() {  # NAME DESCRIPTION FAULT-FUNCTION
     local name="${run}$1"
     say "scenario $1: $2"
+    backfill "$name" & local sync=$!
     burst "$name" & local sender=$!
     sleep 3
     "$3"
     wait "$sender" || echo "    (some webhooks were never accepted)"
+    wait "$sync" || echo "    (the backfill did not succeed)"
     scenarios+=("$name")
 }
 
@@ -61,8 +67,9 @@ fault_kill_connector() {
     kill -9 "$(pid_of connector-stripe)"; sleep 5; "$P" start connector-stripe | sed 's/^/    /'
 }
 fault_kill_identity() {
-    echo "    kill -9 identity-resolution (pid $(pid_of identity-resolution)) mid-batch, restart after 5 s"
-    kill -9 "$(pid_of identity-resolution)"; sleep 5; "$P" start identity-resolution | sed 's/^/    /'
+    echo "    kill -9 identity-resolution (pid $(pid_of identity-resolution)) and instance 3 (pid $(pid_of 'identity-resolution#3')) mid-batch, 2 of 4 left; restart after 5 s"
+    kill -9 "$(pid_of identity-resolution)" "$(pid_of 'identity-resolution#3')"; sleep 5
+    "$P" start identity-resolution | sed 's/^/    /'; "$P" start 'identity-resolution#3' | sed 's/^/    /'
 }
 fault_consumer_down() {
     echo "    aggregation stopped while its queues fill, started again after 30 s"
@@ -72,7 +79,7 @@ fault_consumer_down() {
 scenario postgres "restart PostgreSQL during a webhook burst" fault_postgres
 scenario rabbitmq "restart RabbitMQ during a webhook burst" fault_rabbitmq
 scenario killconnector "kill -9 a connector mid-burst" fault_kill_connector
-scenario killidentity "kill -9 identity resolution mid-batch" fault_kill_identity
+scenario killidentity "kill -9 two of four identity-resolution instances mid-batch" fault_kill_identity
 scenario consumerdown "fill a consumer's queues while it is down, then start it" fault_consumer_down
 
 say "waiting for the pipeline to settle, then checking"
