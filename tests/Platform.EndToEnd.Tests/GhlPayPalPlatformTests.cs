@@ -10,7 +10,7 @@ public class GhlPayPalPlatformTests(GhlPayPalPlatformFixture platform, ITestOutp
 {
     private static readonly TimeSpan Wait = TimeSpan.FromMinutes(4);
 
-    [Fact(Skip = GhlPayPalEndToEnd.Unverified)]
+    [Fact]
     public async Task Operators_sync_gohighlevel_and_paypal_through_the_gateway_and_read_their_clients_and_sales()
     {
         var ghlRun = await StartSyncAsync(new { workspaceId = GhlPayPalPlatformFixture.GhlWorkspace, source = "gohighlevel", mode = "full" });
@@ -35,7 +35,7 @@ public class GhlPayPalPlatformTests(GhlPayPalPlatformFixture platform, ITestOutp
         }
     }
 
-    [Fact(Skip = GhlPayPalEndToEnd.Unverified)]
+    [Fact]
     public async Task A_refund_and_a_reversal_of_one_payment_net_against_it_in_its_currency_whichever_arrives_first()
     {
         var paidAt = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(-10).AddHours(14), TimeSpan.Zero);
