@@ -31,7 +31,7 @@ public class GhlWebhookIntakeTests(GhlConnectorFixture fixture) : IClassFixture<
     private static string Sign(RSA key, string body) =>
         Convert.ToBase64String(key.SignData(Encoding.UTF8.GetBytes(body), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
 
-    private HttpRequestMessage Request(string body, string? signature) => new(HttpMethod.Post, Url)
+    private HttpRequestMessage Request(string body, string? signature, string url = Url) => new(HttpMethod.Post, url)
     {
         Content = new StringContent(body, Encoding.UTF8, "application/json"),
         Headers = { { "x-wh-signature", signature ?? Sign(fixture.Signer, body) } },
@@ -149,6 +149,31 @@ public class GhlWebhookIntakeTests(GhlConnectorFixture fixture) : IClassFixture<
         using var response = await client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(0, await RowsFor(contactId));
+    }
+
+    [Fact]
+    public async Task A_delivery_to_the_app_url_is_staged_for_the_workspace_whose_location_it_names()
+    {
+        var contactId = $"app{Guid.NewGuid():N}"[..20];
+        using var client = fixture.Service.CreateClient();
+
+        using var response = await client.SendAsync(Request(Delivery(contactId), null, "/webhooks/gohighlevel"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1, await fixture.CountAsync("select count(*) from raw_records where external_id = @id and workspace_id = @workspace",
+            ("id", contactId), ("workspace", GhlConnectorFixture.Workspace)));
+    }
+
+    [Fact]
+    public async Task A_correctly_signed_delivery_to_the_app_url_for_a_location_no_workspace_has_is_refused_and_not_staged()
+    {
+        var contactId = $"unk{Guid.NewGuid():N}"[..20];
+        using var client = fixture.Service.CreateClient();
+
+        using var response = await client.SendAsync(Request(Delivery(contactId, location: "UnknownLocation00001"), null, "/webhooks/gohighlevel"));
+
+        await Platform.Testing.WebhookAnswers.AssertRefusedAlikeAsync(response, "gohighlevel");
         Assert.Equal(0, await RowsFor(contactId));
     }
 }

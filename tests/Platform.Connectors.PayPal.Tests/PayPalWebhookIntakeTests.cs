@@ -59,15 +59,32 @@ public class PayPalWebhookIntakeTests(PayPalWebhookFixture fixture) : IClassFixt
     }
 
     [Fact]
-    public async Task A_delivery_PayPal_does_not_verify_is_refused_with_its_verdict_and_not_staged()
+    public async Task A_delivery_PayPal_does_not_verify_is_refused_like_an_unknown_workspace_and_not_staged()
     {
         var refundId = $"F{Guid.NewGuid():N}"[..17].ToUpperInvariant();
+        var body = Refund($"WH-{Guid.NewGuid():N}", refundId);
         using var client = fixture.Host.CreateClient();
 
-        using var response = await client.SendAsync(Delivery(Refund($"WH-{Guid.NewGuid():N}", refundId), "Zm9yZ2Vk"));
+        using var response = await client.SendAsync(Delivery(body, "Zm9yZ2Vk"));
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("FAILURE", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // PayPal was asked (and said FAILURE); the answer is the SDK's one refusal, PayPal's verdict only logged.
+        Assert.Contains(body, fixture.Verified);
+        await Platform.Testing.WebhookAnswers.AssertRefusedAlikeAsync(response, "paypal");
+        Assert.Equal(0, await RowsFor(refundId));
+    }
+
+    [Fact]
+    public async Task A_delivery_with_a_body_changed_after_PayPal_signed_it_is_refused_and_not_staged()
+    {
+        var refundId = $"C{Guid.NewGuid():N}"[..17].ToUpperInvariant();
+        var body = Refund($"WH-{Guid.NewGuid():N}", refundId);
+        using var client = fixture.Host.CreateClient();
+        using var request = Delivery(body, PayPalWebhookFixture.GoodSignature);
+        request.Content = new StringContent(body.Replace("30.00", "3000.00", StringComparison.Ordinal), Encoding.UTF8, "application/json");
+
+        using var response = await client.SendAsync(request);
+
+        await Platform.Testing.WebhookAnswers.AssertRefusedAlikeAsync(response, "paypal");
         Assert.Equal(0, await RowsFor(refundId));
     }
 

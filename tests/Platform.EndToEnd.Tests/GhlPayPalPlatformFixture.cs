@@ -14,10 +14,15 @@ namespace Platform.EndToEnd.Tests;
 public sealed class GhlPayPalPlatformFixture : IAsyncLifetime
 {
     public static readonly string ApiKey = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-    public const string GhlWorkspace = "ghl-agencia";
-    public const string GhlLocation = "LocPlatform000000001";
-    public const string GhlToken = "pit-platform";
-    public const string PayPalWorkspace = "pp-loja";
+    /// <summary>
+    /// The workspace both sources are connected to, with the simulator's demo GoHighLevel location and PayPal account
+    /// (its appsettings) at their default limits, as <c>./platform up</c> connects them.
+    /// </summary>
+    public const string Demo = "demo";
+    public const string GhlLocation = "DemoLocationGHL00001";
+    public const string GhlToken = "pit-ghl-demo-token";
+    public const string PayPalDemoClient = "paypal-demo-client";
+    public const string PayPalDemoSecret = "paypal-demo-secret";
 
     /// <summary>Workspaces whose PayPal account holds a payment with a refund and a reversal, synced in different orders.</summary>
     public static readonly string[] NettingWorkspaces = ["pp-net-in-order", "pp-net-reversed"];
@@ -39,10 +44,9 @@ public sealed class GhlPayPalPlatformFixture : IAsyncLifetime
         VirtualHost = await TestVirtualHost.CreateAsync("ghlpp");
         var simulator = await Start("source-simulator", "Platform.SourceSimulator", [], []);
         SimulatorAdmin = new HttpClient { BaseAddress = simulator.Address, Timeout = TimeSpan.FromSeconds(60) };
-        await AccountAsync("gohighlevel", $"{GhlLocation}:{GhlToken}", 300);
-        foreach (var workspace in NettingWorkspaces.Append(PayPalWorkspace))
+        foreach (var workspace in NettingWorkspaces)
         {
-            await AccountAsync("paypal", $"{ClientOf(workspace)}:secret", workspace == PayPalWorkspace ? 200 : 1);
+            await AccountAsync("paypal", $"{ClientOf(workspace)}:secret", 1);
         }
 
         var common = new Dictionary<string, string?>(VirtualHost.Settings().Select(s =>
@@ -54,15 +58,17 @@ public sealed class GhlPayPalPlatformFixture : IAsyncLifetime
         [
             ("Connectors__GoHighLevel__Http__BaseAddress", simulator.Address.ToString()),
             ("Connector__Backfill__PollInterval", "00:00:00.500"),
-            ($"Connectors__GoHighLevel__Workspaces__{GhlWorkspace}__LocationId", GhlLocation),
-            ($"Connectors__GoHighLevel__Workspaces__{GhlWorkspace}__Token", GhlToken),
+            ($"Connectors__GoHighLevel__Workspaces__{Demo}__LocationId", GhlLocation),
+            ($"Connectors__GoHighLevel__Workspaces__{Demo}__Token", GhlToken),
         ]);
         var paypal = await Start("connector-paypal", "Platform.Connectors.PayPal", common,
         [
             ("Connectors__PayPal__Http__BaseAddress", simulator.Address.ToString()),
             ("Connectors__PayPal__Http__RatePermits", "0"),
             ("Connector__Backfill__PollInterval", "00:00:00.500"),
-            .. NettingWorkspaces.Append(PayPalWorkspace).SelectMany(w => new[]
+            ($"Connectors__PayPal__Workspaces__{Demo}__ClientId", PayPalDemoClient),
+            ($"Connectors__PayPal__Workspaces__{Demo}__ClientSecret", PayPalDemoSecret),
+            .. NettingWorkspaces.SelectMany(w => new[]
             {
                 ($"Connectors__PayPal__Workspaces__{w}__ClientId", ClientOf(w)),
                 ($"Connectors__PayPal__Workspaces__{w}__ClientSecret", "secret"),

@@ -24,6 +24,7 @@ internal static class GoHighLevelBenchmark
     public static async Task<int> RunAsync(string[] args)
     {
         var contacts = StagingBenchmark.ArgValue(args, "--contacts", 217_324);
+        var loadBefore = LoadAverage();
         await using var database = await TestDatabase.CreateAsync("benchghl");
         await using var vhost = await TestVirtualHost.CreateAsync("benchghl");
         await using var completed = await BusProbe<SyncCompleted>.StartAsync(vhost);
@@ -61,6 +62,7 @@ internal static class GoHighLevelBenchmark
             WorkspaceId = Workspace, CorrelationId = run, SyncRunId = run, Source = "gohighlevel", Mode = SyncMode.Full, Streams = ["contacts"],
         });
         await progress.WaitForAsync(m => m.SyncRunId == run && m.Pages >= Math.Max(1, pages / 3), TimeSpan.FromMinutes(30));
+        var connectorCpu = CpuSeconds(connector.ProcessId);
         await connector.DisposeAsync(); // SIGKILL: the page in flight is lost, the checkpoint is not
         phase1.Stop();
         var requestsAtKill = (await StatsAsync(admin)).GetProperty("requests").GetInt64();
@@ -74,6 +76,8 @@ internal static class GoHighLevelBenchmark
             completed.WaitForAsync(m => m.SyncRunId == run, TimeSpan.FromMinutes(60)).ContinueWith(t => (object)t.Result, TaskScheduler.Default),
             failed.WaitForAsync(m => m.SyncRunId == run, TimeSpan.FromMinutes(60)).ContinueWith(t => (object)t.Result, TaskScheduler.Default));
         phase2.Stop();
+        connectorCpu += CpuSeconds(restarted.ProcessId);
+        var simulatorCpu = CpuSeconds(simulator.ProcessId);
         if ((await done) is SyncFailed failure)
         {
             Console.Error.WriteLine($"the sync failed: {failure.ErrorCode}: {failure.Reason}");
@@ -95,9 +99,29 @@ internal static class GoHighLevelBenchmark
               requests               : {requests:N0} in {running:F1} s of connector running time = {rate:F2}/s = {rate / allowed:P1} of the allowed 10/s
               429 answers            : {throttled}
               peak in any 10 s window: {stats.GetProperty("maxRequestsInAnyWindow").GetInt64()} (limit 100)
+              CPU used               : connector {connectorCpu:F1} s, simulator {simulatorCpu:F1} s (of {running * Environment.ProcessorCount:F0} core-seconds); load average {loadBefore} before, {LoadAverage()} after
             """));
         return rows == contacts && distinct == contacts && throttled == 0 ? 0 : 1;
     }
+
+    /// <summary>User + system CPU seconds a process has used (Linux <c>/proc/{pid}/stat</c>, 100 ticks a second); 0 elsewhere.</summary>
+    private static double CpuSeconds(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>The 1-minute load average (other work on the machine competes for the same cores).</summary>
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
 
     private static async Task<JsonElement> StatsAsync(HttpClient admin) =>
         await admin.GetFromJsonAsync<JsonElement>($"_simulator/stats?source=gohighlevel&credential={Token}");

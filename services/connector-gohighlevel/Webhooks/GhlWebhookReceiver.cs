@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Platform.Connectors.GoHighLevel.Mapping;
 using Platform.Connectors.GoHighLevel.Streams;
@@ -13,9 +14,12 @@ namespace Platform.Connectors.GoHighLevel.Webhooks;
 /// HighLevel webhooks: <c>x-wh-signature</c> is a base64 RSA (PKCS#1 v1.5) SHA-256 signature over the raw body, checked
 /// against HighLevel's published public key (<c>Connectors:GoHighLevel:WebhookPublicKeys</c>: base64 SPKI or PEM, several
 /// during a key rotation); the body's <c>timestamp</c> must be within 5 minutes; <c>webhookId</c> is the event id
-/// (deduplicated by the SDK); the body's <c>locationId</c> must be the workspace's location.
+/// (deduplicated by the SDK); the body's <c>locationId</c> must be the workspace's location. HighLevel sends every
+/// location's deliveries to one app URL, so the receiver also locates the workspace from the body
+/// (<c>POST /webhooks/gohighlevel</c>): the one workspace whose <c>LocationId</c> lists that location; a location no
+/// workspace (or several) lists is refused like a bad signature.
 /// </summary>
-public sealed class GhlWebhookReceiver(IConfiguration configuration) : IWebhookReceiver
+public sealed class GhlWebhookReceiver(IConfiguration configuration) : IWebhookReceiver, IWebhookWorkspaceLocator
 {
     public static readonly TimeSpan Tolerance = TimeSpan.FromMinutes(5);
 
@@ -27,6 +31,22 @@ public sealed class GhlWebhookReceiver(IConfiguration configuration) : IWebhookR
         "J062fRtN+rLYZUV+BjafxQauvC8wSWeYja63VSUruvmNj8xkx2zE/Juc+yjLjTXpIocmaiFeAO6fUtNjDeFVkhf5LNb59vECyrHD2SQIrhgXpO4Q3dVNA5rw576PwTzN" +
         "h/AMfHKIjE4xQA1SZuYJmNnmVZLIZBlQAF9Ntd03rfadZ+yDiOXCCs9FkHibELhCHULgCsnuDJHcrGNd5/Ddm5hxGQ0ASitgHeMZ0kcIOwKDOzOU53lDza6/Y09T7sYJ" +
         "PQe7z0cvj7aE4B+Ax1ZoZGPzpJlZtGXCsu9aTEGEnKzmsFqwcSsnw3JB31IGKAykT1hhTiaCeIY/OwwwNUY2yvcCAwEAAQ==";
+
+    /// <summary>The credentials field naming a workspace's location (the one its syncs read).</summary>
+    public string AccountField => "LocationId";
+
+    public string? AccountOf(ReadOnlyMemory<byte> body, IHeaderDictionary headers)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.ValueKind == JsonValueKind.Object ? GhlMapping.LocationOf(document.RootElement) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
     public WebhookVerdict Verify(WebhookRequest request)
     {
@@ -78,7 +98,7 @@ public sealed class GhlWebhookReceiver(IConfiguration configuration) : IWebhookR
                 return WebhookVerdict.Refuse($"The body's timestamp {signedAt:O} is outside the {Tolerance.TotalMinutes:0} minutes tolerance (a replay or a wrong clock).");
             }
             var location = GhlMapping.LocationOf(root);
-            var expected = request.Credentials["LocationId"];
+            var expected = request.Credentials[AccountField]?.Trim();
             if (location is null || !string.Equals(location, expected, StringComparison.Ordinal))
             {
                 return WebhookVerdict.Refuse($"The delivery is for location '{location}', which is not the location of workspace '{request.WorkspaceId}'.");

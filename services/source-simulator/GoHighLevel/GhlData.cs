@@ -572,7 +572,8 @@ internal sealed class GhlData
             foreach (var (key, value) in body.ToList())
             {
                 body.Remove(key);
-                if (key != "locationId")
+                // "type" is the event's: the contact's own type (lead, customer) is not part of HighLevel's deliveries.
+                if (key is not ("locationId" or "type"))
                 {
                     flat[key] = value;
                 }

@@ -1,0 +1,66 @@
+using System.Globalization;
+using Platform.Connectors.Backfill;
+using Platform.Connectors.GoHighLevel.Api;
+
+namespace Platform.Connectors.GoHighLevel.Tests;
+
+public class GhlRatePacerTests
+{
+    private static HttpResponseMessage Answer(int remaining, int max = 100, long dailyRemaining = 199_000)
+    {
+        var response = new HttpResponseMessage(System.Net.HttpStatusCode.OK);
+        response.Headers.Add("X-RateLimit-Max", max.ToString(CultureInfo.InvariantCulture));
+        response.Headers.Add("X-RateLimit-Interval-Milliseconds", "10000");
+        response.Headers.Add("X-RateLimit-Remaining", remaining.ToString(CultureInfo.InvariantCulture));
+        response.Headers.Add("X-RateLimit-Limit-Daily", "200000");
+        response.Headers.Add("X-RateLimit-Daily-Remaining", dailyRemaining.ToString(CultureInfo.InvariantCulture));
+        return response;
+    }
+
+    [Fact]
+    public async Task A_fresh_connector_sends_one_request_and_waits_for_its_answer_before_the_next()
+    {
+        var pacer = new GhlRatePacer(TimeProvider.System);
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        var first = await pacer.WaitTurnAsync("w", stop.Token);
+        var second = pacer.WaitTurnAsync("w", stop.Token);
+        await Task.Delay(200, stop.Token);
+        Assert.False(second.IsCompleted);
+
+        using var answer = Answer(remaining: 99);
+        pacer.Answered("w", first, answer);
+        await second;
+    }
+
+    [Fact]
+    public async Task A_location_whose_window_another_client_spent_makes_the_next_request_wait_for_the_window()
+    {
+        var pacer = new GhlRatePacer(TimeProvider.System);
+        using var stop = new CancellationTokenSource();
+
+        var first = await pacer.WaitTurnAsync("w", stop.Token);
+        using var answer = Answer(remaining: 0);
+        pacer.Answered("w", first, answer);
+        var next = pacer.WaitTurnAsync("w", stop.Token);
+        await Task.Delay(300, CancellationToken.None);
+
+        Assert.False(next.IsCompleted);
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => next);
+    }
+
+    [Fact]
+    public async Task A_spent_daily_quota_fails_the_run_with_the_reason()
+    {
+        var pacer = new GhlRatePacer(TimeProvider.System);
+        var first = await pacer.WaitTurnAsync("w", CancellationToken.None);
+        using var answer = Answer(remaining: 50, dailyRemaining: 0);
+        pacer.Answered("w", first, answer);
+
+        var failure = await Assert.ThrowsAsync<SourceException>(() => pacer.WaitTurnAsync("w", CancellationToken.None));
+
+        Assert.Equal("rate_limited", failure.ErrorCode);
+        Assert.Contains("X-RateLimit-Daily-Remaining", failure.Message, StringComparison.Ordinal);
+    }
+}
