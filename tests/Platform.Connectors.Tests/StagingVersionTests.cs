@@ -56,6 +56,18 @@ public sealed class StagingVersionTests(LocatedWebhookFixture fixture) : IClassF
             """, ("ws", workspace)));
     }
 
+    [Theory]
+    [InlineData("""{"sourceUpdatedAt":"2026-01-01T00:00:00Z","b":1,"aa":2,"a":{"z":[1,2.50,-3],"y":null,"x":true},"a":"last wins"}""")]
+    [InlineData("""{"k\ue000":"private use","k\ud83d\ude00":"emoji","kz":"z","k\u00e9":"\u0001\u001f\u007f \" \\ \/ tab\t"}""")]
+    [InlineData("""{"n":1E+3,"m":1.5e-7,"o":0.10,"p":-0,"y":-0.0,"z":12.3E1,"w":-12.5E-2,"v":1e20,"q":[],"r":{},"s":[{"b":1,"a":2}]}""")]
+    public async Task The_mapping_hash_of_any_json_is_the_one_postgresql_computes(string json)
+    {
+        await using var command = fixture.Services.GetRequiredService<NpgsqlDataSource>()
+            .CreateCommand("select sha256(convert_to((@json::jsonb - 'sourceUpdatedAt')::text, 'UTF8'))");
+        command.Parameters.Add(new NpgsqlParameter<string>("json", json));
+        Assert.Equal(Convert.ToHexString((byte[])(await command.ExecuteScalarAsync())!), Convert.ToHexString(CanonicalJson.MappingHash(json)));
+    }
+
     [Fact]
     public async Task A_version_staged_by_either_path_is_not_staged_again_by_the_other_and_a_changed_mapping_is()
     {

@@ -20,8 +20,11 @@ public sealed class FileImportOptions
     public string? SpoolDirectory { get; set; }
     /// <summary>Largest upload accepted, in bytes (default 2 GiB).</summary>
     public long MaxBytes { get; set; } = 2L << 30;
-    /// <summary>Rows per COPY batch.</summary>
-    public int BatchSize { get; set; } = 5_000;
+    /// <summary>
+    /// Rows per COPY batch. Three batches are alive at once (one read, one waiting, one staged); at about 3 KB a mapped
+    /// row, 2,000 keeps that near 20 MB while a batch still amortises its round trips.
+    /// </summary>
+    public int BatchSize { get; set; } = 2_000;
     /// <summary>With unify = auto, files with more rows than this stay deferred until an operator releases them.</summary>
     public int DeferredAbove { get; set; } = 10_000;
     /// <summary>Time zone of dates written without an offset.</summary>
@@ -37,7 +40,7 @@ public sealed record FileRejectedRow(long Line, string? Column, string Reason, s
 
 /// <summary>
 /// Imports one spooled file: reads it as a stream, maps each row, and stages batches through binary COPY while the
-/// next batch is read (a bounded channel of two batches keeps memory flat in the file's size). Rows that do not
+/// next batch is read (a bounded channel of one batch keeps memory flat in the file's size). Rows that do not
 /// fit are kept with their line, column, reason and text; everything else is staged.
 /// </summary>
 public sealed partial class FileImporter(
@@ -89,7 +92,8 @@ public sealed partial class FileImporter(
         var mapping = import.Mapping is null ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(import.Mapping);
         var progress = new FileImportProgress();
         var timings = new Timings();
-        var channel = Channel.CreateBounded<Batch>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+        var gen2Before = GC.CollectionCount(2);
+        var channel = Channel.CreateBounded<Batch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var producer = Task.Run(() => Produce(import, format, mapping, channel.Writer, timings, stop.Token), stop.Token);
         try
@@ -128,8 +132,10 @@ public sealed partial class FileImporter(
             }
             throw;
         }
+        var heap = GC.GetGCMemoryInfo();
         LogTimings(logger, import.Id, progress.RowsRead, timings.Reading.TotalSeconds, timings.Waiting.TotalSeconds,
-            timings.Staging.TotalSeconds, timings.Rejections.TotalSeconds, timings.Commit.TotalSeconds);
+            timings.Staging.TotalSeconds, timings.Rejections.TotalSeconds, timings.Commit.TotalSeconds,
+            heap.HeapSizeBytes >> 20, heap.TotalCommittedBytes >> 20, GC.CollectionCount(2) - gen2Before);
         var release = import.Unify switch
         {
             "now" => true,
@@ -321,9 +327,10 @@ public sealed partial class FileImporter(
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Import {ImportId}: {Rows} rows; reading and mapping {ReadSeconds:F2} s, " +
-        "stager waiting for rows {WaitSeconds:F2} s, COPY and upsert {StageSeconds:F2} s, rejections and progress {RejectSeconds:F2} s, commits {CommitSeconds:F2} s")]
+        "stager waiting for rows {WaitSeconds:F2} s, COPY and upsert {StageSeconds:F2} s, rejections and progress {RejectSeconds:F2} s, commits {CommitSeconds:F2} s; " +
+        "GC heap {HeapMiB} MiB of {CommittedMiB} MiB committed, {Gen2Collections} full collections")]
     private static partial void LogTimings(ILogger logger, Guid importId, long rows, double readSeconds, double waitSeconds, double stageSeconds,
-        double rejectSeconds, double commitSeconds);
+        double rejectSeconds, double commitSeconds, long heapMiB, long committedMiB, int gen2Collections);
 
     private sealed class Batch(int capacity)
     {
