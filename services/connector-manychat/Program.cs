@@ -9,7 +9,8 @@ builder.AddServiceDefaults();
 builder.AddConnector(ManyChatRegistration.Source, connector => connector
     .AddManyChatApi()
     .AddSubscriberLookup()
-    .AddTagPushes(),
+    .AddTagPushes()
+    .AddCampaignActions(),
     consumers: ManyChatRegistration.AddOutboundConsumers);
 
 var app = builder.Build();

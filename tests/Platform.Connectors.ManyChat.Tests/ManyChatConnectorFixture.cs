@@ -15,6 +15,8 @@ public sealed class ManyChatConnectorFixture() : ConnectorHostFixture<Program>("
     public const string TagsWorkspace = "mc-tags";
     public const string LookupToken = "1001:lookup-key";
     public const string TagsToken = "1002:tags-key";
+    public const string ActionsWorkspace = "mc-actions";
+    public const string ActionsToken = "1003:actions-key";
 
     public ServiceProcess Simulator { get; private set; } = null!;
     public BusProbe<SyncCompleted> Completed { get; private set; } = null!;
@@ -28,7 +30,7 @@ public sealed class ManyChatConnectorFixture() : ConnectorHostFixture<Program>("
             ["Logging__LogLevel__Default"] = "Warning",
         });
         using var http = SimulatorClient();
-        foreach (var token in new[] { LookupToken, TagsToken })
+        foreach (var token in new[] { LookupToken, TagsToken, ActionsToken })
         {
             using var created = await http.PostAsJsonAsync("_simulator/manychat/accounts", new { token, seed = 7, size = 50, rateScale = 1.0 });
             created.EnsureSuccessStatusCode();
@@ -42,6 +44,7 @@ public sealed class ManyChatConnectorFixture() : ConnectorHostFixture<Program>("
         ["Connectors:ManyChat:Http:RetryMaxDelay"] = "00:00:00.500",
         [$"Connectors:ManyChat:Workspaces:{LookupWorkspace}:Token"] = LookupToken,
         [$"Connectors:ManyChat:Workspaces:{TagsWorkspace}:Token"] = TagsToken,
+        [$"Connectors:ManyChat:Workspaces:{ActionsWorkspace}:Token"] = ActionsToken,
         ["Connectors:ManyChat:TagPushes:PollInterval"] = "00:00:00.200",
         ["Connectors:ManyChat:TagPushes:RetryDelay"] = "00:00:00.200",
         ["Connector:Backfill:PollInterval"] = "00:00:00.200",
@@ -62,6 +65,12 @@ public sealed class ManyChatConnectorFixture() : ConnectorHostFixture<Program>("
         using var response = await http.PostAsJsonAsync($"_simulator/manychat/accounts/{pageId}/subscribers", subscriber);
         response.EnsureSuccessStatusCode();
         return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    public async Task<JsonElement[]> FlowCallsAsync(string pageId)
+    {
+        using var http = SimulatorClient();
+        return (await http.GetFromJsonAsync<JsonElement[]>($"_simulator/manychat/accounts/{pageId}/flow-calls"))!;
     }
 
     public async Task<JsonElement[]> TagCallsAsync(string pageId)

@@ -86,6 +86,58 @@ public sealed class TagPushTests(ManyChatConnectorFixture fixture) : IClassFixtu
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, missing.StatusCode);
     }
 
+    [Fact]
+    public async Task After_a_merge_the_survivor_carries_the_merged_clients_subscriber_and_a_late_event_about_the_merged_client_tags_it_once()
+    {
+        const string Merging = ManyChatConnectorFixture.ActionsWorkspace;
+        await fixture.AddSubscriberAsync("1003", new { id = "merge-sub", firstName = "Otto", email = "otto.old@example.com" });
+        var merged = Guid.NewGuid();
+        var survivor = Guid.NewGuid();
+        await fixture.Staged.Bus.Publish(new ClientUpdated
+        {
+            WorkspaceId = Merging, CorrelationId = Guid.NewGuid(), ClientId = merged, Version = 1, Kind = "person",
+            Identifiers = [new Identifier(IdentifierKinds.ManychatSubscriberId, "merge-sub")], RecordCount = 1, UpdatedAt = DateTimeOffset.UtcNow,
+        });
+        await fixture.Staged.Bus.Publish(new ClientUpdated
+        {
+            WorkspaceId = Merging, CorrelationId = Guid.NewGuid(), ClientId = survivor, Version = 1, Kind = "person", PrimaryEmail = "otto@example.com",
+            Identifiers = [new Identifier(IdentifierKinds.Email, "otto@example.com")], RecordCount = 1, UpdatedAt = DateTimeOffset.UtcNow,
+        });
+        await LookupSyncTests.WaitUntilAsync(async () =>
+            await fixture.CountAsync("select count(*) from manychat_clients where workspace_id = @ws", ("ws", Merging)) == 2);
+
+        // Merged (and the merge redelivered).
+        for (var i = 0; i < 2; i++)
+        {
+            await fixture.Staged.Bus.Publish(new ClientsMerged
+            {
+                WorkspaceId = Merging, CorrelationId = Guid.NewGuid(), SurvivorClientId = survivor, SurvivorVersion = 2, MergedClientIds = [merged],
+                Reason = "email", MergedAt = DateTimeOffset.UtcNow,
+            });
+        }
+        await LookupSyncTests.WaitUntilAsync(async () => await fixture.CountAsync("""
+            select count(*) from manychat_clients
+            where workspace_id = @ws and ((client_id = @survivor and subscriber_id = 'merge-sub' and email = 'otto@example.com' and merged_into is null)
+                                          or (client_id = @merged and merged_into = @survivor))
+            """, ("ws", Merging), ("survivor", survivor), ("merged", merged)) == 2);
+
+        // A late purchase event still names the merged client: the survivor is tagged, once.
+        await fixture.Staged.Bus.Publish(new CustomerBecameClient
+        {
+            WorkspaceId = Merging, CorrelationId = Guid.NewGuid(), ClientId = merged, Reason = "paid_purchase", BecameAt = DateTimeOffset.UtcNow,
+        });
+        using var api = fixture.Service.CreateClient();
+        List<TagPushResponse> pushes = [];
+        await LookupSyncTests.WaitUntilAsync(async () =>
+        {
+            pushes = (await api.GetFromJsonAsync<List<TagPushResponse>>($"/api/manychat/tag-pushes?workspaceId={Merging}"))!;
+            return pushes.Count == 1 && pushes[0].Status is "pushed" or "failed";
+        });
+        Assert.Equal((survivor, "Comprador", "pushed", "merge-sub"), (pushes[0].ClientId, pushes[0].Tag, pushes[0].Status, pushes[0].SubscriberId));
+        var call = Assert.Single(await fixture.TagCallsAsync("1003"));
+        Assert.Equal(("merge-sub", "Comprador"), (call.GetProperty("subscriberId").GetString(), call.GetProperty("tagName").GetString()));
+    }
+
     private Task PublishClientAsync(Guid client, string subscriberId) =>
         fixture.Staged.Bus.Publish(new ClientUpdated
         {

@@ -34,6 +34,9 @@ public sealed class LocatedWebhookFixture : IAsyncLifetime
     public TestVirtualHost VirtualHost { get; private set; } = null!;
     public HttpClient Client { get; private set; } = null!;
 
+    /// <summary>The hosted connector's services (its staging store and data source).</summary>
+    public IServiceProvider Services => _app.Services;
+
     public async Task InitializeAsync()
     {
         Database = await TestDatabase.CreateAsync(Source);

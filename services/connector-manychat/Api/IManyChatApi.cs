@@ -26,7 +26,18 @@ public interface IManyChatApi
     Task<HttpResponseMessage> AddTagByNameAsync([Body] AddTagByNameRequest request,
         [Header("Authorization")] string authorization, [Property(ManyChatApiKeys.Workspace)] string workspaceId,
         [Property(ManyChatApiKeys.Endpoint)] string endpoint, CancellationToken cancellationToken);
+
+    /// <summary><c>POST /fb/sending/sendFlow {subscriber_id, flow_ns}</c> (20/s).</summary>
+    [Post("/fb/sending/sendFlow")]
+    Task<HttpResponseMessage> SendFlowAsync([Body] SendFlowRequest request,
+        [Header("Authorization")] string authorization, [Property(ManyChatApiKeys.Workspace)] string workspaceId,
+        [Property(ManyChatApiKeys.Endpoint)] string endpoint, CancellationToken cancellationToken);
 }
+
+/// <summary>Body of sendFlow.</summary>
+public sealed record SendFlowRequest(
+    [property: System.Text.Json.Serialization.JsonPropertyName("subscriber_id")] string SubscriberId,
+    [property: System.Text.Json.Serialization.JsonPropertyName("flow_ns")] string FlowNs);
 
 /// <summary>Body of addTagByName.</summary>
 public sealed record AddTagByNameRequest(

@@ -13,7 +13,7 @@ public sealed class ManyChatErrorException(int status, string message) : Excepti
 }
 
 /// <summary>
-/// The connector's view of ManyChat: per-endpoint limits (findBySystemField 50/s, getInfo 10/s, addTag 10/s), the
+/// The connector's view of ManyChat: per-endpoint limits (findBySystemField 50/s, getInfo 10/s, addTag 10/s, sendFlow 20/s), the
 /// envelope read once, the token taken from the workspace's credentials (<c>Connectors:ManyChat:Workspaces:W:Token</c>).
 /// </summary>
 public sealed class ManyChatClient(IManyChatApi api)
@@ -23,6 +23,7 @@ public sealed class ManyChatClient(IManyChatApi api)
         ["findBySystemField"] = 50,
         ["getInfo"] = 10,
         ["addTag"] = 10,
+        ["sendFlow"] = 20,
     };
 
     public static string Token(string workspaceId, IConfiguration credentials)
@@ -72,6 +73,15 @@ public sealed class ManyChatClient(IManyChatApi api)
     public async Task<string> AddTagAsync(string workspaceId, string authorization, string subscriberId, string tag, CancellationToken cancellationToken)
     {
         using var response = await api.AddTagByNameAsync(new AddTagByNameRequest(subscriberId, tag), authorization, workspaceId, "addTag", cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        await CheckAsync(response, body, workspaceId, cancellationToken);
+        return $"{(int)response.StatusCode} {body}";
+    }
+
+    /// <summary>Runs a flow for the subscriber; returns ManyChat's answer as text for the action record.</summary>
+    public async Task<string> SendFlowAsync(string workspaceId, string authorization, string subscriberId, string flowNs, CancellationToken cancellationToken)
+    {
+        using var response = await api.SendFlowAsync(new SendFlowRequest(subscriberId, flowNs), authorization, workspaceId, "sendFlow", cancellationToken);
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         await CheckAsync(response, body, workspaceId, cancellationToken);
         return $"{(int)response.StatusCode} {body}";

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Platform.Connectors.Hosting;
 using Platform.Connectors.Http;
+using Platform.Connectors.ManyChat.Actions;
 using Platform.Connectors.ManyChat.Api;
 using Platform.Connectors.ManyChat.Outbound;
 using Platform.Connectors.ManyChat.Persistence;
@@ -66,13 +67,29 @@ public static class ManyChatRegistration
         return connector;
     }
 
-    /// <summary>The events the connector follows: clients (who to look up), purchases and new customers (which tags to push).</summary>
+    /// <summary>
+    /// The events the connector follows: clients and merges (who to look up), purchases and new customers (which tags to
+    /// push); and campaigns' commands.
+    /// </summary>
     public static void AddOutboundConsumers(IBusRegistrationConfigurator bus)
     {
         ArgumentNullException.ThrowIfNull(bus);
         bus.AddConsumer<ClientUpdatedConsumer>();
         bus.AddConsumer<CustomerBecameClientConsumer>();
         bus.AddConsumer<RecordLinkedConsumer>();
+        bus.AddConsumer<ClientsMergedConsumer>();
+        // Campaigns send their ManyChat steps to the connector's command queue (ConnectorQueues.For("manychat")).
+        bus.AddConsumer<RunManyChatActionConsumer>().Endpoint(e => e.Name = "connector-" + Source);
+    }
+
+    /// <summary>Campaigns' ManyChat steps (<c>RunManyChatAction</c>): sendFlow or addTagByName, once per action.</summary>
+    public static ConnectorBuilder AddCampaignActions(this ConnectorBuilder connector)
+    {
+        ArgumentNullException.ThrowIfNull(connector);
+        var services = connector.Host.Services;
+        services.AddSingleton(connector.Host.Configuration.GetSection("Connectors:ManyChat:Actions").Get<ManyChatActionOptions>() ?? new ManyChatActionOptions());
+        services.AddSingleton<ManyChatActionStore>();
+        return connector;
     }
 }
 

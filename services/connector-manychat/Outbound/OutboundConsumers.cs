@@ -31,6 +31,18 @@ public sealed class ClientUpdatedConsumer(TagPushStore store, TagPushSignal sign
     }
 }
 
+/// <summary>Clients merged by identity resolution: ManyChat's client table follows the survivor.</summary>
+public sealed class ClientsMergedConsumer(TagPushStore store, TagPushSignal signal) : IConsumer<ClientsMerged>
+{
+    public async Task Consume(ConsumeContext<ClientsMerged> context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var message = context.Message;
+        await store.MergeAsync(message.WorkspaceId, message.SurvivorClientId, message.MergedClientIds, message.MergedAt, context.CancellationToken);
+        signal.Notify(); // pushes moved to a survivor with a subscriber can go now
+    }
+}
+
 /// <summary>A client bought (aggregation's CustomerBecameClient): the workspace's <c>became_client</c> rules ask for their tags.</summary>
 public sealed class CustomerBecameClientConsumer(TagRequests requests) : IConsumer<CustomerBecameClient>
 {

@@ -29,12 +29,59 @@ public sealed class TagPushStore(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Identity resolution merged clients: the survivor takes over the merged clients' subscriber (when it has none) and
+    /// their tag pushes (one per tag: a tag the survivor already has keeps the survivor's record), and the merged rows
+    /// point at the survivor, so the lookup sync skips them and a late event about them lands on the survivor.
+    /// A replayed merge changes nothing.
+    /// </summary>
+    public async Task MergeAsync(string workspaceId, Guid survivor, IReadOnlyList<Guid> merged, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var command = new NpgsqlCommand("""
+            insert into manychat_clients (workspace_id, client_id, version, email, phone, subscriber_id, updated_at)
+            select @ws, @survivor, 0, m.email, m.phone, m.subscriber_id, @at
+            from manychat_clients m
+            where m.workspace_id = @ws and m.client_id = any(@merged)
+            order by m.subscriber_id is null, m.updated_at desc
+            limit 1
+            on conflict (workspace_id, client_id) do update
+               set subscriber_id = coalesce(manychat_clients.subscriber_id, excluded.subscriber_id),
+                   email = coalesce(manychat_clients.email, excluded.email),
+                   phone = coalesce(manychat_clients.phone, excluded.phone);
+
+            update manychat_clients set merged_into = @survivor
+            where workspace_id = @ws and client_id = any(@merged) and merged_into is distinct from @survivor;
+
+            update manychat_tag_pushes set client_id = @survivor
+            where id in (select distinct on (p.tag) p.id
+                         from manychat_tag_pushes p
+                         where p.workspace_id = @ws and p.client_id = any(@merged)
+                           and not exists (select 1 from manychat_tag_pushes s
+                                           where s.workspace_id = @ws and s.client_id = @survivor and s.tag = p.tag)
+                         order by p.tag, p.status in ('pushed', 'already_present') desc, p.id);
+            delete from manychat_tag_pushes where workspace_id = @ws and client_id = any(@merged);
+
+            update manychat_actions set client_id = @survivor where workspace_id = @ws and client_id = any(@merged);
+            """, connection, transaction))
+        {
+            command.Parameters.Add(new NpgsqlParameter<string>("ws", workspaceId));
+            command.Parameters.Add(new NpgsqlParameter<Guid>("survivor", survivor));
+            command.Parameters.Add(new NpgsqlParameter<Guid[]>("merged", [.. merged]));
+            command.Parameters.Add(new NpgsqlParameter<DateTime>("at", at.UtcDateTime));
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
     /// <summary>Records that a client should carry a tag; a second request for the same client and tag adds nothing.</summary>
     public async Task<bool> RequestAsync(string workspaceId, Guid clientId, string tag, string rule, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("""
             insert into manychat_tag_pushes (workspace_id, client_id, tag, rule, status, attempts, requested_at, next_attempt_at)
-            values (@ws, @client, @tag, @rule, 'pending', 0, @now, @now)
+            values (@ws, coalesce((select merged_into from manychat_clients where workspace_id = @ws and client_id = @client), @client),
+                    @tag, @rule, 'pending', 0, @now, @now)
             on conflict (workspace_id, client_id, tag) do nothing
             """);
         command.Parameters.Add(new NpgsqlParameter<string>("ws", workspaceId));

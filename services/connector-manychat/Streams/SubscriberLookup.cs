@@ -31,7 +31,8 @@ public sealed class SubscriberLookup(NpgsqlDataSource dataSource, ManyChatClient
         var clients = new List<(Guid Id, string? Email, string? Phone, string? Subscriber)>();
         await using (var command = dataSource.CreateCommand("""
             select client_id, email, phone, subscriber_id from manychat_clients
-            where workspace_id = @ws and client_id > @after and (email is not null or phone is not null or subscriber_id is not null)
+            where workspace_id = @ws and client_id > @after and merged_into is null
+              and (email is not null or phone is not null or subscriber_id is not null)
             order by client_id limit @limit
             """))
         {

@@ -27,6 +27,9 @@ internal sealed class ManyChatSubscriber
 /// <summary>One addTag call the simulator answered: what the connector pushed and what it got back.</summary>
 internal sealed record TagCall(string SubscriberId, string TagName, bool Added, int Status, DateTimeOffset At);
 
+/// <summary>One sendFlow call the simulator accepted.</summary>
+internal sealed record FlowCall(string SubscriberId, string FlowNs, DateTimeOffset At);
+
 /// <summary>
 /// One ManyChat page (token <c>page_id:api_key</c>): its subscribers, drawn from the shared population of its seed so
 /// the people who bought on Hotmart (same seed) are subscribers here too, plus any the test adds by hand.
@@ -37,6 +40,7 @@ internal sealed class ManyChatAccount
     private readonly ConcurrentDictionary<string, ManyChatSubscriber> _byEmail = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, ManyChatSubscriber> _byPhone = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<TagCall> _tagCalls = new();
+    private readonly ConcurrentQueue<FlowCall> _flowCalls = new();
     private readonly object _tagSync = new();
     private int _pendingFaults;
     private int _faultStatus;
@@ -84,6 +88,15 @@ internal sealed class ManyChatAccount
     public IEnumerable<ManyChatSubscriber> Subscribers => _byId.Values.OrderBy(s => s.Id, StringComparer.Ordinal);
 
     public IReadOnlyCollection<TagCall> TagCalls => _tagCalls;
+
+    public IReadOnlyCollection<FlowCall> FlowCalls => _flowCalls;
+
+    /// <summary>Records a flow run for the subscriber (the simulator runs no flow; tests count the calls).</summary>
+    public void SendFlow(ManyChatSubscriber subscriber, string flowNs, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(subscriber);
+        _flowCalls.Enqueue(new FlowCall(subscriber.Id, flowNs, at));
+    }
 
     public void Add(ManyChatSubscriber subscriber)
     {

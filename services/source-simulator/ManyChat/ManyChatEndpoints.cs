@@ -47,7 +47,7 @@ internal sealed class ManyChatAccounts(TimeProvider time)
 /// <summary>
 /// ManyChat's subscriber API as the official Swagger describes it: <c>Authorization: Bearer page_id:api_key</c>, every
 /// answer in the envelope <c>{"status":"success","data":…}</c>, errors <c>{"status":"error","message":…,"details":{"messages":[…]}}</c>,
-/// per-endpoint limits per page (findBySystemField 50/s, getInfo and addTag 10/s, getTags 100/s). ManyChat documents no
+/// per-endpoint limits per page (findBySystemField 50/s, getInfo and addTag 10/s, sendFlow 20/s, getTags 100/s). ManyChat documents no
 /// exhaustion answer: the simulator answers 429 with the error envelope (an assumption). A search that finds nobody
 /// answers success with empty data.
 /// </summary>
@@ -60,11 +60,13 @@ internal static class ManyChatEndpoints
         api.MapGet("/subscriber/findBySystemField", FindBySystemField).WithName("ManyChatFindBySystemField");
         api.MapPost("/subscriber/addTagByName", AddTagByName).WithName("ManyChatAddTagByName");
         api.MapGet("/page/getTags", GetTags).WithName("ManyChatGetTags");
+        api.MapPost("/sending/sendFlow", SendFlow).WithName("ManyChatSendFlow");
 
         var admin = app.MapGroup("/_simulator/manychat").WithTags("Simulator");
         admin.MapPost("/accounts", CreateAccount).WithName("ManyChatCreateAccount");
         admin.MapPost("/accounts/{pageId}/subscribers", AddSubscriber).WithName("ManyChatAddSubscriber");
         admin.MapGet("/accounts/{pageId}/tag-calls", TagCalls).WithName("ManyChatTagCalls");
+        admin.MapGet("/accounts/{pageId}/flow-calls", FlowCalls).WithName("ManyChatFlowCalls");
         admin.MapPost("/accounts/{pageId}/faults", AddFaults).WithName("ManyChatFaults");
         admin.MapGet("/accounts/{pageId}/export.csv", Export).WithName("ManyChatExport");
         return app;
@@ -115,6 +117,42 @@ internal static class ManyChatEndpoints
                 return Error(400, "Subscriber does not exist", $"subscriber_id: {id} not found");
             }
             account.AddTag(subscriber, tag, time.GetUtcNow());
+            return new VendorResult(200, new JsonObject { ["status"] = "success" });
+        });
+    }
+
+    /// <summary>
+    /// <c>POST /fb/sending/sendFlow {subscriber_id, flow_ns}</c> (20/s per page). Flow namespaces look like
+    /// <c>content20240101000000_000000</c>; anything else is a flow ManyChat does not know.
+    /// </summary>
+    private static async Task<VendorResult> SendFlow(HttpContext context, ManyChatAccounts accounts, TimeProvider time)
+    {
+        JsonNode? body;
+        try
+        {
+            body = await JsonNode.ParseAsync(context.Request.Body);
+        }
+        catch (JsonException)
+        {
+            body = null;
+        }
+        return Gate(context, accounts, "sendFlow", 20, account =>
+        {
+            var id = body?["subscriber_id"]?.ToString();
+            var flow = body?["flow_ns"]?.ToString();
+            if (string.IsNullOrWhiteSpace(id) || string.IsNullOrWhiteSpace(flow))
+            {
+                return Error(400, "Validation error", "subscriber_id and flow_ns are required.");
+            }
+            if (!flow.StartsWith("content", StringComparison.Ordinal))
+            {
+                return Error(400, "Flow not found", $"flow_ns: {flow} is not a flow of this page");
+            }
+            if (account.ById(id) is not { } subscriber)
+            {
+                return Error(400, "Subscriber does not exist", $"subscriber_id: {id} not found");
+            }
+            account.SendFlow(subscriber, flow, time.GetUtcNow());
             return new VendorResult(200, new JsonObject { ["status"] = "success" });
         });
     }
@@ -198,6 +236,11 @@ internal static class ManyChatEndpoints
     private static IResult TagCalls(string pageId, ManyChatAccounts accounts) =>
         accounts.FindPage(pageId) is { } account
             ? TypedResults.Ok(account.TagCalls)
+            : TypedResults.Problem(statusCode: 404, title: "No such page", detail: $"No ManyChat account has page {pageId}.");
+
+    private static IResult FlowCalls(string pageId, ManyChatAccounts accounts) =>
+        accounts.FindPage(pageId) is { } account
+            ? TypedResults.Ok(account.FlowCalls)
             : TypedResults.Problem(statusCode: 404, title: "No such page", detail: $"No ManyChat account has page {pageId}.");
 
     private static IResult AddFaults(string pageId, FaultRequest request, ManyChatAccounts accounts)

@@ -1,0 +1,90 @@
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Platform.Connectors.Staging;
+using Platform.Contracts.Records;
+using Platform.Contracts.Syncs;
+
+namespace Platform.Connectors.Tests;
+
+/// <summary>
+/// One version key on both staging paths: deferred rows go by bulk COPY, rows to unify now by upsert, and the mapping
+/// hash the connector computes is the one PostgreSQL computes from the stored jsonb.
+/// </summary>
+public sealed class StagingVersionTests(LocatedWebhookFixture fixture) : IClassFixture<LocatedWebhookFixture>
+{
+    private static CanonicalRecord Record(string id, string note, decimal amount = 1234.50m) => new()
+    {
+        Source = "located",
+        EntityType = EntityType.Purchase,
+        ExternalId = id,
+        SourceUpdatedAt = new DateTimeOffset(2026, 2, 4, 13, 29, 4, TimeSpan.FromHours(-3)),
+        Identifiers = [new Identifier(IdentifierKinds.Email, "conceicao@example.com"), new Identifier(IdentifierKinds.Phone, "+5511987654321")],
+        Person = new PersonFields { FirstName = "Conceição", LastName = "D'Ávila \"Zeca\"", City = "São Paulo" },
+        Money = new MoneyFields { Amount = amount, Currency = "BRL", Status = "paid", OccurredAt = new DateTimeOffset(2026, 2, 4, 0, 0, 0, TimeSpan.Zero), AmountRefunded = 0.10m },
+        Attributes = new Dictionary<string, string?>
+        {
+            ["b"] = "short key after a longer one? no: shorter keys first",
+            ["aa"] = note,
+            ["manychat.cf.Observações"] = "linha um\r\nlinha dois\ttab \\ barra \u0001 controle <b>&'+ 😀",
+            ["empty"] = "",
+            ["missing"] = null,
+        },
+    };
+
+    private async Task<int> StageAsync(string workspace, UnifyMode unify, params CanonicalRecord[] records)
+    {
+        var staging = fixture.Services.GetRequiredService<StagingStore>();
+        await using var connection = await fixture.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var staged = await staging.StageAsync(connection, transaction, new StagingContext(workspace, Guid.NewGuid(), Guid.NewGuid(), unify),
+            records.Select(r => new StagedRecordInput("charges", $$"""{"id":"{{r.ExternalId}}"}""", r)).ToList(), CancellationToken.None);
+        await transaction.CommitAsync();
+        return staged;
+    }
+
+    [Fact]
+    public async Task The_mapping_hash_computed_by_the_connector_is_the_one_postgresql_computes_from_the_stored_jsonb()
+    {
+        var workspace = "hash-" + Guid.NewGuid().ToString("N")[..8];
+        Assert.Equal(3, await StageAsync(workspace, UnifyMode.Deferred,
+            Record("p1", "plain"), Record("p2", "Ünïcödé \u001f and \b\f", 0.1m), Record("p3", "big", 123456789012.3400m)));
+        Assert.Equal(2, await StageAsync(workspace, UnifyMode.Now, Record("p4", "now"), Record("p5", "\"quoted\"")));
+
+        Assert.Equal(5, await fixture.CountAsync("""
+            select count(*) from raw_records
+            where workspace_id = @ws and canonical_hash = sha256(convert_to((canonical - 'sourceUpdatedAt')::text, 'UTF8'))
+            """, ("ws", workspace)));
+    }
+
+    [Theory]
+    [InlineData("""{"sourceUpdatedAt":"2026-01-01T00:00:00Z","b":1,"aa":2,"a":{"z":[1,2.50,-3],"y":null,"x":true},"a":"last wins"}""")]
+    [InlineData("""{"k\ue000":"private use","k\ud83d\ude00":"emoji","kz":"z","k\u00e9":"\u0001\u001f\u007f \" \\ \/ tab\t"}""")]
+    [InlineData("""{"n":1E+3,"m":1.5e-7,"o":0.10,"p":-0,"y":-0.0,"z":12.3E1,"w":-12.5E-2,"v":1e20,"q":[],"r":{},"s":[{"b":1,"a":2}]}""")]
+    public async Task The_mapping_hash_of_any_json_is_the_one_postgresql_computes(string json)
+    {
+        await using var command = fixture.Services.GetRequiredService<NpgsqlDataSource>()
+            .CreateCommand("select sha256(convert_to((@json::jsonb - 'sourceUpdatedAt')::text, 'UTF8'))");
+        command.Parameters.Add(new NpgsqlParameter<string>("json", json));
+        Assert.Equal(Convert.ToHexString((byte[])(await command.ExecuteScalarAsync())!), Convert.ToHexString(CanonicalJson.MappingHash(json)));
+    }
+
+    [Fact]
+    public async Task A_version_staged_by_either_path_is_not_staged_again_by_the_other_and_a_changed_mapping_is()
+    {
+        var workspace = "paths-" + Guid.NewGuid().ToString("N")[..8];
+        // Deferred (bulk COPY): a repeat inside the batch counts once.
+        Assert.Equal(2, await StageAsync(workspace, UnifyMode.Deferred, Record("a", "one"), Record("b", "two"), Record("a", "one")));
+        Assert.Equal(0, await StageAsync(workspace, UnifyMode.Deferred, Record("a", "one"), Record("b", "two")));
+        Assert.Equal(0, await StageAsync(workspace, UnifyMode.Now, Record("a", "one"), Record("b", "two")));
+        // Read again later (only sourceUpdatedAt moved): the same version.
+        Assert.Equal(0, await StageAsync(workspace, UnifyMode.Deferred, Record("a", "one") with { SourceUpdatedAt = DateTimeOffset.UtcNow }));
+        // The same payload mapped differently is a new version, on either path.
+        Assert.Equal(1, await StageAsync(workspace, UnifyMode.Now, Record("a", "one, corrected")));
+        Assert.Equal(0, await StageAsync(workspace, UnifyMode.Deferred, Record("a", "one, corrected")));
+        Assert.Equal(2, await StageAsync(workspace, UnifyMode.Deferred, Record("b", "two, corrected"), Record("c", "three"), Record("a", "one")));
+
+        Assert.Equal(5, await fixture.CountAsync("select count(*) from raw_records where workspace_id = @ws", ("ws", workspace)));
+        Assert.Equal(1, await fixture.CountAsync(
+            "select count(*) from raw_record_outbox o join raw_records r on r.id = o.id where r.workspace_id = @ws", ("ws", workspace)));
+    }
+}
