@@ -36,29 +36,32 @@ public sealed class BlockedValueTests(IdentityResolutionFixture service) : IClas
     {
         var workspace = NewWorkspace();
         await service.PutSettingsAsync(workspace, new { blockThreshold = 3 });
-        // A reseller's phone on every buyer's purchase: the CPFs differ, and CPF is below phone, so until
-        // detection the phone links them all into one client.
-        await service.PublishAndSettleAsync(workspace, 3, Cpfs.Take(3).Select((cpf, i) =>
-            Record(workspace, "hotmart", EntityType.Purchase, $"HP-{i}", "phone:(31) 3333-4444", $"cpf:{cpf}")).ToArray());
+        // A reseller's phone on a buyer's purchase and on two card charges: until detection it links them into
+        // one client. Buyers with other CPFs never join it (two CPFs are two people), but each shows the phone.
+        await service.PublishAndSettleAsync(workspace, 3,
+            Record(workspace, "hotmart", EntityType.Purchase, "HP-0", "phone:(31) 3333-4444", $"cpf:{Cpfs[0]}"),
+            Record(workspace, "stripe", EntityType.Charge, "ch_1", "phone:+55 31 3333-4444", "stripe_customer_id:cus_1"),
+            Record(workspace, "stripe", EntityType.Charge, "ch_2", "phone:+55 31 3333-4444", "stripe_customer_id:cus_2"));
         var shared = Assert.Single(await service.ClientsAsync(workspace));
         Assert.Equal(3, shared.RecordCount);
 
-        await service.PublishAndSettleAsync(workspace, 5, Cpfs.Skip(3).Select((cpf, i) =>
-            Record(workspace, "hotmart", EntityType.Purchase, $"HP-{i + 3}", "phone:31 3333 4444", $"cpf:{cpf}")).ToArray());
+        await service.PublishAndSettleAsync(workspace, 7, Cpfs.Skip(1).Select((cpf, i) =>
+            Record(workspace, "hotmart", EntityType.Purchase, $"HP-{i + 1}", "phone:31 3333 4444", $"cpf:{cpf}")).ToArray());
 
         var blocked = Assert.Single((await service.GetJsonAsync<BlockedValuesDto>($"/api/identity/blocked-values?workspaceId={workspace}&reason=detected")).Items);
         Assert.Equal(("phone", "+553133334444"), (blocked.Kind, blocked.Value));
         Assert.Contains("different cpf values", blocked.Detail, StringComparison.Ordinal);
-        Assert.Equal(5, (await service.ClientsAsync(workspace)).Count);
+        Assert.Equal(7, (await service.ClientsAsync(workspace)).Count);
         var split = await service.Splits.WaitForAsync(s => s.WorkspaceId == workspace && s.ClientId == shared.Id);
         Assert.All(split.Moves, m => Assert.NotNull(m.ToClientId));
 
         // Unblocking is an operator decision: the phone links again and detection leaves it alone.
         var result = await service.PostJsonAsync<OperatorActionDto>($"/api/identity/blocked-values/{blocked.Id}/unblock", new { note = "it is our own sales line" });
         Assert.Contains("Unblocked", result.Summary, StringComparison.Ordinal);
-        Assert.Single(await service.ClientsAsync(workspace));
+        Assert.Equal(5, (await service.ClientsAsync(workspace)).Count);
+        Assert.Contains(await service.ClientsAsync(workspace), c => c.RecordCount == 3);
         Assert.Empty((await service.GetJsonAsync<BlockedValuesDto>($"/api/identity/blocked-values?workspaceId={workspace}")).Items);
-        await service.PublishAndSettleAsync(workspace, 6, Record(workspace, "hotmart", EntityType.Purchase, "HP-9", "phone:(31) 3333-4444", "cpf:45612378955"));
+        await service.PublishAndSettleAsync(workspace, 8, Record(workspace, "hotmart", EntityType.Purchase, "HP-9", "phone:(31) 3333-4444", "cpf:45612378955"));
         Assert.Empty((await service.GetJsonAsync<BlockedValuesDto>($"/api/identity/blocked-values?workspaceId={workspace}")).Items);
     }
 
@@ -68,7 +71,7 @@ public sealed class BlockedValueTests(IdentityResolutionFixture service) : IClas
         var workspace = NewWorkspace();
         await service.PublishAndSettleAsync(workspace, 2,
             Record(workspace, "ploomes", EntityType.Contact, "PL-1", "phone:(41) 3222-1111", "cpf:52998224725"),
-            Record(workspace, "ploomes", EntityType.Contact, "PL-2", "phone:(41) 3222-1111", "cpf:11144477735"));
+            Record(workspace, "ploomes", EntityType.Contact, "PL-2", "phone:(41) 3222-1111", "email:bia@x.com"));
         Assert.Single(await service.ClientsAsync(workspace));
 
         await service.PostJsonAsync<OperatorActionDto>("/api/identity/blocked-values",

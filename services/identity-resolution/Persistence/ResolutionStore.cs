@@ -39,7 +39,19 @@ internal sealed record ComponentRecord(
     string Status,
     string? StatusReason,
     string FieldsJson,
-    List<PartitionIdentifier> Identifiers);
+    List<PartitionIdentifier> Identifiers)
+{
+    /// <summary>The record as the partitioner sees it.</summary>
+    public PartitionRecord ToPartitionRecord() => new()
+    {
+        Id = Id,
+        Source = Source,
+        EntityType = EntityType,
+        ExternalId = ExternalId,
+        Identifiers = Identifiers,
+        Name = ResolutionJson.ReadFields(FieldsJson).Name,
+    };
+}
 
 /// <summary>A record's new place after a recompute.</summary>
 internal sealed record PlacementWrite(long RecordId, Guid? ClientId, string Status, string? Reason);
