@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Platform.Contracts.Connectors;
 using Platform.Contracts.Records;
+using Platform.IdentityResolution.Domain.Resolution;
 using static Platform.IdentityResolution.Tests.StagedRecords;
 
 namespace Platform.IdentityResolution.Tests;
@@ -80,5 +83,60 @@ public sealed class BlockedValueTests(IdentityResolutionFixture service) : IClas
         Assert.Equal(2, (await service.ClientsAsync(workspace)).Count);
         var value = Assert.Single((await service.GetJsonAsync<BlockedValuesDto>($"/api/identity/blocked-values?workspaceId={workspace}")).Items);
         Assert.Equal(("operator", "+554132221111"), (value.Reason, value.Value));
+    }
+
+    [Fact]
+    public async Task The_same_records_give_the_same_blocked_values_and_partition_whatever_the_order_and_batching()
+    {
+        // A phone on four purchases with four emails, and each of those emails on three more purchases with
+        // their own phones: with a threshold of 3 the phone and every email are over-shared. Which of them
+        // were seen blocked first must not decide which end up blocked.
+        IEnumerable<RawRecordStaged> Shared(string workspace) => Enumerable.Range(1, 4).Select(i =>
+            Record(workspace, "hotmart", EntityType.Purchase, $"R-{i}", "phone:(21) 99999-0000", $"email:buyer{i}@x.com"));
+        IEnumerable<RawRecordStaged> Others(string workspace) => Enumerable.Range(1, 4).SelectMany(i => Enumerable.Range(1, 3).Select(j =>
+            Record(workspace, "hotmart", EntityType.Purchase, $"S-{i}-{j}", $"phone:(11) 9{i}{j}11-2233", $"email:buyer{i}@x.com")));
+
+        var sharedFirst = await ResolvedAsync(w => [.. Shared(w), .. Others(w)], oneByOne: true);
+        var othersFirst = await ResolvedAsync(w => [.. Others(w), .. Shared(w)], oneByOne: true);
+        var oneBatch = await ResolvedAsync(w => [.. Others(w).Reverse(), .. Shared(w)], oneByOne: false);
+
+        Assert.Equal(sharedFirst.Blocked, othersFirst.Blocked);
+        Assert.Equal(sharedFirst.Blocked, oneBatch.Blocked);
+        Assert.Equal(sharedFirst.Partition, othersFirst.Partition);
+        Assert.Equal(sharedFirst.Partition, oneBatch.Partition);
+        Assert.Contains("phone +5521999990000", sharedFirst.Blocked);
+        Assert.Contains("email buyer1@x.com", sharedFirst.Blocked);
+    }
+
+    [Fact]
+    public async Task A_detected_value_is_unblocked_when_newer_versions_leave_it_no_longer_over_shared()
+    {
+        RawRecordStaged[] Before(string workspace) => [.. Enumerable.Range(1, 4).Select(i =>
+            Record(workspace, "hotmart", EntityType.Purchase, $"R-{i}", "phone:(21) 99999-0000", $"email:buyer{i}@x.com"))];
+        RawRecordStaged Corrected(string workspace) => Record(workspace, "hotmart", EntityType.Purchase, "R-4", "email:buyer4@x.com");
+
+        var history = await ResolvedAsync(w => [.. Before(w), Corrected(w)], oneByOne: true);
+        var final = await ResolvedAsync(w => [.. Before(w).Take(3), Corrected(w)], oneByOne: true);
+
+        Assert.Empty(final.Blocked);
+        Assert.Equal(final.Blocked, history.Blocked);
+        Assert.Equal(final.Partition, history.Partition);
+    }
+
+    /// <summary>Resolves the records in the order given, one per batch or all in one, and returns the blocked values and the partition.</summary>
+    private async Task<(List<string> Blocked, List<string> Partition)> ResolvedAsync(
+        Func<string, RawRecordStaged[]> records, bool oneByOne)
+    {
+        var workspace = NewWorkspace();
+        await service.PutSettingsAsync(workspace, new { blockThreshold = 3 });
+        var resolver = service.Service.Services.GetRequiredService<IdentityResolver>();
+        var messages = records(workspace);
+        foreach (var batch in oneByOne ? messages.Select(m => new[] { m }) : [messages])
+        {
+            await resolver.ResolveAsync(batch, CancellationToken.None);
+        }
+        var blocked = (await service.GetJsonAsync<BlockedValuesDto>($"/api/identity/blocked-values?workspaceId={workspace}&pageSize=100")).Items
+            .Select(v => $"{v.Kind} {v.Value}").Order(StringComparer.Ordinal).ToList();
+        return (blocked, await service.PartitionAsync(workspace));
     }
 }
