@@ -50,7 +50,7 @@ internal sealed partial class IdentityResolver(
         {
             var newest = versions.MaxBy(i => i.Version)!;
             var isNewer = !stored.TryGetValue(versions.Key, out var current)
-                || newest.Version.CompareTo((current.SourceUpdatedAt, current.RawRecordId)) > 0;
+                || newest.Version.IsNewerThan(RecordVersion.At(current.SourceUpdatedAt, current.RawRecordId));
             foreach (var item in versions)
             {
                 (isNewer && ReferenceEquals(item, newest) ? applied : unchanged).Add(item);
@@ -96,7 +96,7 @@ internal sealed partial class IdentityResolver(
     {
         RecordWrite Write(StagedItem item, long? id) => new(
             id, item.Message.Source, item.EntityType, item.Message.Record.ExternalId, item.Message.RawRecordId,
-            StagedItem.Microseconds(item.Message.Record.SourceUpdatedAt), item.Message.StagedAt, item.Message.CorrelationId,
+            item.Version.SourceUpdatedAt, item.Message.StagedAt, item.Message.CorrelationId,
             ResolutionJson.Write(item.Fields), ResolutionJson.Write(item.Identifiers.Unusable), ResolutionJson.Write(item.Message.Record));
 
         var inserts = applied.Where(i => !stored.ContainsKey(i.Key)).ToList();
