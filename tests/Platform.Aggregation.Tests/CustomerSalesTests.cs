@@ -76,15 +76,40 @@ public sealed class CustomerSalesTests(AggregationFixture service)
             Linked(workspace, client, HotmartPurchase("HP9", "REFUNDED", 250m, T0 + 2 * day, T0)),
             Linked(workspace, client, HotmartPurchase("HP9", "APPROVED", 250m, T0, T0)),
             Linked(workspace, client, PloomesDeal("D9", "won", 800m, T0 + 3 * day)),
-            Linked(workspace, client, PloomesDeal("D9", "open", 800m, T0 + day)),
-            // Same updated-at, different status: the version held stays.
-            Linked(workspace, client, PloomesDeal("D9", "lost", 800m, T0 + 3 * day)));
+            Linked(workspace, client, PloomesDeal("D9", "open", 800m, T0 + day)));
+        // Same updated-at, staged earlier (a lower raw record id): the version held stays.
+        var earlier = Linked(workspace, client, PloomesDeal("D9", "lost", 800m, T0 + 3 * day));
+        await service.PublishInOrderAsync(workspace, earlier with { RawRecordId = 1 });
 
         var sales = await service.GetJsonAsync<ClientSalesDto>($"/api/customers/{client}/sales");
         Assert.Equal("refunded", Assert.Single(sales.Items, s => s.ExternalId == "HP9").Status);
         Assert.Equal("won", Assert.Single(sales.Items, s => s.ExternalId == "D9").Status);
         var brl = Assert.Single(sales.Totals);
         Assert.Equal((1, 1, 1, 800.00m), (brl.TotalDeals, brl.WonDeals, brl.TotalSales, brl.TotalRevenue));
+    }
+
+    [Fact]
+    public async Task A_charge_re_read_later_with_the_same_updated_at_applies_its_refund_as_identity_does()
+    {
+        // Stripe does not move a charge's updated-at when it is refunded: the re-read differs only by its raw row,
+        // and identity resolution orders versions by (updated-at, raw record id). Aggregation follows the same rule.
+        var workspace = NewWorkspace();
+        var client = Guid.NewGuid();
+        var paid = Linked(workspace, client, StripeCharge("ch_r", 100m, T0));
+        var refunded = Linked(workspace, client, StripeCharge("ch_r", 100m, T0, status: "succeeded", refunded: 100m));
+        Assert.True(refunded.RawRecordId > paid.RawRecordId);
+
+        await service.PublishInOrderAsync(workspace, paid, refunded, paid);
+
+        var sale = Assert.Single((await service.GetJsonAsync<ClientSalesDto>($"/api/customers/{client}/sales")).Items);
+        Assert.Equal(("refunded", 0.00m), (sale.Status, sale.NetAmount));
+
+        // Arriving the other way round (the re-read first, the first read late) ends the same.
+        var other = NewWorkspace();
+        var otherClient = Guid.NewGuid();
+        await service.PublishInOrderAsync(other, refunded with { WorkspaceId = other, ClientId = otherClient }, paid with { WorkspaceId = other, ClientId = otherClient });
+        var otherSale = Assert.Single((await service.GetJsonAsync<ClientSalesDto>($"/api/customers/{otherClient}/sales")).Items);
+        Assert.Equal(("refunded", 0.00m), (otherSale.Status, otherSale.NetAmount));
     }
 
     [Fact]

@@ -119,4 +119,72 @@ public sealed class MergeAndSplitTests(AggregationFixture service)
         var events = await AggregationFixture.QuietAsync(service.SalesUpdates, e => e.WorkspaceId == workspace);
         Assert.Equal(0m, events.Last(e => e.ClientId == original && e.Currency == "USD").TotalRevenue);
     }
+
+    [Fact]
+    public async Task A_late_link_to_a_merged_away_client_does_not_undo_a_later_split_of_the_survivor()
+    {
+        var workspace = NewWorkspace();
+        var survivor = Guid.NewGuid();
+        var mergedAway = Guid.NewGuid();
+        var newcomer = Guid.NewGuid();
+        var charge = StripeCharge("ch_ms", 60m, T0);
+        var lateLink = Linked(workspace, mergedAway, charge, clientVersion: 2);
+        await service.PublishAndSettleAsync(workspace,
+        [
+            Linked(workspace, survivor, HotmartPurchase("HMS1", "APPROVED", 100m, T0), clientVersion: 3),
+            lateLink,
+        ]);
+
+        // The charge's client is merged into the survivor (survivor version 5), then split out of it (version 6).
+        await service.PublishInOrderAsync(workspace,
+            Merged(workspace, survivor, mergedAway),
+            new ClientSplit
+            {
+                WorkspaceId = workspace,
+                CorrelationId = Guid.NewGuid(),
+                ClientId = survivor,
+                ClientVersion = 6,
+                Moves = [new SplitRecordMove { Source = "stripe", EntityType = "charge", ExternalId = "ch_ms", RawRecordId = lateLink.RawRecordId, ToClientId = newcomer, ToClientVersion = 1 }],
+                Reason = "operator decision 9",
+                SplitAt = DateTimeOffset.UtcNow,
+            },
+            Linked(workspace, newcomer, charge));
+        // The link to the merged-away client from before the merge is delivered again, late.
+        await service.PublishInOrderAsync(workspace, lateLink with { CorrelationId = Guid.NewGuid() });
+
+        var moved = await service.GetJsonAsync<ClientSalesDto>($"/api/customers/{newcomer}/sales");
+        Assert.Equal(["ch_ms"], moved.Items.Select(s => s.ExternalId).ToList());
+        var kept = await service.GetJsonAsync<ClientSalesDto>($"/api/customers/{survivor}/sales");
+        Assert.Equal(["HMS1"], kept.Items.Select(s => s.ExternalId).ToList());
+    }
+
+    [Fact]
+    public async Task A_link_to_a_merged_away_client_after_a_split_that_came_before_the_merge_still_lands_on_the_survivor()
+    {
+        var workspace = NewWorkspace();
+        var survivor = Guid.NewGuid();
+        var mergedAway = Guid.NewGuid();
+        var elsewhere = Guid.NewGuid();
+        var purchase = HotmartPurchase("HMS2", "APPROVED", 40m, T0);
+
+        // The record left the survivor (version 3), then was linked to another client, which merged into the
+        // survivor at version 5: the link is newer than the move and the record belongs to the survivor again.
+        await service.PublishInOrderAsync(workspace,
+            Linked(workspace, survivor, purchase, clientVersion: 2),
+            new ClientSplit
+            {
+                WorkspaceId = workspace,
+                CorrelationId = Guid.NewGuid(),
+                ClientId = survivor,
+                ClientVersion = 3,
+                Moves = [new SplitRecordMove { Source = "hotmart", EntityType = "purchase", ExternalId = "HMS2", RawRecordId = 1, ToClientId = elsewhere, ToClientVersion = 1 }],
+                Reason = "operator decision 10",
+                SplitAt = DateTimeOffset.UtcNow,
+            },
+            Merged(workspace, survivor, mergedAway),
+            Linked(workspace, mergedAway, purchase, clientVersion: 4));
+
+        var sales = await service.GetJsonAsync<ClientSalesDto>($"/api/customers/{survivor}/sales");
+        Assert.Equal(["HMS2"], sales.Items.Select(s => s.ExternalId).ToList());
+    }
 }

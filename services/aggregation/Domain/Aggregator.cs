@@ -51,7 +51,9 @@ internal sealed partial class Aggregator(
         {
             var survivor = await store.SurvivorOfAsync(message.SurvivorClientId, cancellationToken);
             var merged = message.MergedClientIds.Append(message.SurvivorClientId).Where(id => id != survivor).Distinct().ToArray();
-            await store.ApplyMergeAsync(survivor, merged, message.CorrelationId, message.MergedAt, cancellationToken);
+            // The message's version is the survivor's only when the survivor was not itself merged away meanwhile.
+            var survivorVersion = survivor == message.SurvivorClientId ? message.SurvivorVersion : (long?)null;
+            await store.ApplyMergeAsync(survivor, survivorVersion, merged, message.CorrelationId, message.MergedAt, cancellationToken);
             await store.RecomputeAsync(message.CorrelationId, options.Segments, cancellationToken);
             await store.CommitAsync(cancellationToken);
             batchId = store.BatchId;

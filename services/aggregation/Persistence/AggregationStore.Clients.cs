@@ -27,16 +27,25 @@ internal sealed partial class AggregationStore
     /// is redirected, and earlier merges into a merged client now point at the survivor), their records, sales and
     /// timeline re-pointed, and all of them queued for recompute.
     /// </summary>
-    public async Task ApplyMergeAsync(Guid survivor, Guid[] merged, Guid correlationId, DateTimeOffset mergedAt, CancellationToken cancellationToken)
+    public async Task ApplyMergeAsync(Guid survivor, long? survivorVersion, Guid[] merged, Guid correlationId, DateTimeOffset mergedAt,
+        CancellationToken cancellationToken)
     {
-        (string, object?)[] p = [("survivor", survivor), ("merged", merged), ("correlation", correlationId), ("at", mergedAt.ToUniversalTime())];
+        (string, object?)[] p =
+        [
+            ("survivor", survivor), ("version", survivorVersion), ("merged", merged), ("correlation", correlationId),
+            ("at", mergedAt.ToUniversalTime()),
+        ];
         await using var batch = Batch(
             ("""
-             insert into merged_clients (merged_client_id, workspace_id, survivor_client_id, merged_at)
-             select m, @w, @survivor, @at from unnest(@merged) m where m <> @survivor
-             on conflict (merged_client_id) do update set survivor_client_id = excluded.survivor_client_id, merged_at = excluded.merged_at
+             insert into merged_clients (merged_client_id, workspace_id, survivor_client_id, survivor_version, merged_at)
+             select m, @w, @survivor, @version::bigint, @at from unnest(@merged) m where m <> @survivor
+             on conflict (merged_client_id) do update set survivor_client_id = excluded.survivor_client_id,
+                 survivor_version = excluded.survivor_version, merged_at = excluded.merged_at
              """, p),
-            ("update merged_clients set survivor_client_id = @survivor where survivor_client_id = any(@merged) and merged_client_id <> @survivor", p),
+            ("""
+             update merged_clients set survivor_client_id = @survivor, survivor_version = @version::bigint
+             where survivor_client_id = any(@merged) and merged_client_id <> @survivor
+             """, p),
             ("""
              insert into agg_clients (client_id, correlation_id)
              select c, @correlation from unnest(array_append(@merged, @survivor)) c on conflict (client_id) do nothing

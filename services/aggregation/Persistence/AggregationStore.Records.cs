@@ -1,6 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 using Platform.Aggregation.Domain;
+using Platform.Contracts.Records;
 
 namespace Platform.Aggregation.Persistence;
 
@@ -11,32 +12,40 @@ internal sealed partial class AggregationStore
     /// <summary>
     /// Which client each message's record belongs to: a merged client is replaced by its survivor; a link to a client
     /// the record was split out of at that client version or later is stale (older than the split), and the record
-    /// stays where the split sent it.
+    /// stays where the split sent it. A link to a merged client is older than the merge, so it is stale too when the
+    /// record was split out of the survivor at the survivor's merge version or later.
     /// </summary>
     private const string ResolveClients = """
         update agg_in i set
-            stale = m.from_client_version is not null and m.from_client_version >= x.client_version,
+            stale = (m.from_client_version is not null and m.from_client_version >= x.client_version) or ms.from_client_id is not null,
             resolved_client = case
                 when m.from_client_version is not null and m.from_client_version >= x.client_version
                     then case when m.to_client_id is null then null else coalesce(mt.survivor_client_id, m.to_client_id) end
+                when ms.from_client_id is not null
+                    then case when ms.to_client_id is null then null else coalesce(mst.survivor_client_id, ms.to_client_id) end
                 else coalesce(mc.survivor_client_id, x.client_id) end
         from agg_in x
         left join record_moves m on m.workspace_id = @w and m.source = x.source and m.external_id = x.external_id
             and m.entity_type = x.entity_type and m.from_client_id = x.client_id
         left join merged_clients mc on mc.merged_client_id = x.client_id
         left join merged_clients mt on mt.merged_client_id = m.to_client_id
+        left join record_moves ms on ms.workspace_id = @w and ms.source = x.source and ms.external_id = x.external_id
+            and ms.entity_type = x.entity_type and ms.from_client_id = mc.survivor_client_id
+            and ms.from_client_version >= mc.survivor_version
+        left join merged_clients mst on mst.merged_client_id = ms.to_client_id
         where x.ordinal = i.ordinal
         """;
 
     /// <summary>
-    /// One row per record: its data from the newest version in the batch (ties: the first to arrive), its client from
-    /// the last message that is not stale (messages arrive in link order).
+    /// One row per record: its data from the newest version in the batch (<see cref="RecordVersion"/>, the rule identity
+    /// resolution applies; a replay ties with itself: the first to arrive), its client from the last message that is not
+    /// stale (messages arrive in link order).
     /// </summary>
-    private const string FillKeys = """
+    private static readonly string FillKeys = $"""
         insert into agg_keys (source, entity_type, external_id, data_ordinal, client_id, client_stale, client_version, correlation_id)
         select d.source, d.entity_type, d.external_id, d.ordinal, c.resolved_client, c.stale, c.client_version, c.correlation_id
         from (select distinct on (source, external_id, entity_type) source, external_id, entity_type, ordinal
-              from agg_in order by source, external_id, entity_type, source_updated_at desc, ordinal) d
+              from agg_in order by source, external_id, entity_type, {RecordVersion.SqlNewestFirst()}, ordinal) d
         join (select distinct on (source, external_id, entity_type) source, external_id, entity_type, resolved_client, stale,
                      client_version, correlation_id
               from agg_in order by source, external_id, entity_type, stale, ordinal desc) c
@@ -56,13 +65,16 @@ internal sealed partial class AggregationStore
         where r.workspace_id = @w and r.source = m.source and r.external_id = m.external_id and r.entity_type = m.entity_type
         """;
 
-    /// <summary>A newer version replaces the record's data; an older or equal one (a replay, a late message) changes nothing.</summary>
-    private const string UpdateRecords = $"""
+    /// <summary>
+    /// A newer version (<see cref="RecordVersion"/>) replaces the record's data; an older or equal one (a replay, a late
+    /// message) changes nothing.
+    /// </summary>
+    private static readonly string UpdateRecords = $"""
         update client_records r set raw_record_id = i.raw_record_id, source_updated_at = i.source_updated_at,
             attributes = i.attributes, tags = i.tags, is_customer = i.is_customer, plan = i.plan, plan_rank = i.plan_rank,
             sgt_extras = i.sgt_extras, updated_at = now()
         from agg_keys k join agg_in i on i.ordinal = k.data_ordinal
-        where {KeyJoin} and i.source_updated_at > r.source_updated_at
+        where {KeyJoin} and {RecordVersion.SqlIsNewer("i", "r")}
         """;
 
     private const string InsertRecords = $"""
@@ -75,7 +87,7 @@ internal sealed partial class AggregationStore
         """;
 
     /// <summary>Money records: a new row, or the newer version's data; refunds and disputes are applied by <see cref="Settle"/>.</summary>
-    private const string UpsertSales = $"""
+    private static readonly string UpsertSales = $"""
         insert into sales as s (workspace_id, source, entity_type, external_id, client_id, kind, status, base_status, source_status,
             amount, currency, refunded_amount, disputed_amount, net_amount, own_refunded, own_disputed, adjustment_amount,
             occurred_at, product, parent_ref, payment_ref, invoice_ref, cover_rank, superseded_by, is_counted, raw_record_id,
@@ -93,7 +105,7 @@ internal sealed partial class AggregationStore
             product = excluded.product, parent_ref = excluded.parent_ref, payment_ref = excluded.payment_ref,
             invoice_ref = excluded.invoice_ref, cover_rank = excluded.cover_rank, raw_record_id = excluded.raw_record_id,
             source_updated_at = excluded.source_updated_at, record = excluded.record, updated_at = now()
-        where excluded.source_updated_at > s.source_updated_at
+        where {RecordVersion.SqlIsNewer("excluded", "s")}
         """;
 
     private const string MoveSales = """

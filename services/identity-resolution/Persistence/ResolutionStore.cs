@@ -39,7 +39,19 @@ internal sealed record ComponentRecord(
     string Status,
     string? StatusReason,
     string FieldsJson,
-    List<PartitionIdentifier> Identifiers);
+    List<PartitionIdentifier> Identifiers)
+{
+    /// <summary>The record as the partitioner sees it.</summary>
+    public PartitionRecord ToPartitionRecord() => new()
+    {
+        Id = Id,
+        Source = Source,
+        EntityType = EntityType,
+        ExternalId = ExternalId,
+        Identifiers = Identifiers,
+        Name = ResolutionJson.ReadFields(FieldsJson).Name,
+    };
+}
 
 /// <summary>A record's new place after a recompute.</summary>
 internal sealed record PlacementWrite(long RecordId, Guid? ClientId, string Status, string? Reason);
@@ -234,6 +246,8 @@ internal sealed class ResolutionStore(NpgsqlConnection connection, NpgsqlTransac
     /// <summary>
     /// Among <paramref name="valueIds"/>, the values held by more than <paramref name="threshold"/> records
     /// that between them show more than <paramref name="threshold"/> different values of one limited kind.
+    /// Blocked values count like any other: whether a value is over-shared depends on the records holding it
+    /// only, never on which other values were blocked before it (that would make the outcome depend on order).
     /// </summary>
     public async Task<List<SharedValue>> FindOverSharedValuesAsync(IReadOnlyList<long> valueIds, int threshold, CancellationToken cancellationToken)
     {
@@ -254,7 +268,7 @@ internal sealed class ResolutionStore(NpgsqlConnection connection, NpgsqlTransac
             join record_identifiers ri on ri.value_id = h.value_id
             join record_identifiers ro on ro.record_id = ri.record_id and ro.value_id <> h.value_id
             join identifier_values ov on ov.id = ro.value_id
-            where ov.kind = any(@kinds) and ov.blocked_reason is null
+            where ov.kind = any(@kinds)
             group by h.value_id, ov.kind, h.records
             having count(distinct ov.value) > @threshold
             order by h.value_id, distinct_values desc
@@ -292,6 +306,30 @@ internal sealed class ResolutionStore(NpgsqlConnection connection, NpgsqlTransac
         command.Parameters.Add(new NpgsqlParameter("details", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = changes.Select(c => (object?)c.Detail ?? DBNull.Value).ToArray() });
         command.Parameters.AddWithValue("allowed", changes.Select(c => c.OperatorAllowed).ToArray());
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The values the records hold now (before a newer version replaces their identifiers).</summary>
+    public async Task<List<StoredValue>> ValuesHeldByAsync(IReadOnlyList<long> recordIds, CancellationToken cancellationToken)
+    {
+        if (recordIds.Count == 0)
+        {
+            return [];
+        }
+        await using var command = Command("""
+            select distinct v.id, v.kind, v.value, v.blocked_reason, v.operator_allowed
+            from record_identifiers ri
+            join identifier_values v on v.id = ri.value_id
+            where ri.record_id = any(@ids)
+            """);
+        command.Parameters.AddWithValue("ids", recordIds.ToArray());
+        var values = new List<StoredValue>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            values.Add(new StoredValue(reader.GetInt64(0), reader.GetString(1), reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetBoolean(4)));
+        }
+        return values;
     }
 
     public async Task<List<long>> RecordsHoldingAsync(IReadOnlyList<long> valueIds, CancellationToken cancellationToken)

@@ -30,6 +30,7 @@ internal sealed class ClientMergeConfiguration : IEntityTypeConfiguration<Client
         builder.Property(m => m.MergedClientId).HasColumnName("merged_client_id").ValueGeneratedNever();
         builder.Property(m => m.WorkspaceId).HasColumnName("workspace_id").IsRequired();
         builder.Property(m => m.SurvivorClientId).HasColumnName("survivor_client_id");
+        builder.Property(m => m.SurvivorVersion).HasColumnName("survivor_version");
         builder.Property(m => m.MergedAt).HasColumnName("merged_at");
         builder.HasIndex(m => m.SurvivorClientId).HasDatabaseName("ix_merged_clients_survivor");
     }

@@ -37,6 +37,10 @@ namespace Platform.Aggregation.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("survivor_client_id");
 
+                    b.Property<long?>("SurvivorVersion")
+                        .HasColumnType("bigint")
+                        .HasColumnName("survivor_version");
+
                     b.Property<string>("WorkspaceId")
                         .IsRequired()
                         .HasColumnType("text")

@@ -1,3 +1,5 @@
+using PhoneNumbers;
+
 namespace Platform.IdentityResolution.Domain.Normalisation;
 
 /// <summary>
@@ -5,10 +7,14 @@ namespace Platform.IdentityResolution.Domain.Normalisation;
 /// without a two-digit carrier code (<c>0 21 11 98765-4321</c>, <c>015 11 …</c>), masks
 /// (<c>(11) 98765-4321</c>, <c>+55 (11) 9 8765-4321</c>), and mobiles written without the ninth digit
 /// (an 8-digit number starting with 6–9 gets the 9 added). Other countries only when written with a
-/// leading <c>+</c>: without it a number cannot be placed.
+/// leading <c>+</c> or the international prefix <c>00</c> (without either a number cannot be placed), and only
+/// when libphonenumber calls the number valid for that country: <c>+11 98765-4321</c> is no number anywhere
+/// (guessing São Paulo would also turn a mistyped foreign number into a Brazilian one).
 /// </summary>
 internal static class PhoneNormaliser
 {
+    private static readonly PhoneNumberUtil Util = PhoneNumberUtil.GetInstance();
+
     /// <summary>The area codes (DDD) Anatel assigns; any other two digits are not a Brazilian area.</summary>
     private static readonly HashSet<int> AreaCodes =
     [
@@ -39,11 +45,17 @@ internal static class PhoneNormaliser
         var digits = new string(text.Where(char.IsAsciiDigit).ToArray());
         if (text.StartsWith('+'))
         {
-            return digits.StartsWith("55", StringComparison.Ordinal) ? Brazilian(digits[2..]) : International(digits);
+            if (digits.StartsWith("55", StringComparison.Ordinal))
+            {
+                return Brazilian(digits[2..]);
+            }
+            return International(digits);
         }
-        if (digits.StartsWith("0055", StringComparison.Ordinal))
+        // 00 is the international prefix: a Brazilian trunk 0 is followed by an area code or a carrier code,
+        // and neither starts with 0.
+        if (digits.StartsWith("00", StringComparison.Ordinal))
         {
-            return Brazilian(digits[4..]);
+            return digits.StartsWith("0055", StringComparison.Ordinal) ? Brazilian(digits[4..]) : International(digits[2..]);
         }
         if (digits.Length is 12 or 13 && digits.StartsWith("55", StringComparison.Ordinal))
         {
@@ -92,17 +104,21 @@ internal static class PhoneNormaliser
         };
     }
 
-    /// <summary>E.164 allows at most 15 digits; country codes never start with 0; NANP numbers have 11.</summary>
+    /// <summary>Country code and number (digits after <c>+</c>) in E.164 when libphonenumber calls it valid; else null.</summary>
     private static string? International(string digits)
     {
         if (digits.Length is < 8 or > 15 || digits[0] == '0')
         {
             return null;
         }
-        if (digits[0] == '1' && digits.Length != 11)
+        try
+        {
+            var number = Util.Parse("+" + digits, null);
+            return Util.IsValidNumber(number) ? Util.Format(number, PhoneNumberFormat.E164) : null;
+        }
+        catch (NumberParseException)
         {
             return null;
         }
-        return "+" + digits;
     }
 }

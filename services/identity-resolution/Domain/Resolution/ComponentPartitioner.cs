@@ -14,8 +14,12 @@ namespace Platform.IdentityResolution.Domain.Resolution;
 /// A link through kind K is refused when the merged client would have more distinct values of K, or of a
 /// kind above K, than that kind's limit allows and more than either side already had (so kinds below K may
 /// exceed their limits: one Stripe customer with two emails is one client, and a record with either email
-/// joins it). A person and a company never merge, a CNPJ links only company records, and operator decisions
-/// to keep records apart are honoured before any rule.
+/// joins it). Two exceptions, because they name people: the CPF limit holds whatever the linking kind (two
+/// different valid CPFs are two people, even with one phone or email), and a link through an email is not
+/// refused by the stripe_customer_id limit when both sides carry one and the same name (Stripe Checkout makes
+/// a new customer per purchase: same email and same name is the same person). A person and a company never
+/// merge, a CNPJ links only company records, and operator decisions to keep records apart are honoured before
+/// any rule.
 /// </remarks>
 internal static class ComponentPartitioner
 {
@@ -192,6 +196,7 @@ internal static class ComponentPartitioner
         private readonly bool[] _person;
         private readonly bool[] _company;
         private readonly Dictionary<long, int>?[] _sides;
+        private readonly HashSet<string>?[] _names;
 
         public Clusters(PartitionRecord[] ordered, RecordNature[] natures, IReadOnlyList<PartitionDecision> decisions, Dictionary<long, int> index)
         {
@@ -202,6 +207,7 @@ internal static class ComponentPartitioner
             _person = new bool[n];
             _company = new bool[n];
             _sides = new Dictionary<long, int>?[n];
+            _names = new HashSet<string>?[n];
             for (var i = 0; i < n; i++)
             {
                 _parent[i] = i;
@@ -209,6 +215,10 @@ internal static class ComponentPartitioner
                 _values[i] = new HashSet<string>?[KindCount];
                 _person[i] = natures[i] == RecordNature.Person;
                 _company[i] = natures[i] == RecordNature.Company;
+                if (NameKey.Of(ordered[i].Name) is { } name)
+                {
+                    _names[i] = new HashSet<string>(StringComparer.Ordinal) { name };
+                }
                 foreach (var identifier in ordered[i].Identifiers)
                 {
                     var k = LimitedIndex(identifier.Kind);
@@ -264,7 +274,11 @@ internal static class ComponentPartitioner
             for (var k = 0; k < KindCount; k++)
             {
                 var limitedKind = IdentifierKindRules.LimitedKinds[k];
-                if (IdentifierKindRules.Priority(limitedKind) > priority)
+                if (IdentifierKindRules.Priority(limitedKind) > priority && limitedKind != IdentifierKinds.Cpf)
+                {
+                    continue;
+                }
+                if (limitedKind == IdentifierKinds.StripeCustomerId && kind == IdentifierKinds.Email && SameSingleName(ra, rb))
                 {
                     continue;
                 }
@@ -286,6 +300,10 @@ internal static class ComponentPartitioner
             }
             return null;
         }
+
+        /// <summary>Whether both clusters carry exactly one name, and the same one.</summary>
+        private bool SameSingleName(int ra, int rb) =>
+            _names[ra] is { Count: 1 } na && _names[rb] is { Count: 1 } nb && na.SetEquals(nb);
 
         private long? ApartBy(int ra, int rb)
         {
@@ -335,6 +353,17 @@ internal static class ComponentPartitioner
                     {
                         _values[ra][k] = moved;
                     }
+                }
+            }
+            if (_names[rb] is { } movedNames)
+            {
+                if (_names[ra] is { } keptNames)
+                {
+                    keptNames.UnionWith(movedNames);
+                }
+                else
+                {
+                    _names[ra] = movedNames;
                 }
             }
             if (_sides[rb] is { } movedSides)

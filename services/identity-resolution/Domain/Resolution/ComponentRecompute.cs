@@ -48,14 +48,7 @@ internal static class ComponentRecompute
         var (loaded, decisions) = await store.LoadComponentAsync(ids, cancellationToken);
         var records = loaded.ToDictionary(r => r.Id);
         var partition = ComponentPartitioner.Partition(
-            loaded.Select(r => new PartitionRecord
-            {
-                Id = r.Id,
-                Source = r.Source,
-                EntityType = r.EntityType,
-                ExternalId = r.ExternalId,
-                Identifiers = r.Identifiers,
-            }).ToList(),
+            loaded.Select(r => r.ToPartitionRecord()).ToList(),
             decisions,
             rules);
 

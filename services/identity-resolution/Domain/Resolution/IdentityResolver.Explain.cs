@@ -32,14 +32,7 @@ internal sealed partial class IdentityResolver
             ids = [.. ids, recordB];
         }
         var (loaded, decisions) = await store.LoadComponentAsync(ids, cancellationToken);
-        var records = loaded.Select(r => new PartitionRecord
-        {
-            Id = r.Id,
-            Source = r.Source,
-            EntityType = r.EntityType,
-            ExternalId = r.ExternalId,
-            Identifiers = r.Identifiers,
-        }).ToList();
+        var records = loaded.Select(r => r.ToPartitionRecord()).ToList();
         var partition = ComponentPartitioner.Partition(records, decisions, rules);
         await transaction.CommitAsync(cancellationToken);
         return (Explainer.Explain(partition, records, recordA, recordB), loaded.ToDictionary(r => r.Id));

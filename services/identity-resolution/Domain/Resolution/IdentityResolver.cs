@@ -50,15 +50,18 @@ internal sealed partial class IdentityResolver(
         {
             var newest = versions.MaxBy(i => i.Version)!;
             var isNewer = !stored.TryGetValue(versions.Key, out var current)
-                || newest.Version.CompareTo((current.SourceUpdatedAt, current.RawRecordId)) > 0;
+                || newest.Version.IsNewerThan(RecordVersion.At(current.SourceUpdatedAt, current.RawRecordId));
             foreach (var item in versions)
             {
                 (isNewer && ReferenceEquals(item, newest) ? applied : unchanged).Add(item);
             }
         }
 
+        // The values newer versions drop are held by fewer records now: whether they are over-shared is re-read too.
+        var previousValues = await store.ValuesHeldByAsync(
+            applied.Where(i => stored.ContainsKey(i.Key)).Select(i => stored[i.Key].Id).ToList(), cancellationToken);
         var recordIds = await WriteRecordsAsync(store, workspaceId, applied, stored, now, cancellationToken);
-        var blockedRecords = await WriteIdentifiersAsync(store, workspaceId, applied, recordIds, rules, now, cancellationToken);
+        var blockedRecords = await WriteIdentifiersAsync(store, workspaceId, applied, recordIds, previousValues, rules, now, cancellationToken);
 
         var touched = recordIds.Values.ToHashSet();
         var result = await ComponentRecompute.RunAsync(
@@ -93,7 +96,7 @@ internal sealed partial class IdentityResolver(
     {
         RecordWrite Write(StagedItem item, long? id) => new(
             id, item.Message.Source, item.EntityType, item.Message.Record.ExternalId, item.Message.RawRecordId,
-            StagedItem.Microseconds(item.Message.Record.SourceUpdatedAt), item.Message.StagedAt, item.Message.CorrelationId,
+            item.Version.SourceUpdatedAt, item.Message.StagedAt, item.Message.CorrelationId,
             ResolutionJson.Write(item.Fields), ResolutionJson.Write(item.Identifiers.Unusable), ResolutionJson.Write(item.Message.Record));
 
         var inserts = applied.Where(i => !stored.ContainsKey(i.Key)).ToList();
@@ -114,13 +117,17 @@ internal sealed partial class IdentityResolver(
 
     /// <summary>
     /// Stores the applied records' identifiers, then blocks values that are configured or now shared by too many
-    /// disagreeing records. Returns the records holding newly blocked values: their clients must be recomputed.
+    /// disagreeing records, and unblocks detected values that no longer are. Detection reads every value the
+    /// applied records hold or held, from the stored records alone, so the blocked set is a function of the
+    /// stored records and decisions, not of arrival order or batching. Returns the records holding values whose
+    /// state changed: their clients must be recomputed.
     /// </summary>
     private async Task<List<long>> WriteIdentifiersAsync(
         ResolutionStore store,
         string workspaceId,
         List<StagedItem> applied,
         Dictionary<int, long> recordIds,
+        List<StoredValue> previousValues,
         ResolutionRules rules,
         DateTimeOffset now,
         CancellationToken cancellationToken)
@@ -143,17 +150,25 @@ internal sealed partial class IdentityResolver(
                 .Where(v => v.BlockedReason == BlockedReasons.Configured && !defaults.IsConfiguredBlocked(v.Kind, v.Value))
                 .Select(v => (v.Id, (string?)null, (string?)null, false)))
             .ToList();
-        var candidates = values
-            .Where(v => v.BlockedReason is null && !v.OperatorAllowed && !defaults.IsConfiguredBlocked(v.Kind, v.Value))
+        var candidates = values.Concat(previousValues)
+            .Where(v => (v.BlockedReason is null or BlockedReasons.Detected) && !v.OperatorAllowed && !defaults.IsConfiguredBlocked(v.Kind, v.Value))
+            .DistinctBy(v => v.Id)
             .ToDictionary(v => v.Id);
-        foreach (var shared in (await store.FindOverSharedValuesAsync(candidates.Keys.ToList(), rules.BlockThreshold, cancellationToken))
-                     .GroupBy(s => s.ValueId))
+        var overShared = (await store.FindOverSharedValuesAsync(candidates.Keys.ToList(), rules.BlockThreshold, cancellationToken))
+            .GroupBy(s => s.ValueId)
+            .ToDictionary(g => g.Key, g => g.First());
+        foreach (var value in candidates.Values.OrderBy(v => v.Id))
         {
-            var worst = shared.First();
-            var value = candidates[worst.ValueId];
-            var detail = $"shared by {worst.Records} records showing {worst.DistinctOtherValues} different {worst.OtherKind} values (threshold {rules.BlockThreshold})";
-            changes.Add((value.Id, BlockedReasons.Detected, detail, false));
-            LogBlocked(logger, workspaceId, value.Kind, value.Value, detail);
+            if (overShared.TryGetValue(value.Id, out var worst) && value.BlockedReason is null)
+            {
+                var detail = $"shared by {worst.Records} records showing {worst.DistinctOtherValues} different {worst.OtherKind} values (threshold {rules.BlockThreshold})";
+                changes.Add((value.Id, BlockedReasons.Detected, detail, false));
+                LogBlocked(logger, workspaceId, value.Kind, IdentifierMask.Mask(value.Kind, value.Value), detail);
+            }
+            else if (!overShared.ContainsKey(value.Id) && value.BlockedReason == BlockedReasons.Detected)
+            {
+                changes.Add((value.Id, null, null, false));
+            }
         }
         await store.SetBlockedAsync(changes, now, cancellationToken);
         return await store.RecordsHoldingAsync(changes.Select(c => c.Item1).ToList(), cancellationToken);
@@ -210,8 +225,8 @@ internal sealed partial class IdentityResolver(
     private static partial void LogBatch(
         ILogger logger, string workspaceId, int messages, int applied, int recomputed, double elapsedMs, int changed, int merged, int split, int conflicts);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Blocked {Kind} {Value} in workspace {WorkspaceId}: {Detail}")]
-    private static partial void LogBlocked(ILogger logger, string workspaceId, string kind, string value, string detail);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Blocked {Kind} {MaskedValue} in workspace {WorkspaceId}: {Detail}")]
+    private static partial void LogBlocked(ILogger logger, string workspaceId, string kind, string maskedValue, string detail);
 }
 
 /// <summary>Why a value is blocked, as stored.</summary>

@@ -23,6 +23,9 @@ internal sealed record PartitionRecord
     public required string ExternalId { get; init; }
     public required IReadOnlyList<PartitionIdentifier> Identifiers { get; init; }
 
+    /// <summary>The person's full name as the source gave it, when it gave one.</summary>
+    public string? Name { get; init; }
+
     public bool IsEnrichment => EntityType == EntityTypes.Enrichment;
 }
 

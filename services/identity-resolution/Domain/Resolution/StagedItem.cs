@@ -1,4 +1,5 @@
 using Platform.Contracts.Connectors;
+using Platform.Contracts.Records;
 using Platform.IdentityResolution.Domain.Normalisation;
 
 namespace Platform.IdentityResolution.Domain.Resolution;
@@ -13,13 +14,8 @@ internal sealed record StagedItem(
 {
     public (string Source, string EntityType, string ExternalId) Key => (Message.Source, EntityType, Message.Record.ExternalId);
 
-    /// <summary>
-    /// Orders versions of one record: the latest source update wins, then the latest raw row. Compared at
-    /// PostgreSQL's microsecond precision, so a replay equals the version stored from it.
-    /// </summary>
-    public (DateTimeOffset, long) Version => (Microseconds(Message.Record.SourceUpdatedAt), Message.RawRecordId);
-
-    public static DateTimeOffset Microseconds(DateTimeOffset value) => value.AddTicks(-(value.Ticks % 10));
+    /// <summary>This version of the record, ordered by the platform's one rule (aggregation orders by it too).</summary>
+    public RecordVersion Version => RecordVersion.Of(Message.Record, Message.RawRecordId);
 
     public static StagedItem From(int index, RawRecordStaged message)
     {
