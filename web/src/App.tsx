@@ -13,6 +13,8 @@ import { RunsPage } from './pages/Runs';
 import { SchedulesPage } from './pages/Schedules';
 import { AlertsPage } from './pages/Alerts';
 import { ReportsPage } from './pages/Reports';
+import { ImportsPage } from './pages/Imports';
+import { CampaignsPage, CampaignEditor } from './pages/Campaigns';
 
 const LANG_KEY = 'cc.lang';
 const zoneKey = (workspace: string) => `cc.timeZone.${workspace}`;
@@ -86,6 +88,8 @@ const NAV: { path: string; key: Key }[] = [
   { path: '/unify', key: 'nav_unify' },
   { path: '/review', key: 'nav_review' },
   { path: '/clients', key: 'nav_clients' },
+  { path: '/imports', key: 'nav_imports' },
+  { path: '/campaigns', key: 'nav_campaigns' },
   { path: '/runs', key: 'nav_runs' },
   { path: '/schedules', key: 'nav_schedules' },
   { path: '/alerts', key: 'nav_alerts' },
@@ -103,6 +107,10 @@ function Shell({ session, onSignOut, onChangeWorkspace }: { session: Session; on
   else if (route === '/review') page = <ReviewPage workspace={workspace} />;
   else if (route === '/clients') page = <ClientsPage workspace={workspace} />;
   else if (route.startsWith('/clients/')) page = <ClientPage workspace={workspace} id={route.slice('/clients/'.length)} />;
+  else if (route === '/imports') page = <ImportsPage workspace={workspace} />;
+  else if (route === '/campaigns') page = <CampaignsPage workspace={workspace} />;
+  else if (route === '/campaigns/new') page = <CampaignEditor key="new" workspace={workspace} id={null} />;
+  else if (route.startsWith('/campaigns/')) page = <CampaignEditor key={route} workspace={workspace} id={route.slice('/campaigns/'.length)} />;
   else if (route === '/runs') page = <RunsPage workspace={workspace} />;
   else if (route === '/schedules') page = <SchedulesPage workspace={workspace} />;
   else if (route === '/alerts') page = <AlertsPage workspace={workspace} />;

@@ -27,8 +27,8 @@ internal sealed partial class WorkspaceOwnership(IHttpClientFactory clients, IPr
 {
     public const string HttpClientName = "workspace-ownership";
 
-    /// <param name="ScopedByQuery">The service answers by-id reads only within the <c>workspaceId</c> it is given (campaigns):
-    /// the lookup asks within the session's workspace, and another workspace's resource is not found.</param>
+    // ScopedByQuery: the service answers by-id reads only within the workspaceId it is given (campaigns), so the lookup
+    // asks within the session's workspace and another workspace's resource is simply not found there.
     private sealed record Rule(Regex Path, string Cluster, string Lookup, bool ScanBlockedValues = false, bool ScopedByQuery = false);
 
     private static readonly Rule[] Rules =
