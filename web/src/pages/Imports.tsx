@@ -107,7 +107,9 @@ export function ImportsPage({ workspace }: { workspace: string }) {
     const params: Record<string, string> = { workspaceId: workspace, format, fileName: file.name, unify };
     if (format === 'generic') for (const [field, column] of Object.entries(mapping)) if (column) params[`map.${field}`] = column;
     try {
-      setCurrent(await upload(`/api/imports${qs(params)}`, file, (s, total) => setSent({ sent: s, total })));
+      const received = await upload(`/api/imports${qs(params)}`, file, (s, total) => setSent({ sent: s, total }));
+      setSent({ sent: file.size, total: file.size });
+      setCurrent(received);
       void list.reload();
     } catch (err) {
       setError(err);
