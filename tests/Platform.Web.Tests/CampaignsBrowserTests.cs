@@ -66,6 +66,9 @@ public sealed class CampaignsBrowserTests(CommandCenterFixture center)
         await Expect(page.GetByTestId("recipient-row")).ToHaveCountAsync(3);
         await Expect(page.GetByTestId("metric-delivered")).ToHaveTextAsync("3");
         await Expect(page.GetByTestId("metric-deliveryRate")).ToHaveTextAsync("100%");
+        // A manual campaign completes with its execution; the page follows without a reload.
+        await Expect(page.GetByTestId("campaign-status")).ToHaveAttributeAsync("data-status", "completed");
+        await Expect(page.GetByTestId("execution-row")).ToHaveAttributeAsync("data-status", "completed");
         await CommandCenterFixture.ScreenshotAsync(page, "12-campaign-editor");
         Assert.Equal(3, hook.Received.Count);
         Assert.Equal(3, hook.Received.Distinct().Count());

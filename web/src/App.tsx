@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { api, ApiError, setUnauthorizedHandler, type Session } from './api';
 import { LocaleContext, makeLocale, useLocale, type Lang, type Key } from './i18n';
 import { Link, Router, useRouter } from './router';
@@ -14,7 +14,9 @@ import { SchedulesPage } from './pages/Schedules';
 import { AlertsPage } from './pages/Alerts';
 import { ReportsPage } from './pages/Reports';
 import { ImportsPage } from './pages/Imports';
-import { CampaignsPage, CampaignEditor } from './pages/Campaigns';
+// The campaign canvas (@xyflow/react) is loaded with its pages only.
+const CampaignsPage = lazy(() => import('./pages/Campaigns').then((m) => ({ default: m.CampaignsPage })));
+const CampaignEditor = lazy(() => import('./pages/Campaigns').then((m) => ({ default: m.CampaignEditor })));
 
 const LANG_KEY = 'cc.lang';
 const zoneKey = (workspace: string) => `cc.timeZone.${workspace}`;
@@ -138,7 +140,7 @@ function Shell({ session, onSignOut, onChangeWorkspace }: { session: Session; on
           ))}
         </ul>
       </nav>
-      <main className="content">{page}</main>
+      <main className="content"><Suspense fallback={<p className="muted">{locale.t('loading')}</p>}>{page}</Suspense></main>
     </div>
   );
 }

@@ -65,7 +65,7 @@ export function CampaignsPage({ workspace }: { workspace: string }) {
           <thead>
             <tr>
               <th>{t('name')}</th><th>{t('state')}</th><th>{t('recipients')}</th><th>{t('sent')}</th><th>{t('delivered')}</th>
-              <th>{t('opened')}</th><th>{t('clicked')}</th><th>{t('failed')}</th><th>{t('deliveryRate')}</th><th>{t('openRate')}</th><th>{t('clickRate')}</th><th>{t('updated')}</th>
+              <th>{t('openedCount')}</th><th>{t('clickedCount')}</th><th>{t('failed')}</th><th>{t('deliveryRate')}</th><th>{t('openRate')}</th><th>{t('clickRate')}</th><th>{t('updated')}</th>
             </tr>
           </thead>
           <tbody>
@@ -238,6 +238,11 @@ export function CampaignEditor({ workspace, id }: { workspace: string; id: strin
     }
   };
 
+  // The campaign's status moves with its executions (a manual one completes with its execution): read it as they load.
+  const refreshStatus = useCallback(() => {
+    if (id) api<Campaign>(`/api/campaigns/${id}`).then((c) => setCampaign((old) => (old && old.status === c.status && old.updatedAt === c.updatedAt ? old : c))).catch(() => {});
+  }, [id]);
+
   const trigger = nodes.find((n) => n.type === 'trigger');
   const manual = (trigger?.data.kind ?? 'manual') === 'manual';
   const launch = async () => {
@@ -315,7 +320,7 @@ export function CampaignEditor({ workspace, id }: { workspace: string; id: strin
             : <p className="muted">{t('selectStep')}</p>}
         </div>
       </div>
-      {id && <Executions campaignId={id} nudge={nudge} lang={lang} date={date} />}
+      {id && <Executions campaignId={id} nudge={nudge} lang={lang} date={date} watch={campaign?.status === 'active'} onLoaded={refreshStatus} />}
     </section>
   );
 }
@@ -498,7 +503,9 @@ function AudienceForm({ workspace, definition, onChange }: { workspace: string; 
 
 // ---------------------------------------------------------------------------------------------------------- executions
 
-function Executions({ campaignId, nudge, lang, date }: { campaignId: string; nudge: number; lang: string; date: (iso: string | null | undefined) => string }) {
+function Executions({ campaignId, nudge, lang, date, watch, onLoaded }: {
+  campaignId: string; nudge: number; lang: string; date: (iso: string | null | undefined) => string; watch: boolean; onLoaded: () => void;
+}) {
   const { t, number } = useLocale();
   const [executions, setExecutions] = useState<Execution[]>([]);
   const [chosen, setChosen] = useState<string | null>(null);
@@ -522,15 +529,17 @@ function Executions({ campaignId, nudge, lang, date }: { campaignId: string; nud
         setRecipients(people);
         setMetrics(m);
         setError(null);
+        onLoaded();
       } catch (e) {
         if (!stopped) setError(e);
       }
     })();
     return () => { stopped = true; };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [campaignId, chosen, nudge, tick]);
 
-  // Watch while anything moves: a running execution or recipients still pending.
-  const moving = executions.some((e) => e.status === 'running') || (recipients?.items ?? []).some((r) => r.status === 'pending');
+  // Watch while anything moves: an active campaign, a running execution or recipients still pending.
+  const moving = watch || executions.some((e) => e.status === 'running') || (recipients?.items ?? []).some((r) => r.status === 'pending');
   useEffect(() => {
     if (!moving) return;
     const timer = window.setTimeout(() => setTick((x) => x + 1), 1500);
@@ -543,7 +552,7 @@ function Executions({ campaignId, nudge, lang, date }: { campaignId: string; nud
         <h2>{t('metrics')}</h2>
         <div className="stats" data-testid="campaign-metrics">
           {(['totalRecipients', 'sent', 'delivered', 'opened', 'clicked', 'failed'] as const).map((k) => (
-            <div key={k}><span className="muted small">{t(k === 'totalRecipients' ? 'recipients' : k)}</span><strong data-testid={`metric-${k}`}>{number(metrics?.[k])}</strong></div>
+            <div key={k}><span className="muted small">{t(k === 'totalRecipients' ? 'recipients' : k === 'opened' ? 'openedCount' : k === 'clicked' ? 'clickedCount' : k)}</span><strong data-testid={`metric-${k}`}>{number(metrics?.[k])}</strong></div>
           ))}
         </div>
         <div className="stats">
@@ -575,7 +584,7 @@ function Executions({ campaignId, nudge, lang, date }: { campaignId: string; nud
           <tbody>
             {(recipients?.items ?? []).map((r) => (
               <tr key={r.id} data-testid="recipient-row" data-status={r.status}>
-                <td><Link to={`/clients/${r.customerId}`}>{r.customerId.slice(0, 8)}</Link></td>
+                <td><Link to={`/clients/${r.customerId}`} title={r.customerId}>…{r.customerId.slice(-8)}</Link></td>
                 <td>{r.stepId}</td><td>{t(`channel_${r.channel}` as Key)}</td>
                 <td><span className={`badge recipient-${r.status}`}>{t(`recipient_${r.status}` as Key)}</span></td>
                 <td>{date(r.sentAt)}</td><td className="small">{r.failureReason ?? ''}</td>
