@@ -307,7 +307,8 @@ export function CampaignEditor({ workspace, id }: { workspace: string; id: strin
           </div>
           <div className="canvas" data-testid="canvas">
             <ReactFlow nodes={nodes} edges={edges} nodeTypes={NODE_TYPES} onNodesChange={onNodesChange} onEdgesChange={onEdgesChange}
-              onConnect={onConnect} onNodeClick={(_, n) => setSelected(n.id)} onPaneClick={() => setSelected(null)} fitView
+              onConnect={onConnect} onNodeClick={(_, n) => setSelected(n.id)}
+              onSelectionChange={({ nodes: chosen }) => { if (chosen.length === 1) setSelected(chosen[0].id); }} onPaneClick={() => setSelected(null)} fitView
               fitViewOptions={{ padding: 0.2, maxZoom: 1 }} proOptions={{ hideAttribution: true }}>
               <Background />
               <Controls showInteractive={false} />
