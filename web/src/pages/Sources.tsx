@@ -33,6 +33,16 @@ export function SourcesPage({ workspace }: { workspace: string }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [signature]);
 
+  // A connector that did not answer (down, or slow to start) is asked again every few seconds, so its tile comes back
+  // without a reload.
+  const anyUnreachable = (sources.data ?? []).some((s) => !s.reachable);
+  useEffect(() => {
+    if (!anyUnreachable) return;
+    const timer = window.setInterval(() => void sources.reload(), 5000);
+    return () => window.clearInterval(timer);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [anyUnreachable]);
+
   const byName = new Map((sources.data ?? []).map((s) => [s.source, s]));
   const start = async (source: string) => {
     setError(null);
