@@ -190,7 +190,7 @@ public sealed class CommandCenterFixture : IAsyncLifetime
             if (message.Type == "error" && !(message.Text.StartsWith("Failed to load resource", StringComparison.Ordinal)
                 && (message.Text.Contains("status of 401", StringComparison.Ordinal) || message.Text.Contains("status of 404", StringComparison.Ordinal))))
             {
-                errors.Add(message.Text);
+                errors.Add($"{message.Text} ({message.Location})");
             }
         };
         page.PageError += (_, error) => errors.Add(error);
