@@ -41,7 +41,8 @@ public sealed class CommandCenterFixture : IAsyncLifetime
     public const string ReviewWorkspace = "web-review";
 
     /// <summary>Only the services this fixture runs must be ready (the rest of the gateway's list is blanked).</summary>
-    private static readonly string[] ReadyServices = ["connector-ploomes", "identity-resolution", "aggregation", "sync-orchestrator"];
+    private static readonly string[] ReadyServices =
+        ["connector-ploomes", "connector-csv", "identity-resolution", "aggregation", "sync-orchestrator", "campaigns"];
 
     private readonly List<ServiceProcess> _services = [];
 
@@ -84,8 +85,11 @@ public sealed class CommandCenterFixture : IAsyncLifetime
         {
             ["ConnectionStrings__Platform"] = Database.ConnectionString,
         };
+        // The orchestrator's port is chosen first: the connector reads settings saved through the connections API from it.
+        var orchestratorPort = ServiceProcess.FreePort();
         var ploomes = await Start("connector-ploomes", "Platform.Connectors.Ploomes", common,
         [
+            ("Connector__Settings__OrchestratorAddress", $"http://127.0.0.1:{orchestratorPort}/"),
             ("Connectors__Ploomes__Http__BaseAddress", simulator.Address.ToString()),
             ("Connectors__Ploomes__Http__RatePermits", "0"),
             ("Connector__Backfill__PollInterval", "00:00:00.500"),
@@ -103,7 +107,9 @@ public sealed class CommandCenterFixture : IAsyncLifetime
             // Deployed by default but not started here: their tiles say unreachable.
             ("SyncOrchestrator__Connectors__stripe__Address", "http://127.0.0.1:1/"),
             ("SyncOrchestrator__Connectors__hotmart__Address", "http://127.0.0.1:1/"),
-        ]);
+        ], orchestratorPort);
+        var csv = await Start("connector-csv", "Platform.Connectors.Csv", common, []);
+        var campaigns = await Start("campaigns", "Platform.Campaigns", common, []);
         Gateway = await Start("gateway", "Platform.Gateway", common,
         [
             ("Gateway__ApiKeys__0__Name", Operator),
@@ -115,6 +121,8 @@ public sealed class CommandCenterFixture : IAsyncLifetime
             ("ReverseProxy__Clusters__identity-resolution__Destinations__primary__Address", identity.Address.ToString()),
             ("ReverseProxy__Clusters__aggregation__Destinations__primary__Address", aggregation.Address.ToString()),
             ("ReverseProxy__Clusters__sync-orchestrator__Destinations__primary__Address", orchestrator.Address.ToString()),
+            ("ReverseProxy__Clusters__connector-csv__Destinations__primary__Address", csv.Address.ToString()),
+            ("ReverseProxy__Clusters__campaigns__Destinations__primary__Address", campaigns.Address.ToString()),
         ]);
         Api = new HttpClient { BaseAddress = Gateway.Address, Timeout = TimeSpan.FromSeconds(60) };
         Api.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
@@ -182,7 +190,7 @@ public sealed class CommandCenterFixture : IAsyncLifetime
             if (message.Type == "error" && !(message.Text.StartsWith("Failed to load resource", StringComparison.Ordinal)
                 && (message.Text.Contains("status of 401", StringComparison.Ordinal) || message.Text.Contains("status of 404", StringComparison.Ordinal))))
             {
-                errors.Add(message.Text);
+                errors.Add($"{message.Text} ({message.Location})");
             }
         };
         page.PageError += (_, error) => errors.Add(error);
@@ -227,14 +235,15 @@ public sealed class CommandCenterFixture : IAsyncLifetime
         }
     }
 
-    private async Task<ServiceProcess> Start(string name, string project, Dictionary<string, string?> common, (string Key, string Value)[] extra)
+    private async Task<ServiceProcess> Start(string name, string project, Dictionary<string, string?> common, (string Key, string Value)[] extra,
+        int? port = null)
     {
         var environment = new Dictionary<string, string?>(common);
         foreach (var (key, value) in extra)
         {
             environment[key] = value;
         }
-        var service = await ServiceProcess.StartAsync(name, project, environment);
+        var service = await ServiceProcess.StartAsync(name, project, environment, port: port);
         _services.Add(service);
         return service;
     }

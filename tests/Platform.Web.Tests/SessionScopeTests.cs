@@ -75,6 +75,82 @@ public sealed class SessionScopeTests(CommandCenterFixture center)
     }
 
     [Fact]
+    public async Task A_session_reaches_its_own_campaigns_audiences_and_imports_by_id_and_never_another_workspaces()
+    {
+        const string own = "web-other";
+        const string other = CommandCenterFixture.ReviewWorkspace;
+        var ownCampaign = await CreateAsync($"api/campaigns?workspaceId={own}", new { name = "own", workflowData = new { nodes = Array.Empty<object>(), edges = Array.Empty<object>() } });
+        var otherCampaign = await CreateAsync($"api/campaigns?workspaceId={other}", new { name = "theirs", workflowData = new { nodes = Array.Empty<object>(), edges = Array.Empty<object>() } });
+        var ownAudience = await CreateAsync($"api/audiences?workspaceId={own}", new { name = "own", definition = new { hasEmail = true } });
+        var otherAudience = await CreateAsync($"api/audiences?workspaceId={other}", new { name = "theirs", definition = new { hasEmail = true } });
+        var ownImport = await UploadAsync(own);
+        var otherImport = await UploadAsync(other);
+
+        using var browser = await SignedInAsync();
+        using (var choose = await browser.PutAsJsonAsync("/api/session/workspace", new { workspaceId = own }))
+        {
+            Assert.Equal(HttpStatusCode.OK, choose.StatusCode);
+        }
+
+        foreach (var path in new[]
+        {
+            $"/api/campaigns/{ownCampaign}", $"/api/campaigns/{ownCampaign}/executions", $"/api/campaigns/{ownCampaign}/metrics",
+            $"/api/audiences/{ownAudience}", $"/api/audiences/{ownAudience}/size",
+            $"/api/imports/{ownImport}", $"/api/imports/{ownImport}/rejected",
+        })
+        {
+            using var response = await browser.GetAsync(path);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+        Assert.Equal(own, (await browser.GetFromJsonAsync<JsonElement>($"/api/imports/{ownImport}")).GetProperty("workspaceId").GetString());
+
+        foreach (var path in new[]
+        {
+            $"/api/campaigns/{otherCampaign}", $"/api/campaigns/{otherCampaign}/executions", $"/api/campaigns/{otherCampaign}/metrics",
+            $"/api/audiences/{otherAudience}", $"/api/audiences/{otherAudience}/size",
+            $"/api/imports/{otherImport}", $"/api/imports/{otherImport}/rejected",
+        })
+        {
+            using var response = await browser.GetAsync(path);
+            Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+        // Writes too: another workspace's campaign cannot be launched, renamed or paused; its import cannot be released.
+        using (var launch = await browser.PostAsync($"/api/campaigns/{otherCampaign}/executions", null))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, launch.StatusCode);
+        }
+        using (var rename = await browser.PutAsJsonAsync($"/api/campaigns/{otherCampaign}", new { name = "mine now", workflowData = new { nodes = Array.Empty<object>(), edges = Array.Empty<object>() } }))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, rename.StatusCode);
+        }
+        using (var release = await browser.PostAsync($"/api/imports/{otherImport}/unify", null))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, release.StatusCode);
+        }
+        Assert.Equal("theirs", (await center.Api.GetFromJsonAsync<JsonElement>($"api/campaigns/{otherCampaign}?workspaceId={other}")).GetProperty("name").GetString());
+
+        // Dead letters hold every workspace's messages: a session neither reads nor replays them (the key still does).
+        Assert.Equal(HttpStatusCode.Forbidden, (await browser.GetAsync("/api/dead-letters")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await browser.PostAsync("/api/dead-letters/replay", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await center.Api.GetAsync("api/dead-letters")).StatusCode);
+    }
+
+    private async Task<Guid> CreateAsync(string path, object body)
+    {
+        using var response = await center.Api.PostAsJsonAsync(path, body);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+    }
+
+    private async Task<Guid> UploadAsync(string workspace)
+    {
+        using var content = new StringContent($"Codigo,Nome,E-mail\nS-{workspace}-1,Scope Test,scope-{workspace}@example.com\n", System.Text.Encoding.UTF8, "text/csv");
+        using var response = await center.Api.PostAsync($"api/imports?workspaceId={workspace}&format=generic&fileName=scope.csv&confirm=true&unify=deferred", content);
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+    }
+
+    [Fact]
     public async Task A_wrong_key_gets_no_session()
     {
         using var client = new HttpClient(new HttpClientHandler { UseCookies = true }) { BaseAddress = center.Gateway.Address };

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { api, ApiError, setUnauthorizedHandler, type Session } from './api';
 import { LocaleContext, makeLocale, useLocale, type Lang, type Key } from './i18n';
 import { Link, Router, useRouter } from './router';
@@ -13,6 +13,10 @@ import { RunsPage } from './pages/Runs';
 import { SchedulesPage } from './pages/Schedules';
 import { AlertsPage } from './pages/Alerts';
 import { ReportsPage } from './pages/Reports';
+import { ImportsPage } from './pages/Imports';
+// The campaign canvas (@xyflow/react) is loaded with its pages only.
+const CampaignsPage = lazy(() => import('./pages/Campaigns').then((m) => ({ default: m.CampaignsPage })));
+const CampaignEditor = lazy(() => import('./pages/Campaigns').then((m) => ({ default: m.CampaignEditor })));
 
 const LANG_KEY = 'cc.lang';
 const zoneKey = (workspace: string) => `cc.timeZone.${workspace}`;
@@ -86,6 +90,8 @@ const NAV: { path: string; key: Key }[] = [
   { path: '/unify', key: 'nav_unify' },
   { path: '/review', key: 'nav_review' },
   { path: '/clients', key: 'nav_clients' },
+  { path: '/imports', key: 'nav_imports' },
+  { path: '/campaigns', key: 'nav_campaigns' },
   { path: '/runs', key: 'nav_runs' },
   { path: '/schedules', key: 'nav_schedules' },
   { path: '/alerts', key: 'nav_alerts' },
@@ -103,6 +109,10 @@ function Shell({ session, onSignOut, onChangeWorkspace }: { session: Session; on
   else if (route === '/review') page = <ReviewPage workspace={workspace} />;
   else if (route === '/clients') page = <ClientsPage workspace={workspace} />;
   else if (route.startsWith('/clients/')) page = <ClientPage workspace={workspace} id={route.slice('/clients/'.length)} />;
+  else if (route === '/imports') page = <ImportsPage workspace={workspace} />;
+  else if (route === '/campaigns') page = <CampaignsPage workspace={workspace} />;
+  else if (route === '/campaigns/new') page = <CampaignEditor key="new" workspace={workspace} id={null} />;
+  else if (route.startsWith('/campaigns/')) page = <CampaignEditor key={route} workspace={workspace} id={route.slice('/campaigns/'.length)} />;
   else if (route === '/runs') page = <RunsPage workspace={workspace} />;
   else if (route === '/schedules') page = <SchedulesPage workspace={workspace} />;
   else if (route === '/alerts') page = <AlertsPage workspace={workspace} />;
@@ -130,7 +140,7 @@ function Shell({ session, onSignOut, onChangeWorkspace }: { session: Session; on
           ))}
         </ul>
       </nav>
-      <main className="content">{page}</main>
+      <main className="content"><Suspense fallback={<p className="muted">{locale.t('loading')}</p>}>{page}</Suspense></main>
     </div>
   );
 }

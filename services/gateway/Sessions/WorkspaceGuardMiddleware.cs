@@ -34,6 +34,13 @@ internal sealed class WorkspaceGuardMiddleware(RequestDelegate next, WorkspaceOw
             await next(context); // the list a session chooses its workspace from
             return;
         }
+        if (path.StartsWith("/api/dead-letters", StringComparison.OrdinalIgnoreCase))
+        {
+            // Every service's error queues hold messages of every workspace: reading or replaying them is not one workspace's call.
+            await GatewayProblems.WriteAsync(context, StatusCodes.Status403Forbidden, "Not available to sessions",
+                "Dead-lettered messages belong to every workspace, so a session (which works in one) cannot read or replay them; use an operator API key.");
+            return;
+        }
         if (SessionAuthentication.WorkspaceOf(context) is not { } workspace)
         {
             await GatewayProblems.WriteAsync(context, StatusCodes.Status403Forbidden, "No workspace chosen",

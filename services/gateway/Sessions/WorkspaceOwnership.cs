@@ -27,7 +27,9 @@ internal sealed partial class WorkspaceOwnership(IHttpClientFactory clients, IPr
 {
     public const string HttpClientName = "workspace-ownership";
 
-    private sealed record Rule(Regex Path, string Cluster, string Lookup, bool ScanBlockedValues = false);
+    // ScopedByQuery: the service answers by-id reads only within the workspaceId it is given (campaigns), so the lookup
+    // asks within the session's workspace and another workspace's resource is simply not found there.
+    private sealed record Rule(Regex Path, string Cluster, string Lookup, bool ScanBlockedValues = false, bool ScopedByQuery = false);
 
     private static readonly Rule[] Rules =
     [
@@ -40,6 +42,10 @@ internal sealed partial class WorkspaceOwnership(IHttpClientFactory clients, IPr
         new(SchedulePath(), "sync-orchestrator", "api/schedules/{id}"),
         new(AlertPath(), "sync-orchestrator", "api/alerts/{id}"),
         new(SalePath(), "aggregation", "api/sales/{id}"),
+        new(CampaignPath(), "campaigns", "api/campaigns/{id}", ScopedByQuery: true),
+        new(AudiencePath(), "campaigns", "api/audiences/{id}", ScopedByQuery: true),
+        new(TargetGroupPath(), "campaigns", "api/target-groups/{id}", ScopedByQuery: true),
+        new(ImportPath(), "connector-csv", "api/imports/{id}"),
     ];
 
     /// <summary>Null when the path names no resource by id (the workspaceId query parameter scopes it).</summary>
@@ -53,9 +59,14 @@ internal sealed partial class WorkspaceOwnership(IHttpClientFactory clients, IPr
                 continue;
             }
             var id = match.Groups["id"].Value;
-            return rule.ScanBlockedValues
-                ? await ScanBlockedValuesAsync(rule.Cluster, long.Parse(id, System.Globalization.CultureInfo.InvariantCulture), workspace, cancellationToken)
-                : await ReadOwnerAsync(rule.Cluster, rule.Lookup.Replace("{id}", id, StringComparison.Ordinal), workspace, cancellationToken);
+            if (rule.ScanBlockedValues)
+            {
+                return await ScanBlockedValuesAsync(rule.Cluster, long.Parse(id, System.Globalization.CultureInfo.InvariantCulture), workspace, cancellationToken);
+            }
+            var lookup = rule.Lookup.Replace("{id}", id, StringComparison.Ordinal)
+                + (rule.ScopedByQuery ? "?workspaceId=" + Uri.EscapeDataString(workspace) : "");
+            var owner = await ReadOwnerAsync(rule.Cluster, lookup, workspace, cancellationToken);
+            return rule.ScopedByQuery && owner == Ownership.Missing ? Ownership.NotOurs : owner;
         }
         // Any other path segment that is an id: refused until a rule above says whose it is.
         return path.Split('/').Skip(3).Any(segment => IdSegment().IsMatch(segment)) ? Ownership.NoRule : null;
@@ -159,6 +170,18 @@ internal sealed partial class WorkspaceOwnership(IHttpClientFactory clients, IPr
 
     [GeneratedRegex(@"^/api/sales/(?<id>\d{1,18})(/.*)?$")]
     private static partial Regex SalePath();
+
+    [GeneratedRegex($"^/api/campaigns/(?<id>{Guid})(/.*)?$")]
+    private static partial Regex CampaignPath();
+
+    [GeneratedRegex($"^/api/audiences/(?<id>{Guid})(/.*)?$")]
+    private static partial Regex AudiencePath();
+
+    [GeneratedRegex($"^/api/target-groups/(?<id>{Guid})(/.*)?$")]
+    private static partial Regex TargetGroupPath();
+
+    [GeneratedRegex($"^/api/imports/(?<id>{Guid})(/.*)?$")]
+    private static partial Regex ImportPath();
 
     [GeneratedRegex($@"^({Guid}|\d+)$")]
     private static partial Regex IdSegment();

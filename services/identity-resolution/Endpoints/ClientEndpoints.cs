@@ -28,13 +28,15 @@ internal static class ClientEndpoints
 
     /// <summary>
     /// Clients of a workspace, oldest first, filtered by name (contains, any case), email, phone or document
-    /// (each normalised like the records are); <c>q</c> is read as an email, a phone, a document, else a name.
+    /// (each normalised like the records are); <c>q</c> is read as an email, a phone, a document, else a name or any
+    /// source id (a record's external id, or an identifier such as a Stripe customer id, exactly as the source wrote it).
     /// </summary>
     public static async Task<Results<Ok<PagedResponse<ClientSummaryResponse>>, ValidationProblem>> SearchClientsAsync(
         string? workspaceId, string? q, string? name, string? email, string? phone, string? document, string? status,
         int? page, int? pageSize, IdentityDbContext db, CancellationToken cancellationToken)
     {
         var errors = Paging.Validate(workspaceId, page, pageSize, "clients");
+        string? sourceId = null;
         var identifiers = new List<NormalisedIdentifier>();
         void Require(string parameter, string? raw, NormalisedIdentifier? normalised, string expected)
         {
@@ -80,6 +82,7 @@ internal static class ClientEndpoints
             else
             {
                 name = q;
+                sourceId = q.Trim();
             }
         }
 
@@ -98,7 +101,23 @@ internal static class ClientEndpoints
         {
             var pattern = "%" + name.Trim().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal)
                 .Replace("_", "\\_", StringComparison.Ordinal) + "%";
-            query = query.Where(c => c.DisplayName != null && EF.Functions.ILike(c.DisplayName, pattern, "\\"));
+            if (sourceId is null)
+            {
+                query = query.Where(c => c.DisplayName != null && EF.Functions.ILike(c.DisplayName, pattern, "\\"));
+            }
+            else
+            {
+                // q that is no email, phone or document: a name, or an id some source gave the person or one of their records.
+                var byIdentifier =
+                    from v in db.IdentifierValues
+                    where v.WorkspaceId == workspaceId && v.Value == sourceId
+                    join ri in db.RecordIdentifiers on v.Id equals ri.ValueId
+                    join r in db.Records on ri.RecordId equals r.Id
+                    select r.ClientId;
+                var byRecord = db.Records.Where(r => r.WorkspaceId == workspaceId && r.ExternalId == sourceId).Select(r => r.ClientId);
+                query = query.Where(c => (c.DisplayName != null && EF.Functions.ILike(c.DisplayName, pattern, "\\"))
+                    || byIdentifier.Contains(c.Id) || byRecord.Contains(c.Id));
+            }
         }
 
         var (current, size, skip) = Paging.Resolve(page, pageSize);

@@ -1,8 +1,9 @@
-import { useEffect, useRef, useState } from 'react';
-import { api, isActive, qs, type Paged, type Run, type SourceInfo } from '../api';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { api, ApiError, isActive, qs, type Paged, type Run, type SourceInfo } from '../api';
 import { useLocale, type Key } from '../i18n';
 import { useLiveRuns, useLoad } from '../hooks';
 import { ErrorBox } from '../App';
+import { Link } from '../router';
 
 export const ALL_SOURCES = ['stripe', 'hotmart', 'ploomes', 'gohighlevel', 'paypal', 'manychat', 'sgt', 'csv'];
 export const SOURCE_NAMES: Record<string, string> = {
@@ -31,6 +32,16 @@ export function SourcesPage({ workspace }: { workspace: string }) {
     void sources.reload();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [signature]);
+
+  // A connector that did not answer (down, or slow to start) is asked again every few seconds, so its tile comes back
+  // without a reload.
+  const anyUnreachable = (sources.data ?? []).some((s) => !s.reachable);
+  useEffect(() => {
+    if (!anyUnreachable) return;
+    const timer = window.setInterval(() => void sources.reload(), 5000);
+    return () => window.clearInterval(timer);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [anyUnreachable]);
 
   const byName = new Map((sources.data ?? []).map((s) => [s.source, s]));
   const start = async (source: string) => {
@@ -95,7 +106,7 @@ export function SourcesPage({ workspace }: { workspace: string }) {
             onSync={() => start(name)} onCancel={cancel} onConnect={() => setConnecting(name)} canSync={syncable(byName.get(name))} />
         ))}
       </div>
-      {connecting && <ConnectDialog source={connecting} onClose={() => setConnecting(null)} />}
+      {connecting && <ConnectDialog workspace={workspace} source={connecting} onClose={(changed) => { setConnecting(null); if (changed) void sources.reload(); }} />}
     </section>
   );
 }
@@ -126,9 +137,14 @@ function SourceTile({ name, info, loaded, runs, onSync, onCancel, onConnect, can
       {info?.problem && !info.reachable && <p className="muted small">{info.problem}</p>}
       {latest && <RunProgress run={latest} />}
       <footer className="row gap">
-        {state === 'not_configured' || state === 'not_deployed'
-          ? <button onClick={onConnect} data-testid={`connect-${name}`}>{t('connect')}</button>
-          : <button className="primary" onClick={onSync} disabled={!canSync} data-testid={`sync-${name}`}>{t('sync')}</button>}
+        {name === 'csv'
+          ? <Link to="/imports" className="button" data-testid="upload-csv">{t('uploadFile')}</Link>
+          : state === 'not_configured' || state === 'not_deployed'
+            ? <button onClick={onConnect} data-testid={`connect-${name}`}>{t('connect')}</button>
+            : <>
+                <button className="primary" onClick={onSync} disabled={!canSync} data-testid={`sync-${name}`}>{t('sync')}</button>
+                <button onClick={onConnect} data-testid={`settings-${name}`}>{t('settings')}</button>
+              </>}
         {active && <button onClick={() => onCancel(active.id)} data-testid={`cancel-${name}`}>{t('cancel')}</button>}
       </footer>
     </article>
@@ -164,23 +180,128 @@ export function RunProgress({ run }: { run: Run }) {
   );
 }
 
+interface SourceField { name: string; configKey: string; kind: 'Text' | 'Url' | 'List' | 'Pem'; secret: boolean; required: boolean; description: string }
+interface SourceSpec { source: string; title: string; fields: SourceField[]; oneOf: { name: string; alternatives: string[][] }[] }
+interface Connection { workspaceId: string; source: string; settings: Record<string, string>; secretsSet: string[]; origin: string; updatedAt: string }
+interface CheckResult { ok: boolean; problem?: string | null; checkedAt: string }
+
 /**
- * Connecting a source goes through the SDK v2 connections API (GET /api/sources/{source}/spec, PUT
- * /api/workspaces/{w}/sources/{source}). Until the gateway routes it, the dialog says so instead of pretending.
+ * Connecting a source (SDK v2 connections API, owned by the sync orchestrator): a form generated from
+ * GET /api/sources/{source}/spec, saved with PUT /api/workspaces/{w}/sources/{source}, then checked against the vendor
+ * with POST …/check. Secrets are write-only: the form shows which are set, never their values, and an empty secret
+ * input keeps the stored one.
  */
-function ConnectDialog({ source, onClose }: { source: string; onClose: () => void }) {
-  const { t } = useLocale();
-  const [spec, setSpec] = useState<unknown>(undefined);
-  const [failed, setFailed] = useState(false);
+export function ConnectDialog({ workspace, source, onClose }: { workspace: string; source: string; onClose: (changed: boolean) => void }) {
+  const { t, date } = useLocale();
+  const [spec, setSpec] = useState<SourceSpec | null>(null);
+  const [connection, setConnection] = useState<Connection | null>(null);
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [error, setError] = useState<unknown>(null);
+  const [saving, setSaving] = useState(false);
+  const [saved, setSaved] = useState(false);
+  const [check, setCheck] = useState<CheckResult | 'checking' | null>(null);
+  const base = `/api/workspaces/${encodeURIComponent(workspace)}/sources/${source}`;
+
   useEffect(() => {
-    api(`/api/sources/${source}/spec`).then(setSpec).catch(() => setFailed(true));
-  }, [source]);
+    let stopped = false;
+    (async () => {
+      try {
+        const loaded = await api<SourceSpec>(`/api/sources/${source}/spec`);
+        let existing: Connection | null = null;
+        try {
+          existing = await api<Connection>(base);
+        } catch (e) {
+          if (!(e instanceof ApiError && e.problem.status === 404)) throw e;
+        }
+        if (stopped) return;
+        setSpec(loaded);
+        setConnection(existing);
+        setValues(Object.fromEntries(loaded.fields.filter((f) => !f.secret).map((f) => [f.name, existing?.settings[f.name] ?? ''])));
+      } catch (e) {
+        if (!stopped) setError(e);
+      }
+    })();
+    return () => { stopped = true; };
+  }, [source, base]);
+
+  const fieldErrors = error instanceof ApiError ? error.problem.errors ?? {} : {};
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!spec) return;
+    setSaving(true);
+    setError(null);
+    setCheck(null);
+    try {
+      // Plain fields are sent as they stand (empty removes); a secret only when typed (empty keeps the stored one).
+      const body: Record<string, string> = {};
+      for (const f of spec.fields) {
+        const value = (values[f.name] ?? '').trim();
+        if (!f.secret || value) body[f.name] = value;
+      }
+      const stored = await api<Connection>(base, { method: 'PUT', body });
+      setConnection(stored);
+      setValues(Object.fromEntries(spec.fields.filter((f) => !f.secret).map((f) => [f.name, stored.settings[f.name] ?? ''])));
+      setSaved(true);
+      setCheck('checking');
+      setCheck(await api<CheckResult>(`${base}/check`, { method: 'POST' }));
+    } catch (err) {
+      setError(err);
+      setCheck(null);
+    } finally {
+      setSaving(false);
+    }
+  };
+
   return (
-    <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="connect-title" data-testid="connect-dialog">
-      <div className="card">
-        <h2 id="connect-title">{t('connectTitle')}: {SOURCE_NAMES[source]}</h2>
-        {failed || spec === undefined ? <p className="muted">{failed ? t('connectPending') : t('loading')}</p> : <pre className="small">{JSON.stringify(spec, null, 2)}</pre>}
-        <button onClick={onClose} autoFocus>{t('back')}</button>
+    <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="connect-title" data-testid="connect-dialog"
+      onKeyDown={(e) => { if (e.key === 'Escape') onClose(saved); }}>
+      <div className="card wide">
+        <h2 id="connect-title">{t('connectTitle')}: {spec?.title ?? SOURCE_NAMES[source]}</h2>
+        {!spec && !error && <p className="muted">{t('loading')}</p>}
+        {spec && spec.fields.length === 0 && <p className="muted">{t('noSettings')}</p>}
+        {spec && spec.fields.length > 0 && (
+          <form onSubmit={save} data-testid="connect-form" autoComplete="off">
+            {connection && <p className="muted small" data-testid="connect-existing">{t('connectedSince')} {date(connection.updatedAt)} · {connection.origin}</p>}
+            {spec.fields.map((f) => {
+              const isSet = connection?.secretsSet.includes(f.name);
+              const id = `field-${f.name}`;
+              return (
+                <div className="field" key={f.name}>
+                  <label htmlFor={id}>
+                    <span>{f.name}{f.required && <span aria-label={t('required')} className="req"> *</span>}
+                      {f.secret && <span className="badge" data-testid={`secret-${f.name}`}>{isSet ? t('secretSet') : t('secret')}</span>}</span>
+                  </label>
+                  {f.kind === 'Pem'
+                    ? <textarea id={id} data-testid={id} rows={4} value={values[f.name] ?? ''} onChange={(e) => setValues({ ...values, [f.name]: e.target.value })} />
+                    : <input id={id} data-testid={id} type={f.secret ? 'password' : f.kind === 'Url' ? 'url' : 'text'}
+                        autoComplete={f.secret ? 'new-password' : 'off'} required={f.required && !(f.secret && isSet)}
+                        placeholder={f.secret && isSet ? t('secretKeep') : f.kind === 'List' ? 'a, b, c' : ''}
+                        value={values[f.name] ?? ''} onChange={(e) => setValues({ ...values, [f.name]: e.target.value })} />}
+                  <span className="muted small">{f.description}</span>
+                  {fieldErrors[f.name] && <span className="error small" data-testid={`field-error-${f.name}`}>{fieldErrors[f.name].join(' ')}</span>}
+                </div>
+              );
+            })}
+            {spec.oneOf.map((g) => (
+              <p key={g.name} className="muted small">{t('oneOf')} ({g.name}): {g.alternatives.map((a) => a.join(' + ')).join(` ${t('or')} `)}</p>
+            ))}
+            <ErrorBox error={error} />
+            {check === 'checking' && <p className="muted" data-testid="connect-checking">{t('checking')}</p>}
+            {check && check !== 'checking' && (check.ok
+              ? <p className="ok" role="status" data-testid="connect-check" data-ok="true">{t('checkOk')}</p>
+              : <p className="error" role="status" data-testid="connect-check" data-ok="false">{t('checkFailed')}: {check.problem}</p>)}
+            <div className="row gap">
+              <button className="primary" disabled={saving} data-testid="connect-save">{connection ? t('saveAndCheck') : t('connectAndCheck')}</button>
+              <button type="button" onClick={() => onClose(saved)} data-testid="connect-close">{t('close')}</button>
+            </div>
+          </form>
+        )}
+        {(!spec || spec.fields.length === 0) && (
+          <>
+            {!spec && <ErrorBox error={error} />}
+            <button onClick={() => onClose(saved)} autoFocus data-testid="connect-close">{t('close')}</button>
+          </>
+        )}
       </div>
     </div>
   );
