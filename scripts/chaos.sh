@@ -73,7 +73,12 @@ fault_kill_identity() {
 }
 fault_consumer_down() {
     echo "    aggregation stopped while its queues fill, started again after 30 s"
-    kill -TERM "$(pid_of aggregation)"; sleep 30; "$P" start aggregation | sed 's/^/    /'
+    local pid; pid=$(pid_of aggregation)
+    kill -TERM "$pid"
+    # A graceful stop may take a while (in-flight batches finish); the queues fill meanwhile, the restart waits for it.
+    for _ in $(seq 60); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+    kill -9 "$pid" 2>/dev/null || true
+    sleep 30; "$P" start aggregation | sed 's/^/    /'
 }
 
 scenario postgres "restart PostgreSQL during a webhook burst" fault_postgres
