@@ -30,6 +30,7 @@ public static class ServiceDefaultsExtensions
                 }
             });
         builder.Services.AddExceptionHandler<DependencyUnavailableExceptionHandler>();
+        BadRequestExceptionHandler.Register(builder.Services);
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks();
         builder.Services.AddHttpContextAccessor();

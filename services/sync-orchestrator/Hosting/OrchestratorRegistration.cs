@@ -32,7 +32,6 @@ internal static class OrchestratorRegistration
         // The status client bounds each call itself (StatusTimeout), so one slow connector cannot hold a page.
         builder.Services.AddHttpClient<ConnectorStatusClient>(http => http.Timeout = Timeout.InfiniteTimeSpan);
         builder.Services.AddHttpClient(AlertNotifier.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan);
-        BadRequestExceptionHandler.Register(builder.Services);
         builder.AddPlatformGauge("platform.sync.runs", "Sync runs by state.",
             "select status, count(*) from sync_runs group by status", label: "state");
         builder.AddPlatformGauge("platform.sync.runs.stuck", "Unfinished sync runs that stopped reporting progress.",
