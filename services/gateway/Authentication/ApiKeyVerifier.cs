@@ -1,13 +1,21 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
+using Platform.ServiceDefaults.Callers;
 
 namespace Platform.Gateway.Authentication;
+
+/// <summary>An operator key that matched: who it belongs to, its role and its workspaces (null: all); no id for a configured key.</summary>
+internal sealed record OperatorKey(string Name, string Role, IReadOnlyList<string>? Workspaces, Guid? Id = null);
 
 /// <summary>Finds the operator a key belongs to by comparing its SHA-256 with every configured hash.</summary>
 internal sealed class ApiKeyVerifier(IOptionsMonitor<GatewayOptions> gateway)
 {
-    public string? FindKeyName(string presented)
+    public Task<OperatorKey?> FindAsync(string presented, CancellationToken cancellationToken) =>
+        Task.FromResult(FindConfigured(presented));
+
+    /// <summary>A key from configuration (<c>Gateway:ApiKeys</c>): the bootstrap admin, every workspace.</summary>
+    private OperatorKey? FindConfigured(string presented)
     {
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(Encoding.UTF8.GetBytes(presented), hash);
@@ -20,6 +28,6 @@ internal sealed class ApiKeyVerifier(IOptionsMonitor<GatewayOptions> gateway)
                 match ??= key.Name;
             }
         }
-        return match;
+        return match is null ? null : new OperatorKey(match, CallerRoles.Admin, null);
     }
 }
