@@ -40,7 +40,8 @@ public static class TestCallers
 
 /// <summary>
 /// For services hosted in-process (<see cref="ServiceFactory{TProgram}"/>): the test client stands where the gateway
-/// would, so a request without a caller token is signed as an admin of every workspace, named by its <c>X-Operator</c>
+/// would, so a request without a caller token is signed as an admin of every workspace (a service on
+/// <c>/internal</c> and <c>/dead-letters</c>), named by its <c>X-Operator</c>
 /// header as before the token existed; <see cref="TestCallers.UnsignedHeader"/> sends one unsigned.
 /// </summary>
 internal sealed class SignTestCallsStartupFilter : IStartupFilter
@@ -53,7 +54,10 @@ internal sealed class SignTestCallsStartupFilter : IStartupFilter
             if (headers.Remove(TestCallers.UnsignedHeader) is false && !headers.ContainsKey(PlatformCaller.Header))
             {
                 var name = headers["X-Operator"].ToString() is { Length: > 0 } named ? named : TestCallers.DefaultName;
-                headers[PlatformCaller.Header] = TestCallers.Sign(name);
+                // /internal and /dead-letters are called by services; the rest by operators.
+                var path = context.Request.Path;
+                var role = path.StartsWithSegments("/internal") || path.StartsWithSegments("/dead-letters") ? CallerRoles.Service : CallerRoles.Admin;
+                headers[PlatformCaller.Header] = TestCallers.Sign(name, role);
             }
             await nextMiddleware(context);
         });

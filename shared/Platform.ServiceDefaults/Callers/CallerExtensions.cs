@@ -11,7 +11,6 @@ public static class CallerExtensions
     internal static IHostApplicationBuilder AddPlatformCallers(this IHostApplicationBuilder builder, string serviceName)
     {
         builder.Services.AddOptions<InternalAuthOptions>().Bind(builder.Configuration.GetSection(InternalAuthOptions.Section));
-        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton(new CallerIdentity(serviceName));
         builder.Services.AddTransient<CallerSigningHandler>();
         return builder;

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace Platform.ServiceDefaults.Callers;
 
 /// <summary>Signs a service's own calls to another service (<c>/internal</c>, <c>/dead-letters</c>, reads by the gateway) as that service.</summary>
-public sealed class CallerSigningHandler(IOptionsMonitor<InternalAuthOptions> options, CallerIdentity identity, TimeProvider clock) : DelegatingHandler
+public sealed class CallerSigningHandler(IOptionsMonitor<InternalAuthOptions> options, CallerIdentity identity) : DelegatingHandler
 {
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -11,7 +11,7 @@ public sealed class CallerSigningHandler(IOptionsMonitor<InternalAuthOptions> op
         var settings = options.CurrentValue;
         if (settings.HasUsableKey && !request.Headers.Contains(PlatformCaller.Header))
         {
-            var caller = new PlatformCaller(identity.Name, CallerRoles.Service, null, clock.GetUtcNow() + settings.TokenLifetime);
+            var caller = new PlatformCaller(identity.Name, CallerRoles.Service, null, DateTimeOffset.UtcNow + settings.TokenLifetime);
             request.Headers.TryAddWithoutValidation(PlatformCaller.Header, CallerToken.Sign(caller, settings.Key!));
         }
         return base.SendAsync(request, cancellationToken);

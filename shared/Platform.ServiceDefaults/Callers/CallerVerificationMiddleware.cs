@@ -16,10 +16,11 @@ namespace Platform.ServiceDefaults.Callers;
 /// outside the caller's workspaces is 403; a caller of one workspace gets it added to the query when missing; a
 /// JSON object answered to a GET whose <c>workspaceId</c> is another workspace's becomes a 404.</item>
 /// </list>
+/// Expiry is judged by the wall clock, not the host's <see cref="TimeProvider"/>: a token travels between processes.
 /// The verified name replaces any <c>X-Operator</c> header, so services that record who acted can trust it.
 /// </summary>
 internal sealed partial class CallerVerificationMiddleware(
-    RequestDelegate next, IOptionsMonitor<InternalAuthOptions> options, TimeProvider clock, ILogger<CallerVerificationMiddleware> logger)
+    RequestDelegate next, IOptionsMonitor<InternalAuthOptions> options, ILogger<CallerVerificationMiddleware> logger)
 {
     private const string OperatorHeader = "X-Operator";
     private const string WorkspaceParameter = "workspaceId";
@@ -45,7 +46,7 @@ internal sealed partial class CallerVerificationMiddleware(
                 "This service has no internal key (Platform:InternalAuth:Key), so it cannot tell the gateway's calls from anyone else's and refuses them all.");
             return;
         }
-        var caller = CallerToken.Verify(context.Request.Headers[PlatformCaller.Header].ToString(), settings.Key!, clock.GetUtcNow(), out var reason);
+        var caller = CallerToken.Verify(context.Request.Headers[PlatformCaller.Header].ToString(), settings.Key!, DateTimeOffset.UtcNow, out var reason);
         if (caller is null)
         {
             LogRefused(logger, path.Value ?? "", reason ?? "missing");
