@@ -18,7 +18,7 @@ internal sealed record SessionResponse(string Operator, string? WorkspaceId, Dat
 
 /// <summary>
 /// <c>/api/session</c>: the web app's sign-in. The key is checked once and never stored: the cookie carries only
-/// the operator's name, the chosen workspace and the expiry, encrypted and signed by the gateway.
+/// the operator's name, the key's role and workspaces, the chosen workspace and the expiry, encrypted and signed by the gateway.
 /// </summary>
 internal static partial class SessionEndpoints
 {
