@@ -392,6 +392,8 @@ stringData:
         if has_bus(n):
             lines.append(f"  RabbitMq__Username: {n}")
             lines.append("  RabbitMq__Password: CHANGE-ME")
+        lines.append("  # The same on every service: the gateway signs its calls with it, services refuse calls without it.")
+        lines.append("  Platform__InternalAuth__Key: CHANGE-ME-shared-internal-key-64-hex")
         if n == "gateway":
             lines.append("  # Operator key: a name and the lowercase hex SHA-256 of the key (the key itself is never stored).")
             lines.append("  Gateway__ApiKeys__0__Name: CHANGE-ME-operator-name")
@@ -503,6 +505,7 @@ x-healthcheck: &service-healthcheck
 x-service-env: &service-env
   Urls: http://0.0.0.0:8080
   ASPNETCORE_ENVIRONMENT: Production
+  Platform__InternalAuth__Key: ${{PLATFORM_INTERNAL_AUTH_KEY:?set PLATFORM_INTERNAL_AUTH_KEY in .env (scripts/make-env.sh writes one)}}
 
 x-bus-env: &bus-env
   RabbitMq__Host: rabbitmq

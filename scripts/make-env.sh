@@ -18,6 +18,7 @@ key=$(random_hex 32)
 declare -A values=(
     [POSTGRES_PASSWORD]=$(random_hex 24)
     [RABBITMQ_PASSWORD]=$(random_hex 24)
+    [PLATFORM_INTERNAL_AUTH_KEY]=$(random_hex 32)
     [GATEWAY_API_KEY_SHA256]=$(printf '%s' "$key" | sha256sum | cut -d' ' -f1)
     [STRIPE_DEMO_WEBHOOK_SECRET]=whsec_$(random_hex 24)
     [HOTMART_DEMO_HOTTOK]=$(random_hex 24)

@@ -5,12 +5,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Platform.ServiceDefaults.Callers;
 using Platform.ServiceDefaults.DeadLetters;
 using Platform.ServiceDefaults.Telemetry;
 
 namespace Platform.ServiceDefaults;
 
-/// <summary>What every service host starts with: logs, health, problem details, OpenAPI, correlation ids.</summary>
+/// <summary>What every service host starts with: logs, health, problem details, OpenAPI, correlation ids, verified callers.</summary>
 public static class ServiceDefaultsExtensions
 {
     /// <summary>Health checks tagged with this run in <c>/health/ready</c>.</summary>
@@ -18,7 +19,9 @@ public static class ServiceDefaultsExtensions
 
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
-        builder.AddPlatformTelemetry(PlatformServiceName.Of(builder));
+        var serviceName = PlatformServiceName.Of(builder);
+        builder.AddPlatformTelemetry(serviceName);
+        builder.AddPlatformCallers(serviceName);
 
         builder.Services.AddProblemDetails(options =>
             options.CustomizeProblemDetails = context =>
@@ -30,6 +33,7 @@ public static class ServiceDefaultsExtensions
                 }
             });
         builder.Services.AddExceptionHandler<DependencyUnavailableExceptionHandler>();
+        BadRequestExceptionHandler.Register(builder.Services);
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks();
         builder.Services.AddHttpContextAccessor();
@@ -41,6 +45,8 @@ public static class ServiceDefaultsExtensions
         app.UseMiddleware<CorrelationIdMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // Before any endpoint: a call that did not come through the gateway stops here.
+        app.UsePlatformCallers();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions

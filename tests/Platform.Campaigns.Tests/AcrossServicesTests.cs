@@ -61,7 +61,7 @@ public sealed partial class AcrossServicesTests : IAsyncLifetime
 
     private ServiceProcess Campaigns => _services.Last(s => s.Name == "campaigns");
 
-    private HttpClient Http() => new(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = Campaigns.Address, Timeout = TimeSpan.FromSeconds(30) };
+    private HttpClient Http() => TestCallers.DirectClient(Campaigns.Address, TimeSpan.FromSeconds(30), new HttpClientHandler { AllowAutoRedirect = false });
 
     private static RawRecordStaged Purchase(string workspace, string email, string name, string externalId, DateTimeOffset at, long rawId) => new()
     {

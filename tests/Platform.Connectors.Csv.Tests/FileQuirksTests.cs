@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Platform.Connectors.Files;
+using Platform.Testing;
 
 namespace Platform.Connectors.Csv.Tests;
 
@@ -78,7 +79,7 @@ public sealed class FileQuirksTests(CsvWithIdentityFixture fixture) : IClassFixt
         Assert.Equal("2026-02-05T00:00:00-03:00", joao.Record.Attributes["manychat.subscribed_at"]);
         Assert.Equal(new DateTimeOffset(2026, 2, 6, 10, 15, 0, TimeSpan.FromHours(-3)), joao.Record.SourceUpdatedAt);
 
-        using var identity = new HttpClient { BaseAddress = fixture.Identity.Address };
+        using var identity = TestCallers.DirectClient(fixture.Identity.Address);
         var client = await WaitForClientAsync(identity, workspace, "conceicao.araujo@example.com", records: 2);
         Assert.Equal("conceicao.araujo@example.com", client.GetProperty("primaryEmail").GetString());
         Assert.Equal("+5511987654321", client.GetProperty("primaryPhone").GetString());

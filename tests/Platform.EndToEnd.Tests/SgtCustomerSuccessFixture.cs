@@ -87,7 +87,7 @@ public sealed class SgtCustomerSuccessFixture : IAsyncLifetime
         ]);
         await Start("identity-resolution", "Platform.IdentityResolution", common, []);
         var aggregation = await Start("aggregation", "Platform.Aggregation", common, []);
-        Aggregation = new HttpClient { BaseAddress = aggregation.Address, Timeout = TimeSpan.FromSeconds(60) };
+        Aggregation = TestCallers.DirectClient(aggregation.Address);
         Aggregation.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
     }
 

@@ -61,7 +61,8 @@ public sealed class DeadLetterOverviewTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal([new Outcome("identity-resolution", "identity-resolution-raw-record-staged", 294)], outcomes);
         var replay = Assert.Single(identity.Received, r => r.Method == "POST");
-        Assert.Equal(GatewayFactory.OperatorName, replay.Header("X-Operator"));
+        Assert.Equal(GatewayFactory.OperatorName, replay.Caller()?.Name);
+        Assert.Equal("service", replay.Caller()?.Role);
         Assert.Equal(0, (await client.GetFromJsonAsync<Overview>("/api/dead-letters", Web))!.TotalDeadLettered);
     }
 

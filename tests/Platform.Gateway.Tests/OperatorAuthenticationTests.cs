@@ -56,7 +56,8 @@ public sealed class OperatorAuthenticationTests(GatewayFixture fixture) : IClass
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var received = await response.Content.ReadFromJsonAsync<ReceivedRequest>();
         Assert.Equal("identity-resolution", received!.Service);
-        Assert.Equal(GatewayFactory.OperatorName, received.Header("X-Operator"));
+        Assert.Equal(GatewayFactory.OperatorName, received.Caller()?.Name);
+        Assert.Null(received.Header("X-Operator"));
         Assert.Null(received.Header("X-Api-Key"));
         Assert.Equal(correlationId, received.Header("X-Correlation-Id"));
     }
@@ -71,7 +72,7 @@ public sealed class OperatorAuthenticationTests(GatewayFixture fixture) : IClass
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var received = await response.Content.ReadFromJsonAsync<ReceivedRequest>();
-        Assert.Equal(GatewayFactory.OperatorName, received!.Header("X-Operator"));
+        Assert.Equal(GatewayFactory.OperatorName, received!.Caller()?.Name);
         Assert.Null(received.Header("Authorization"));
     }
 
@@ -87,6 +88,7 @@ public sealed class OperatorAuthenticationTests(GatewayFixture fixture) : IClass
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var received = await response.Content.ReadFromJsonAsync<ReceivedRequest>();
         Assert.Null(received!.Header("X-Operator"));
+        Assert.Null(received.Header("X-Platform-Caller"));
     }
 
     [Fact]

@@ -73,4 +73,4 @@ public sealed record SkippedRecordsDto(List<SkippedRecordDto> Items, int Page, i
 public sealed record StatsDto(string WorkspaceId, long Records, long Linked, long Skipped, long Waiting, long Clients, long OpenConflicts, long BlockedValues);
 
 public sealed record DecisionDto(long Id, string Kind, Guid? ConflictId, Guid? ClientId, long? ValueId, string? Note, List<long> SideA, List<long> SideB,
-    DateTimeOffset CreatedAt, DateTimeOffset? SupersededAt, long? SupersededById);
+    DateTimeOffset CreatedAt, DateTimeOffset? SupersededAt, long? SupersededById, string? DecidedBy = null);

@@ -66,6 +66,25 @@ public sealed class SplitTests(IdentityResolutionFixture service) : IClassFixtur
     }
 
     [Fact]
+    public async Task Each_decision_records_the_operator_who_made_it()
+    {
+        var (workspace, client, row) = await ClientOfThreeAsync();
+
+        using var split = new HttpRequestMessage(HttpMethod.Post, $"/api/clients/{client.Id}/split") { Content = JsonContent.Create(new { recordIds = new[] { row } }) };
+        split.Headers.Add("X-Operator", "ana.ops");
+        using var splitResponse = await service.Http.SendAsync(split);
+        var splitResult = (await splitResponse.Content.ReadFromJsonAsync<OperatorActionDto>())!;
+        using var merge = new HttpRequestMessage(HttpMethod.Post, $"/api/clients/{client.Id}/merge") { Content = JsonContent.Create(new { clientIds = new[] { splitResult.ClientIds[1] } }) };
+        merge.Headers.Add("X-Operator", "bruno.ops");
+        using var mergeResponse = await service.Http.SendAsync(merge);
+
+        Assert.True(mergeResponse.IsSuccessStatusCode, await mergeResponse.Content.ReadAsStringAsync());
+        var decisions = (await service.GetJsonAsync<PageDto<DecisionDto>>($"/api/identity/decisions?workspaceId={workspace}")).Items;
+        Assert.Equal("ana.ops", decisions.Single(d => d.Kind == "split").DecidedBy);
+        Assert.Equal("bruno.ops", decisions.Single(d => d.Kind == "merge").DecidedBy);
+    }
+
+    [Fact]
     public async Task A_split_naming_records_of_another_client_or_every_record_is_refused_with_a_problem()
     {
         var (_, client, _) = await ClientOfThreeAsync();

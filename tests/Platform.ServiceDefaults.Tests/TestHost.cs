@@ -49,7 +49,8 @@ public sealed class TestHost : IAsyncDisposable
         _app = app;
         Flaky = flaky;
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        Http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };
+        // Signed as another service would sign its calls: /dead-letters is for services (the gateway).
+        Http = TestCallers.DirectClient(new Uri(address), TimeSpan.FromSeconds(30), role: Platform.ServiceDefaults.Callers.CallerRoles.Service);
     }
 
     public const string ServiceName = "defaults-test";
@@ -69,6 +70,7 @@ public sealed class TestHost : IAsyncDisposable
         {
             ["Platform:ServiceName"] = ServiceName,
             ["Telemetry:SampleIntervalSeconds"] = "1",
+            ["Platform:InternalAuth:Key"] = TestEnvironment.InternalAuthKey,
             // Every retry stage short, whatever the number of stages: the test waits for the _error queue.
             ["RabbitMq:RetryIntervalsMs:0"] = "10",
             ["RabbitMq:RetryIntervalsMs:1"] = "10",

@@ -90,6 +90,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         // "Urls" (not only ASPNETCORE_URLS): the services set Urls in appsettings.json, which wins over ASPNETCORE_URLS.
         info.Environment["Urls"] = $"http://127.0.0.1:{port}";
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        info.Environment["Platform__InternalAuth__Key"] = TestEnvironment.InternalAuthKey;
         foreach (var (key, value) in environment)
         {
             info.Environment[key] = value;

@@ -12,6 +12,12 @@ public static class TestEnvironment
     public static string RabbitUser => Get("PLATFORM_TEST_RABBITMQ_USER", "platform");
     public static string RabbitPassword => Get("PLATFORM_TEST_RABBITMQ_PASSWORD", "platform");
 
+    /// <summary>
+    /// The key the gateway and services of this test run share (<c>Platform:InternalAuth:Key</c>), new for each test
+    /// process as <c>./platform up</c> makes one per install; every service a fixture starts is given it.
+    /// </summary>
+    public static string InternalAuthKey { get; } = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
     /// <summary>The repository root (holds Platform.sln).</summary>
     public static string RepoRoot
     {

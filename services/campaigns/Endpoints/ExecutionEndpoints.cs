@@ -59,13 +59,18 @@ internal static class ExecutionEndpoints
             new LaunchResponse(executionId, launch.Recipients));
     }
 
-    public static async Task<Results<Ok<PagedResponse<ExecutionResponse>>, ValidationProblem>> ListAsync(Guid campaignId, string? workspaceId, int? page,
-        int? pageSize, ExecutionStore store)
+    public static async Task<Results<Ok<PagedResponse<ExecutionResponse>>, ValidationProblem, ProblemHttpResult>> ListAsync(Guid campaignId,
+        string? workspaceId, int? page, int? pageSize, ExecutionStore store, DefinitionStore campaigns)
     {
         var errors = Http.Validate(workspaceId, "campaigns", page, pageSize);
         if (errors.Count > 0)
         {
             return Http.Invalid(errors, "The execution list request is invalid");
+        }
+        // Another workspace's campaign is not found here, the same as for every by-id route (not an empty list).
+        if (await campaigns.GetCampaignAsync(workspaceId!, campaignId) is null)
+        {
+            return CampaignEndpoints.Missing(workspaceId!, campaignId);
         }
         var (current, size, skip) = Http.Resolve(page, pageSize);
         var (rows, total) = await store.ListAsync(workspaceId!, campaignId, skip, size);

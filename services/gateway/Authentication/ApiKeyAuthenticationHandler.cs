@@ -6,8 +6,8 @@ using Microsoft.Extensions.Options;
 namespace Platform.Gateway.Authentication;
 
 /// <summary>
-/// Authenticates operators by an API key in <c>X-Api-Key</c> (or <c>Authorization: Bearer</c>), compared
-/// by SHA-256 hash against <c>Gateway:ApiKeys</c>. The key itself is never stored, logged or forwarded.
+/// Authenticates operators by an API key in <c>X-Api-Key</c> (or <c>Authorization: Bearer</c>), checked
+/// against the configured and stored keys (<see cref="ApiKeyVerifier"/>). The key itself is never stored, logged or forwarded.
 /// </summary>
 internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -18,14 +18,14 @@ internal sealed class ApiKeyAuthenticationHandler(
 {
     private const string BearerPrefix = "Bearer ";
 
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var headerValues = Request.Headers[OperatorAuthentication.ApiKeyHeader];
         string? presented = null;
         var inAuthorizationHeader = false;
         if (headerValues.Count > 1)
         {
-            return Task.FromResult(AuthenticateResult.Fail("More than one X-Api-Key header was sent."));
+            return AuthenticateResult.Fail("More than one X-Api-Key header was sent.");
         }
         if (headerValues.Count == 1)
         {
@@ -39,20 +39,20 @@ internal sealed class ApiKeyAuthenticationHandler(
         }
         if (string.IsNullOrEmpty(presented))
         {
-            return Task.FromResult(AuthenticateResult.NoResult());
+            return AuthenticateResult.NoResult();
         }
 
-        var name = keys.FindKeyName(presented);
-        if (name is null)
+        var key = await keys.FindAsync(presented, Context.RequestAborted);
+        if (key is null)
         {
-            return Task.FromResult(AuthenticateResult.Fail("The API key is not one of the configured operator keys."));
+            return AuthenticateResult.Fail("The API key is not one of the operator keys.");
         }
         if (inAuthorizationHeader)
         {
             Context.Items[OperatorAuthentication.KeyInAuthorizationHeaderItem] = true;
         }
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, name)], Scheme.Name);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name)));
+        var identity = new ClaimsIdentity(OperatorClaims.For(key.Name, key.Role, key.Workspaces, key.Id), Scheme.Name);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)

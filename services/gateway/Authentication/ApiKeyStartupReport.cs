@@ -1,9 +1,10 @@
 using Microsoft.Extensions.Options;
+using Platform.ServiceDefaults.Callers;
 
 namespace Platform.Gateway.Authentication;
 
 /// <summary>Says once, at startup, which operator keys exist (by name), or that none do.</summary>
-internal sealed class ApiKeyStartupReport(IOptions<GatewayOptions> options, ILogger<ApiKeyStartupReport> logger) : IHostedService
+internal sealed class ApiKeyStartupReport(IOptions<GatewayOptions> options, IOptions<InternalAuthOptions> internalAuth, ILogger<ApiKeyStartupReport> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -17,6 +18,12 @@ internal sealed class ApiKeyStartupReport(IOptions<GatewayOptions> options, ILog
         else
         {
             logger.LogInformation("Operator API keys configured: {KeyNames}", string.Join(", ", keys.Select(k => k.Name)));
+        }
+        if (!internalAuth.Value.HasUsableKey)
+        {
+            logger.LogWarning(
+                "No internal key (Platform:InternalAuth:Key, 32+ characters): the gateway cannot sign the calls it forwards, so every service will answer them 401. " +
+                "./platform up writes one into .platform/secrets.env; set the same value on every service.");
         }
         return Task.CompletedTask;
     }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Platform.Gateway.Authentication;
 using Platform.Gateway.Health;
+using Platform.ServiceDefaults.Callers;
 
 namespace Platform.Gateway.DeadLetters;
 
@@ -36,7 +37,7 @@ internal static class DeadLetterEndpoints
 
     public static IHostApplicationBuilder AddDeadLetterOverview(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddHttpClient(HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
+        builder.Services.AddHttpClient(HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10)).AddPlatformCallerToken();
         return builder;
     }
 
@@ -61,25 +62,25 @@ internal static class DeadLetterEndpoints
 
     private static async Task<Results<Ok<ReplayOutcome>, ProblemHttpResult>> ReplayAsync(
         string service, string queue, HttpContext http, IHttpClientFactory clients, DownstreamAddresses addresses,
-        IOptionsMonitor<GatewayOptions> options, CancellationToken cancellationToken)
+        IOptionsMonitor<GatewayOptions> options, InternalTokens tokens, CancellationToken cancellationToken)
     {
         if (!options.CurrentValue.EffectiveReadyServices.Contains(service, StringComparer.Ordinal) || addresses.Of(service) is not { } address)
         {
             return TypedResults.Problem(title: "Unknown service", statusCode: StatusCodes.Status404NotFound,
                 detail: $"'{service}' is not one of the services behind this gateway: {string.Join(", ", options.CurrentValue.EffectiveReadyServices)}.");
         }
-        return await ForwardReplayAsync(clients, address, service, queue, http.User.Identity?.Name, cancellationToken);
+        return await ForwardReplayAsync(clients, address, service, queue, http.User.Identity?.Name, tokens, cancellationToken);
     }
 
     private static async Task<Results<Ok<IReadOnlyList<ReplayOutcome>>, ProblemHttpResult>> ReplayAllAsync(
         HttpContext http, IHttpClientFactory clients, DownstreamAddresses addresses, IOptionsMonitor<GatewayOptions> options,
-        CancellationToken cancellationToken)
+        InternalTokens tokens, CancellationToken cancellationToken)
     {
         var overview = (await ListAsync(clients, addresses, options, cancellationToken)).Value!;
         var outcomes = new List<ReplayOutcome>();
         foreach (var queue in overview.Queues.Where(q => q.DeadLettered > 0))
         {
-            var result = await ForwardReplayAsync(clients, addresses.Of(queue.Service)!, queue.Service, queue.Queue, http.User.Identity?.Name, cancellationToken);
+            var result = await ForwardReplayAsync(clients, addresses.Of(queue.Service)!, queue.Service, queue.Queue, http.User.Identity?.Name, tokens, cancellationToken);
             if (result.Result is Ok<ReplayOutcome> ok)
             {
                 outcomes.Add(ok.Value!);
@@ -93,12 +94,13 @@ internal static class DeadLetterEndpoints
     }
 
     private static async Task<Results<Ok<ReplayOutcome>, ProblemHttpResult>> ForwardReplayAsync(IHttpClientFactory clients, Uri address,
-        string service, string queue, string? operatorName, CancellationToken cancellationToken)
+        string service, string queue, string? operatorName, InternalTokens tokens, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(address, $"dead-letters/{Uri.EscapeDataString(queue)}/replay"));
-        if (operatorName is not null)
+        // Signed as a service call (only services may replay) that names the operator who asked, for the service's log.
+        if (operatorName is not null && tokens.Sign(operatorName, CallerRoles.Service, null) is { } token)
         {
-            request.Headers.TryAddWithoutValidation(OperatorAuthentication.OperatorHeader, operatorName);
+            request.Headers.TryAddWithoutValidation(PlatformCaller.Header, token);
         }
         try
         {

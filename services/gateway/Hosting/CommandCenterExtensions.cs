@@ -3,6 +3,7 @@ using Platform.Gateway.ApiDocs;
 using Platform.Gateway.Live;
 using Platform.Gateway.Sessions;
 using Platform.Gateway.WebApp;
+using Platform.ServiceDefaults.Callers;
 
 namespace Platform.Gateway.Hosting;
 
@@ -12,8 +13,8 @@ internal static class CommandCenterExtensions
     public static IHostApplicationBuilder AddCommandCenter(this IHostApplicationBuilder builder)
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddHttpClient(WorkspaceOwnership.HttpClientName);
-        builder.Services.AddHttpClient(LiveSyncEndpoints.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
+        builder.Services.AddHttpClient(WorkspaceOwnership.HttpClientName).AddPlatformCallerToken();
+        builder.Services.AddHttpClient(LiveSyncEndpoints.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10)).AddPlatformCallerToken();
         builder.Services.AddSingleton<WorkspaceOwnership>();
         builder.Services.AddHttpClient(MergedOpenApi.HttpClientName);
         builder.Services.AddSingleton<MergedOpenApi>();

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Platform.Gateway.Authentication;
 using Platform.Gateway.Sessions;
+using Platform.ServiceDefaults.Callers;
 
 namespace Platform.Gateway.Hosting;
 
@@ -14,6 +15,9 @@ internal static class OperatorAuthenticationExtensions
     public static IHostApplicationBuilder AddOperatorAuthentication(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<ApiKeyVerifier>();
+        builder.Services.AddSingleton<InternalTokens>();
+        // The gateway authenticates operators itself and signs what it forwards; it does not expect a caller token.
+        builder.Services.Configure<InternalAuthOptions>(options => options.VerifyIncoming = false);
         builder.Services.AddOptions<SessionSettings>().Bind(builder.Configuration.GetSection(SessionSettings.Section));
         var session = builder.Configuration.GetSection(SessionSettings.Section).Get<SessionSettings>() ?? new SessionSettings();
         var protection = builder.Services.AddDataProtection().SetApplicationName("platform-gateway");

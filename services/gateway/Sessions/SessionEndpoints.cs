@@ -18,7 +18,7 @@ internal sealed record SessionResponse(string Operator, string? WorkspaceId, Dat
 
 /// <summary>
 /// <c>/api/session</c>: the web app's sign-in. The key is checked once and never stored: the cookie carries only
-/// the operator's name, the chosen workspace and the expiry, encrypted and signed by the gateway.
+/// the operator's name, the key's role and workspaces, the chosen workspace and the expiry, encrypted and signed by the gateway.
 /// </summary>
 internal static partial class SessionEndpoints
 {
@@ -45,14 +45,14 @@ internal static partial class SessionEndpoints
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["apiKey"] = ["apiKey is required: the operator API key."] },
                 title: "The sign-in request is invalid");
         }
-        if (keys.FindKeyName(request.ApiKey) is not { } name)
+        if (await keys.FindAsync(request.ApiKey, http.RequestAborted) is not { } key)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Missing or invalid API key",
                 detail: "The API key sent was not accepted. Use an operator API key configured in Gateway:ApiKeys.");
         }
         var expires = clock.GetUtcNow() + options.Value.Lifetime;
-        await IssueCookieAsync(http, name, null, expires);
-        return TypedResults.Ok(new SessionResponse(name, null, expires));
+        await IssueCookieAsync(http, OperatorClaims.For(key.Name, key.Role, key.Workspaces, key.Id).ToList(), null, expires);
+        return TypedResults.Ok(new SessionResponse(key.Name, null, expires));
     }
 
     public static Results<Ok<SessionResponse>, ProblemHttpResult> GetSession(HttpContext http)
@@ -81,8 +81,15 @@ internal static partial class SessionEndpoints
                 ["workspaceId"] = ["workspaceId is required: 1-64 letters, digits, '.', '_' or '-'."],
             }, title: "The workspace choice is invalid");
         }
+        if (!CanUse(http.User, workspace))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Another workspace",
+                detail: $"The key this session signed in with may not use workspace '{workspace}'.");
+        }
         var current = Describe(http.User);
-        await IssueCookieAsync(http, current.Operator, workspace, current.ExpiresAt);
+        var keyClaims = http.User.Claims.Where(c => c.Type is ClaimTypes.Name or ClaimTypes.Role
+            or OperatorClaims.AllowedWorkspaceClaim or OperatorClaims.KeyIdClaim).ToList();
+        await IssueCookieAsync(http, keyClaims, workspace, current.ExpiresAt);
         return TypedResults.Ok(current with { WorkspaceId = workspace });
     }
 
@@ -97,11 +104,14 @@ internal static partial class SessionEndpoints
         user.FindFirst(SessionAuthentication.WorkspaceClaim)?.Value,
         DateTimeOffset.Parse(user.FindFirst(SessionAuthentication.ExpiresClaim)!.Value, System.Globalization.CultureInfo.InvariantCulture));
 
-    private static Task IssueCookieAsync(HttpContext http, string name, string? workspace, DateTimeOffset expires)
+    private static bool CanUse(ClaimsPrincipal user, string workspace) =>
+        OperatorClaims.AllowedWorkspaces(user) is not { } allowed || allowed.Contains(workspace, StringComparer.Ordinal);
+
+    /// <summary>The key's claims (name, role, workspaces) travel in the cookie, so a session can do what its key can and no more.</summary>
+    private static Task IssueCookieAsync(HttpContext http, List<Claim> keyClaims, string? workspace, DateTimeOffset expires)
     {
-        var claims = new List<Claim>
+        var claims = new List<Claim>(keyClaims)
         {
-            new(ClaimTypes.Name, name),
             new(SessionAuthentication.ExpiresClaim, expires.ToString("O", System.Globalization.CultureInfo.InvariantCulture)),
         };
         if (workspace is not null)

@@ -1,13 +1,17 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Platform.Gateway.Authentication;
+using Platform.ServiceDefaults.Callers;
 
 namespace Platform.Gateway.Sessions;
 
 /// <summary>
-/// A session works in the one workspace it chose. For every <c>/api</c> call made with a session cookie (API-key
-/// calls are not limited), the gateway: refuses a cross-site write; sets <c>workspaceId</c> in the query (refusing a
-/// different one there, in a JSON body or in a <c>/api/workspaces/{id}</c> path); and checks that a resource named
-/// by id belongs to the workspace, answering 404 when it does not.
+/// Keeps every <c>/api</c> call inside the workspaces its caller may use: a session the one it chose, a key limited to
+/// some workspaces those (a key for every workspace is not limited here; the services still check roles). For such a
+/// call the gateway: refuses a viewer's write and a session's cross-site write; checks <c>workspaceId</c> in the query
+/// (adding it when the caller has exactly one), in a JSON body and in a <c>/api/workspaces/{id}</c> path (403 when it is
+/// another's); and checks that a resource named by id belongs to an allowed workspace, answering 404 when it does not.
+/// The services check the same again from the signed caller token.
 /// </summary>
 internal sealed class WorkspaceGuardMiddleware(RequestDelegate next, WorkspaceOwnership ownership, IOptionsMonitor<GatewayOptions> gateway)
 {
@@ -16,82 +20,111 @@ internal sealed class WorkspaceGuardMiddleware(RequestDelegate next, WorkspaceOw
     public async Task InvokeAsync(HttpContext context)
     {
         var path = context.Request.Path.Value ?? "";
-        if (!SessionAuthentication.IsSession(context)
+        if (context.User.Identity is not { IsAuthenticated: true }
             || !path.StartsWith("/api/", StringComparison.OrdinalIgnoreCase)
             || path.StartsWith("/api/session", StringComparison.OrdinalIgnoreCase))
         {
             await next(context);
             return;
         }
-        if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method) && !SameOrigin(context.Request))
+        var isSession = SessionAuthentication.IsSession(context);
+        var reads = HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method);
+        if (!reads && isSession && !SameOrigin(context.Request))
         {
             await GatewayProblems.WriteAsync(context, StatusCodes.Status403Forbidden, "Cross-site request refused",
                 "A session may only change things from the page the gateway serves (the Origin header named another site).");
             return;
         }
-        if (HttpMethods.IsGet(context.Request.Method) && path.TrimEnd('/').Equals("/api/workspaces", StringComparison.OrdinalIgnoreCase))
+        if (!reads && OperatorClaims.RoleOf(context.User) == CallerRoles.Viewer
+            && !path.Equals("/api/audiences/preview", StringComparison.OrdinalIgnoreCase))
         {
-            await next(context); // the list a session chooses its workspace from
+            await GatewayProblems.WriteAsync(context, StatusCodes.Status403Forbidden, "Not allowed for this role",
+                "A viewer key reads only; starting syncs, unifying, decisions and campaign changes need an operator key.");
+            return;
+        }
+        var keyAllowed = OperatorClaims.AllowedWorkspaces(context.User);
+        if (!isSession && keyAllowed is null)
+        {
+            await next(context); // a key for every workspace
+            return;
+        }
+        if (reads && path.TrimEnd('/').Equals("/api/workspaces", StringComparison.OrdinalIgnoreCase))
+        {
+            await next(context); // the list a session chooses its workspace from (the orchestrator lists only the caller's)
             return;
         }
         if (path.StartsWith("/api/dead-letters", StringComparison.OrdinalIgnoreCase))
         {
-            // Every service's error queues hold messages of every workspace: reading or replaying them is not one workspace's call.
-            await GatewayProblems.WriteAsync(context, StatusCodes.Status403Forbidden, "Not available to sessions",
-                "Dead-lettered messages belong to every workspace, so a session (which works in one) cannot read or replay them; use an operator API key.");
+            await GatewayProblems.WriteAsync(context, StatusCodes.Status403Forbidden, "Not available to a workspace's key",
+                "Dead letters are the queues of every workspace; they need a key for every workspace.");
             return;
         }
-        if (SessionAuthentication.WorkspaceOf(context) is not { } workspace)
+        IReadOnlyList<string> allowed;
+        if (isSession)
         {
-            await GatewayProblems.WriteAsync(context, StatusCodes.Status403Forbidden, "No workspace chosen",
-                "Choose the session's workspace with PUT /api/session/workspace before calling the API.");
-            return;
+            if (SessionAuthentication.WorkspaceOf(context) is not { } chosen)
+            {
+                await GatewayProblems.WriteAsync(context, StatusCodes.Status403Forbidden, "No workspace chosen",
+                    "Choose the session's workspace with PUT /api/session/workspace before calling the API.");
+                return;
+            }
+            allowed = [chosen];
         }
+        else
+        {
+            allowed = keyAllowed!;
+        }
+        bool IsAllowed(string? workspace) => workspace is not null && allowed.Contains(workspace, StringComparer.Ordinal);
 
         var query = context.Request.Query[Parameter];
-        if (query.Any(v => v != workspace))
+        if (query.Any(v => !IsAllowed(v)))
         {
-            await Refuse(context, workspace, $"the {Parameter} query parameter");
+            await Refuse(context, allowed, $"the {Parameter} query parameter");
             return;
         }
-        if (query.Count == 0)
+        if (query.Count == 0 && allowed.Count == 1)
         {
-            context.Request.QueryString = context.Request.QueryString.Add(Parameter, workspace);
+            context.Request.QueryString = context.Request.QueryString.Add(Parameter, allowed[0]);
         }
         var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
         if (segments.Length >= 3 && segments[1].Equals("workspaces", StringComparison.OrdinalIgnoreCase)
-            && !string.Equals(Uri.UnescapeDataString(segments[2]), workspace, StringComparison.Ordinal))
+            && !IsAllowed(Uri.UnescapeDataString(segments[2])))
         {
-            await Refuse(context, workspace, "the path");
+            await Refuse(context, allowed, "the path");
             return;
         }
-        if (await BodyWorkspaceAsync(context.Request, gateway.CurrentValue.MaxRequestBodyBytes) is { } named && named != workspace)
+        if (await BodyWorkspaceAsync(context.Request, gateway.CurrentValue.MaxRequestBodyBytes) is { } named && !IsAllowed(named))
         {
-            await Refuse(context, workspace, $"the body's {Parameter}");
+            await Refuse(context, allowed, $"the body's {Parameter}");
             return;
         }
 
-        switch (await ownership.CheckAsync(path, workspace, context.RequestAborted))
+        switch (await ownership.CheckAsync(path, allowed, context.RequestAborted))
         {
             case Ownership.NotOurs:
                 await GatewayProblems.WriteAsync(context, StatusCodes.Status404NotFound, "Not found in this workspace",
-                    $"{path} is not part of workspace '{workspace}', the one this session works in.");
+                    $"{path} is not part of {Describe(allowed)}.");
                 return;
             case Ownership.Unknown:
                 await GatewayProblems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Could not check the workspace",
-                    $"The service that owns {path} did not answer, so the gateway could not check that it belongs to workspace '{workspace}'. Try again.");
+                    $"The service that owns {path} did not answer, so the gateway could not check that it belongs to {Describe(allowed)}. Try again.");
                 return;
             case Ownership.NoRule:
-                await GatewayProblems.WriteAsync(context, StatusCodes.Status403Forbidden, "Not available to sessions",
-                    $"{path} names a resource by id and the gateway has no rule to check its workspace (Sessions/WorkspaceOwnership.cs); use an API key.");
+                await GatewayProblems.WriteAsync(context, StatusCodes.Status403Forbidden, "Not available to a workspace's caller",
+                    $"{path} names a resource by id and the gateway has no rule to check its workspace (Sessions/WorkspaceOwnership.cs); use a key for every workspace.");
                 return;
         }
         await next(context);
     }
 
-    private static Task Refuse(HttpContext context, string workspace, string where) =>
+    private static string Describe(IReadOnlyList<string> allowed) =>
+        allowed.Count == 1 ? $"workspace '{allowed[0]}'" : $"workspaces {string.Join(", ", allowed.Select(w => $"'{w}'"))}";
+
+    private static Task Refuse(HttpContext context, IReadOnlyList<string> allowed, string where) =>
         GatewayProblems.WriteAsync(context, StatusCodes.Status403Forbidden, "Another workspace",
-            $"This session works in workspace '{workspace}', but {where} named another. Choose that workspace with PUT /api/session/workspace first.");
+            SessionAuthentication.IsSession(context)
+                ? $"This session works in {Describe(allowed)}, but {where} named another. Choose that workspace with PUT /api/session/workspace first."
+                : $"This key may use {Describe(allowed)}, but {where} named another.");
 
     private static bool SameOrigin(HttpRequest request)
     {

@@ -5,7 +5,7 @@ using Yarp.ReverseProxy;
 
 namespace Platform.Gateway.Sessions;
 
-/// <summary>Whether a resource named in a path belongs to the session's workspace.</summary>
+/// <summary>Whether a resource named in a path belongs to one of the caller's workspaces.</summary>
 internal enum Ownership
 {
     Ours,
@@ -19,16 +19,15 @@ internal enum Ownership
 }
 
 /// <summary>
-/// Paths that name a resource by id (<c>/api/syncs/{id}</c>…) do not carry the workspace, so for a session the gateway
+/// Paths that name a resource by id (<c>/api/syncs/{id}</c>…) do not carry the workspace, so for a session or a key
+/// limited to some workspaces the gateway
 /// first reads the resource from its service and compares its <c>workspaceId</c>. A new by-id route needs a rule
-/// here, or sessions are refused it (403): a route nobody thought about must not leak another workspace.
+/// here, or such callers are refused it (403): a route nobody thought about must not leak another workspace.
 /// </summary>
 internal sealed partial class WorkspaceOwnership(IHttpClientFactory clients, IProxyStateLookup proxy, ILogger<WorkspaceOwnership> logger)
 {
     public const string HttpClientName = "workspace-ownership";
 
-    // ScopedByQuery: the service answers by-id reads only within the workspaceId it is given (campaigns), so the lookup
-    // asks within the session's workspace and another workspace's resource is simply not found there.
     private sealed record Rule(Regex Path, string Cluster, string Lookup, bool ScanBlockedValues = false, bool ScopedByQuery = false);
 
     private static readonly Rule[] Rules =
@@ -42,15 +41,15 @@ internal sealed partial class WorkspaceOwnership(IHttpClientFactory clients, IPr
         new(SchedulePath(), "sync-orchestrator", "api/schedules/{id}"),
         new(AlertPath(), "sync-orchestrator", "api/alerts/{id}"),
         new(SalePath(), "aggregation", "api/sales/{id}"),
-        new(CampaignPath(), "campaigns", "api/campaigns/{id}", ScopedByQuery: true),
-        new(AudiencePath(), "campaigns", "api/audiences/{id}", ScopedByQuery: true),
-        new(TargetGroupPath(), "campaigns", "api/target-groups/{id}", ScopedByQuery: true),
         new(ImportPath(), "connector-csv", "api/imports/{id}"),
+        // Campaigns finds these by id within the workspaceId of the query, which the guard has already checked.
+        new(CampaignsPath(), "campaigns", "", ScopedByQuery: true),
     ];
 
     /// <summary>Null when the path names no resource by id (the workspaceId query parameter scopes it).</summary>
-    public async Task<Ownership?> CheckAsync(string path, string workspace, CancellationToken cancellationToken)
+    public async Task<Ownership?> CheckAsync(string path, IReadOnlyList<string> workspaces, CancellationToken cancellationToken)
     {
+        bool allowed(string? workspace) => workspace is not null && workspaces.Contains(workspace, StringComparer.Ordinal);
         foreach (var rule in Rules)
         {
             var match = rule.Path.Match(path);
@@ -58,21 +57,20 @@ internal sealed partial class WorkspaceOwnership(IHttpClientFactory clients, IPr
             {
                 continue;
             }
-            var id = match.Groups["id"].Value;
-            if (rule.ScanBlockedValues)
+            if (rule.ScopedByQuery)
             {
-                return await ScanBlockedValuesAsync(rule.Cluster, long.Parse(id, System.Globalization.CultureInfo.InvariantCulture), workspace, cancellationToken);
+                return Ownership.Ours;
             }
-            var lookup = rule.Lookup.Replace("{id}", id, StringComparison.Ordinal)
-                + (rule.ScopedByQuery ? "?workspaceId=" + Uri.EscapeDataString(workspace) : "");
-            var owner = await ReadOwnerAsync(rule.Cluster, lookup, workspace, cancellationToken);
-            return rule.ScopedByQuery && owner == Ownership.Missing ? Ownership.NotOurs : owner;
+            var id = match.Groups["id"].Value;
+            return rule.ScanBlockedValues
+                ? await ScanBlockedValuesAsync(rule.Cluster, long.Parse(id, System.Globalization.CultureInfo.InvariantCulture), workspaces, cancellationToken)
+                : await ReadOwnerAsync(rule.Cluster, rule.Lookup.Replace("{id}", id, StringComparison.Ordinal), allowed, cancellationToken);
         }
         // Any other path segment that is an id: refused until a rule above says whose it is.
         return path.Split('/').Skip(3).Any(segment => IdSegment().IsMatch(segment)) ? Ownership.NoRule : null;
     }
 
-    private async Task<Ownership> ReadOwnerAsync(string cluster, string lookup, string workspace, CancellationToken cancellationToken)
+    private async Task<Ownership> ReadOwnerAsync(string cluster, string lookup, Func<string?, bool> allowed, CancellationToken cancellationToken)
     {
         var (status, body) = await GetAsync(cluster, lookup, cancellationToken);
         if (status == HttpStatusCode.NotFound)
@@ -86,8 +84,20 @@ internal sealed partial class WorkspaceOwnership(IHttpClientFactory clients, IPr
         using (body)
         {
             return body.RootElement.TryGetProperty("workspaceId", out var owner) && owner.ValueKind == JsonValueKind.String
-                && owner.GetString() == workspace ? Ownership.Ours : Ownership.NotOurs;
+                && allowed(owner.GetString()) ? Ownership.Ours : Ownership.NotOurs;
         }
+    }
+
+    private async Task<Ownership> ScanBlockedValuesAsync(string cluster, long id, IReadOnlyList<string> workspaces, CancellationToken cancellationToken)
+    {
+        foreach (var workspace in workspaces)
+        {
+            if (await ScanBlockedValuesAsync(cluster, id, workspace, cancellationToken) is var found and not Ownership.NotOurs)
+            {
+                return found;
+            }
+        }
+        return Ownership.NotOurs;
     }
 
     private async Task<Ownership> ScanBlockedValuesAsync(string cluster, long id, string workspace, CancellationToken cancellationToken)
@@ -171,17 +181,11 @@ internal sealed partial class WorkspaceOwnership(IHttpClientFactory clients, IPr
     [GeneratedRegex(@"^/api/sales/(?<id>\d{1,18})(/.*)?$")]
     private static partial Regex SalePath();
 
-    [GeneratedRegex($"^/api/campaigns/(?<id>{Guid})(/.*)?$")]
-    private static partial Regex CampaignPath();
-
-    [GeneratedRegex($"^/api/audiences/(?<id>{Guid})(/.*)?$")]
-    private static partial Regex AudiencePath();
-
-    [GeneratedRegex($"^/api/target-groups/(?<id>{Guid})(/.*)?$")]
-    private static partial Regex TargetGroupPath();
-
     [GeneratedRegex($"^/api/imports/(?<id>{Guid})(/.*)?$")]
     private static partial Regex ImportPath();
+
+    [GeneratedRegex($"^/api/(campaigns|target-groups|audiences)/(?<id>{Guid})(/.*)?$")]
+    private static partial Regex CampaignsPath();
 
     [GeneratedRegex($@"^({Guid}|\d+)$")]
     private static partial Regex IdSegment();

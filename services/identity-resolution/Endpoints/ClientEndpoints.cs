@@ -8,6 +8,7 @@ using Platform.IdentityResolution.Domain.Resolution;
 using Platform.IdentityResolution.Persistence;
 using Platform.IdentityResolution.Persistence.Entities;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Callers;
 
 namespace Platform.IdentityResolution.Endpoints;
 
@@ -184,7 +185,7 @@ internal static class ClientEndpoints
             return Paging.Invalid(new() { ["recordIds"] = ["Name the records to move out of the client (their ids from GET /api/clients/{id})."] },
                 "The split request is invalid");
         }
-        var outcome = await resolver.SplitAsync(id, recordIds, request.Note, CorrelationId.Get(http), cancellationToken);
+        var outcome = await resolver.SplitAsync(id, recordIds, request.Note, PlatformCaller.Of(http)?.Name, CorrelationId.Get(http), cancellationToken);
         return await RespondAsync(outcome, publish, cancellationToken);
     }
 
@@ -195,7 +196,7 @@ internal static class ClientEndpoints
         {
             return Paging.Invalid(new() { ["clientIds"] = ["Name the clients to merge into this one."] }, "The merge request is invalid");
         }
-        var outcome = await resolver.MergeAsync(id, others, request.Note, CorrelationId.Get(http), cancellationToken);
+        var outcome = await resolver.MergeAsync(id, others, request.Note, PlatformCaller.Of(http)?.Name, CorrelationId.Get(http), cancellationToken);
         return await RespondAsync(outcome, publish, cancellationToken);
     }
 

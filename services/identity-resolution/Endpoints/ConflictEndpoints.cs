@@ -5,6 +5,7 @@ using Platform.IdentityResolution.Domain.Resolution;
 using Platform.IdentityResolution.Persistence;
 using Platform.IdentityResolution.Persistence.Entities;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Callers;
 
 namespace Platform.IdentityResolution.Endpoints;
 
@@ -69,7 +70,7 @@ internal static class ConflictEndpoints
             return Paging.Invalid(new() { ["decision"] = ["decision is \"merge\" (merge the two clients anyway) or \"keep_apart\"."] },
                 "The conflict resolution is invalid");
         }
-        var outcome = await resolver.ResolveConflictAsync(id, request.Decision == "merge", request.Note, CorrelationId.Get(http), cancellationToken);
+        var outcome = await resolver.ResolveConflictAsync(id, request.Decision == "merge", request.Note, PlatformCaller.Of(http)?.Name, CorrelationId.Get(http), cancellationToken);
         return await ClientEndpoints.RespondAsync(outcome, publish, cancellationToken);
     }
 

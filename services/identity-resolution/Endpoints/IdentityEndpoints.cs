@@ -6,6 +6,7 @@ using Platform.IdentityResolution.Domain.Resolution;
 using Platform.IdentityResolution.Persistence;
 using Platform.IdentityResolution.Persistence.Entities;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Callers;
 
 namespace Platform.IdentityResolution.Endpoints;
 
@@ -107,14 +108,14 @@ internal static class IdentityEndpoints
         {
             return Paging.Invalid(errors, "The block request is invalid");
         }
-        var outcome = await resolver.BlockValueAsync(request.WorkspaceId!, request.Kind!, request.Value!, request.Note, CorrelationId.Get(http), cancellationToken);
+        var outcome = await resolver.BlockValueAsync(request.WorkspaceId!, request.Kind!, request.Value!, request.Note, PlatformCaller.Of(http)?.Name, CorrelationId.Get(http), cancellationToken);
         return await ClientEndpoints.RespondAsync(outcome, publish, cancellationToken);
     }
 
     public static async Task<Results<Ok<OperatorActionResponse>, ProblemHttpResult, ValidationProblem>> UnblockValueAsync(
         long id, UnblockValueRequest? request, IdentityResolver resolver, IPublishEndpoint publish, HttpContext http, CancellationToken cancellationToken)
     {
-        var outcome = await resolver.UnblockValueAsync(id, request?.Note, CorrelationId.Get(http), cancellationToken);
+        var outcome = await resolver.UnblockValueAsync(id, request?.Note, PlatformCaller.Of(http)?.Name, CorrelationId.Get(http), cancellationToken);
         return await ClientEndpoints.RespondAsync(outcome, publish, cancellationToken);
     }
 
@@ -165,7 +166,7 @@ internal static class IdentityEndpoints
             .ToLookup(r => (r.DecisionId, r.Side), r => r.RecordId);
         return TypedResults.Ok(new PagedResponse<DecisionResponse>(
             decisions.Select(d => new DecisionResponse(d.Id, d.Kind, d.ConflictId, d.ClientId, d.ValueId, d.Note,
-                sides[(d.Id, (short)1)].Order().ToList(), sides[(d.Id, (short)2)].Order().ToList(), d.CreatedAt, d.SupersededAt, d.SupersededById)).ToList(),
+                sides[(d.Id, (short)1)].Order().ToList(), sides[(d.Id, (short)2)].Order().ToList(), d.CreatedAt, d.SupersededAt, d.SupersededById, d.DecidedBy)).ToList(),
             current, size, total));
     }
 

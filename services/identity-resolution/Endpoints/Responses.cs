@@ -132,7 +132,8 @@ internal sealed record DecisionResponse(
     IReadOnlyList<long> SideB,
     DateTimeOffset CreatedAt,
     DateTimeOffset? SupersededAt,
-    long? SupersededById);
+    long? SupersededById,
+    string? DecidedBy);
 
 internal sealed record EffectiveSettingsResponse(
     IReadOnlyDictionary<string, int> Limits,

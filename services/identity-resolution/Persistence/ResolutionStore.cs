@@ -636,12 +636,12 @@ internal sealed class ResolutionStore(NpgsqlConnection connection, NpgsqlTransac
     }
 
     public async Task<long> InsertDecisionAsync(
-        string workspaceId, string kind, Guid? conflictId, Guid? clientId, long? valueId, string? note,
+        string workspaceId, string kind, Guid? conflictId, Guid? clientId, long? valueId, string? note, string? decidedBy,
         IReadOnlyCollection<long> sideA, IReadOnlyCollection<long> sideB, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var command = Command("""
-            insert into operator_decisions (workspace_id, kind, conflict_id, client_id, value_id, note, created_at)
-            values (@w, @kind, @conflict, @client, @value, @note, @now)
+            insert into operator_decisions (workspace_id, kind, conflict_id, client_id, value_id, note, decided_by, created_at)
+            values (@w, @kind, @conflict, @client, @value, @note, @by, @now)
             returning id
             """);
         command.Parameters.AddWithValue("w", workspaceId);
@@ -650,6 +650,7 @@ internal sealed class ResolutionStore(NpgsqlConnection connection, NpgsqlTransac
         command.Parameters.AddWithValue("client", (object?)clientId ?? DBNull.Value);
         command.Parameters.AddWithValue("value", (object?)valueId ?? DBNull.Value);
         command.Parameters.AddWithValue("note", (object?)note ?? DBNull.Value);
+        command.Parameters.AddWithValue("by", (object?)decidedBy ?? DBNull.Value);
         command.Parameters.AddWithValue("now", now);
         var id = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
         if (sideA.Count + sideB.Count > 0)

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Platform.Contracts.Sources;
+using Platform.ServiceDefaults.Callers;
 using Platform.SyncOrchestrator.Domain.Connections;
 using Platform.SyncOrchestrator.Persistence;
 using Platform.SyncOrchestrator.Persistence.Entities;
@@ -48,12 +49,16 @@ internal static partial class WorkspaceEndpoints
     private static string? InvalidWorkspaceId(string workspaceId) => WorkspaceIdPattern().IsMatch(workspaceId) ? null
         : "A workspace id is 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit (e.g. blue or tokeniza).";
 
-    public static async Task<Ok<PagedResponse<WorkspaceResponse>>> ListWorkspacesAsync(int? page, int? pageSize, OrchestratorDbContext db,
-        CancellationToken cancellationToken)
+    public static async Task<Ok<PagedResponse<WorkspaceResponse>>> ListWorkspacesAsync(int? page, int? pageSize, HttpContext http,
+        OrchestratorDbContext db, CancellationToken cancellationToken)
     {
         var (current, size, skip) = Paging.Resolve(page is < 1 ? 1 : page, pageSize is < 1 or > Paging.MaxPageSize ? Paging.DefaultPageSize : pageSize);
-        var total = await db.Workspaces.CountAsync(cancellationToken);
-        var items = await db.Workspaces.AsNoTracking().OrderBy(w => w.Id).Skip(skip).Take(size).ToListAsync(cancellationToken);
+        // A caller limited to some workspaces sees only those.
+        var visible = PlatformCaller.Of(http)?.Workspaces is { } allowed
+            ? db.Workspaces.Where(w => allowed.Contains(w.Id))
+            : db.Workspaces;
+        var total = await visible.CountAsync(cancellationToken);
+        var items = await visible.AsNoTracking().OrderBy(w => w.Id).Skip(skip).Take(size).ToListAsync(cancellationToken);
         var ids = items.Select(w => w.Id).ToList();
         var sources = await db.SourceConnections.AsNoTracking().Where(c => ids.Contains(c.WorkspaceId))
             .Select(c => new { c.WorkspaceId, c.Source }).ToListAsync(cancellationToken);

@@ -7,6 +7,7 @@ using Platform.SyncOrchestrator.Domain.Connections;
 using Platform.SyncOrchestrator.Domain.Runs;
 using Platform.SyncOrchestrator.Domain.Schedules;
 using Platform.SyncOrchestrator.Domain.Sources;
+using Platform.ServiceDefaults.Callers;
 using Platform.ServiceDefaults.Telemetry;
 using Platform.SyncOrchestrator.Persistence;
 
@@ -30,9 +31,8 @@ internal static class OrchestratorRegistration
         builder.Services.AddSingleton<FailedRunAlert>();
         builder.Services.AddSingleton<AlertSignal>();
         // The status client bounds each call itself (StatusTimeout), so one slow connector cannot hold a page.
-        builder.Services.AddHttpClient<ConnectorStatusClient>(http => http.Timeout = Timeout.InfiniteTimeSpan);
+        builder.Services.AddHttpClient<ConnectorStatusClient>(http => http.Timeout = Timeout.InfiniteTimeSpan).AddPlatformCallerToken();
         builder.Services.AddHttpClient(AlertNotifier.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan);
-        BadRequestExceptionHandler.Register(builder.Services);
         builder.AddPlatformGauge("platform.sync.runs", "Sync runs by state.",
             "select status, count(*) from sync_runs group by status", label: "state");
         builder.AddPlatformGauge("platform.sync.runs.stuck", "Unfinished sync runs that stopped reporting progress.",
@@ -51,7 +51,7 @@ internal static class OrchestratorRegistration
             .PersistKeysToDbContext<OrchestratorDbContext>();
         builder.Services.AddScoped<ConnectionStore>();
         // Each call bounds itself (checks 30 s, change notices 3 s).
-        builder.Services.AddHttpClient<ConnectorSettingsClient>(http => http.Timeout = Timeout.InfiniteTimeSpan);
+        builder.Services.AddHttpClient<ConnectorSettingsClient>(http => http.Timeout = Timeout.InfiniteTimeSpan).AddPlatformCallerToken();
         // After the migrations (hosted services start in order; AddPlatformDatabase registered those first).
         builder.Services.AddHostedService<ConfiguredWorkspaceSeeder>();
         return builder;

@@ -14,6 +14,7 @@ using Platform.Connectors.Persistence;
 using Platform.Connectors.Staging;
 using Platform.Connectors.Webhooks;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Callers;
 using Platform.ServiceDefaults.Telemetry;
 using Refit;
 
@@ -172,7 +173,7 @@ public static class ConnectorHostingExtensions
         builder.Configuration.Add(liveSettings);
         builder.Services.AddSingleton(settingsOptions);
         builder.Services.AddSingleton(liveSettings);
-        builder.Services.AddHttpClient(SourceSettingsRefresher.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan);
+        builder.Services.AddHttpClient(SourceSettingsRefresher.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan).AddPlatformCallerToken();
         builder.Services.AddSingleton<SourceSettingsRefresher>();
         builder.Services.AddSingleton<ISourceSecretWriter, OrchestratorSecretWriter>();
         builder.Services.TryAddScoped<ISourceCheck, StreamSourceCheck>();

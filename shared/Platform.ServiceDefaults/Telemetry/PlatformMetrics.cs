@@ -5,7 +5,8 @@ namespace Platform.ServiceDefaults.Telemetry;
 /// <summary>
 /// The platform's own instruments (meter <c>Platform</c>), beside what ASP.NET Core, HttpClient, MassTransit and
 /// Npgsql report. Prometheus names: <c>platform_records_staged_total</c>, <c>platform_records_resolved_total</c>,
-/// <c>platform_records_aggregated_total</c>, <c>platform_webhook_verifications_total{source,result}</c>.
+/// <c>platform_records_aggregated_total</c>, <c>platform_webhook_verifications_total{source,result}</c>,
+/// <c>platform_gateway_rate_limited_total{kind}</c>.
 /// </summary>
 public static class PlatformMetrics
 {
@@ -24,6 +25,11 @@ public static class PlatformMetrics
 
     private static readonly Counter<long> WebhookVerifications = Meter.CreateCounter<long>(
         "platform.webhook.verifications", "{webhook}", "Webhook signature verifications by source and result (accepted, refused).");
+
+    private static readonly Counter<long> RateLimited = Meter.CreateCounter<long>(
+        "platform.gateway.rate_limited", "{request}", "Requests the gateway refused with 429, by kind (api: per operator key; webhooks: per source and workspace).");
+
+    public static void GatewayRateLimited(string kind) => RateLimited.Add(1, new KeyValuePair<string, object?>("kind", kind));
 
     public static void RecordsStaged(long count)
     {

@@ -11,6 +11,11 @@ namespace Platform.Gateway.Tests.Support;
 public sealed record ReceivedRequest(string Service, string Method, string Path, Dictionary<string, string> Headers, long BodyLength)
 {
     public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
+
+    /// <summary>The caller the gateway's signed token names, verified as a service would; null when none or invalid.</summary>
+    public Platform.ServiceDefaults.Callers.PlatformCaller? Caller() =>
+        Platform.ServiceDefaults.Callers.CallerToken.Verify(Header(Platform.ServiceDefaults.Callers.PlatformCaller.Header),
+            Platform.Testing.TestEnvironment.InternalAuthKey, DateTimeOffset.UtcNow, out _);
 }
 
 /// <summary>

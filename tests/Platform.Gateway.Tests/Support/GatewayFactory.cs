@@ -30,6 +30,7 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
         }
         // No web app unless a test gives one: unknown paths stay 404s instead of the app's index.html.
         _settings.TryAdd("Gateway:WebRoot", Path.Combine(Path.GetTempPath(), "no-web-app-here"));
+        _settings.TryAdd("Platform:InternalAuth:Key", Platform.Testing.TestEnvironment.InternalAuthKey);
         if (withOperatorKey)
         {
             _settings.TryAdd("Gateway:ApiKeys:0:Name", OperatorName);

@@ -21,7 +21,7 @@ internal sealed partial class IdentityResolver
 
     /// <summary>Merges the two clients of an open conflict anyway, or keeps them apart for good.</summary>
     public async Task<OperatorOutcome<OperatorActionResult>> ResolveConflictAsync(
-        Guid conflictId, bool merge, string? note, Guid correlationId, CancellationToken cancellationToken)
+        Guid conflictId, bool merge, string? note, string? decidedBy, Guid correlationId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var workspaceId = (await new ResolutionStore(connection, null!).LoadConflictAsync(conflictId, cancellationToken))?.WorkspaceId;
@@ -40,7 +40,7 @@ internal sealed partial class IdentityResolver
             var records = await store.RecordsOfClientsAsync(conflict.WorkspaceId, [conflict.ClientAId, conflict.ClientBId], cancellationToken);
             var (a, b) = (records[conflict.ClientAId], records[conflict.ClientBId]);
             var kind = merge ? DecisionKinds.Merge : DecisionKinds.KeepApart;
-            var decision = await store.InsertDecisionAsync(conflict.WorkspaceId, kind, conflictId, null, null, note, a, b, now, cancellationToken);
+            var decision = await store.InsertDecisionAsync(conflict.WorkspaceId, kind, conflictId, null, null, note, decidedBy, a, b, now, cancellationToken);
             await store.SupersedeContradictedAsync(decision, merge ? [.. a, .. b] : [], merge ? [] : a, merge ? [] : b, now, cancellationToken);
             await store.ResolveConflictAsync(conflictId, merge ? ConflictStatuses.Merged : ConflictStatuses.KeptApart, decision, now, cancellationToken);
             var result = await ComponentRecompute.RunAsync(store, conflict.WorkspaceId, [.. a, .. b], new HashSet<long>(), rules, now, cancellationToken);
@@ -54,7 +54,7 @@ internal sealed partial class IdentityResolver
 
     /// <summary>Moves <paramref name="recordIds"/> out of a client into a client of their own, and keeps them apart from the rest.</summary>
     public async Task<OperatorOutcome<OperatorActionResult>> SplitAsync(
-        Guid clientId, IReadOnlyList<long> recordIds, string? note, Guid correlationId, CancellationToken cancellationToken)
+        Guid clientId, IReadOnlyList<long> recordIds, string? note, string? decidedBy, Guid correlationId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var workspaceId = await new ResolutionStore(connection, null!).WorkspaceOfClientAsync(clientId, cancellationToken);
@@ -83,7 +83,7 @@ internal sealed partial class IdentityResolver
                     "Splitting every record of a client would leave it empty; name only the records to move out."), null, null, "");
             }
             var staying = records.Except(moving).ToList();
-            var decision = await store.InsertDecisionAsync(workspaceId, DecisionKinds.Split, null, clientId, null, note, moving, staying, now, cancellationToken);
+            var decision = await store.InsertDecisionAsync(workspaceId, DecisionKinds.Split, null, clientId, null, note, decidedBy, moving, staying, now, cancellationToken);
             await store.SupersedeContradictedAsync(decision, moving, moving, staying, now, cancellationToken);
             var result = await ComponentRecompute.RunAsync(store, workspaceId, records, new HashSet<long>(), rules, now, cancellationToken,
                 new Dictionary<Guid, long> { [clientId] = staying[0] });
@@ -98,7 +98,7 @@ internal sealed partial class IdentityResolver
 
     /// <summary>Merges other clients into <paramref name="clientId"/> (it survives), whatever the limits say.</summary>
     public async Task<OperatorOutcome<OperatorActionResult>> MergeAsync(
-        Guid clientId, IReadOnlyList<Guid> others, string? note, Guid correlationId, CancellationToken cancellationToken)
+        Guid clientId, IReadOnlyList<Guid> others, string? note, string? decidedBy, Guid correlationId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var workspaceId = await new ResolutionStore(connection, null!).WorkspaceOfClientAsync(clientId, cancellationToken);
@@ -118,7 +118,7 @@ internal sealed partial class IdentityResolver
             }
             var target = records[clientId];
             var merged = ids.SelectMany(id => records[id]).ToList();
-            var decision = await store.InsertDecisionAsync(workspaceId, DecisionKinds.Merge, null, clientId, null, note, target, merged, now, cancellationToken);
+            var decision = await store.InsertDecisionAsync(workspaceId, DecisionKinds.Merge, null, clientId, null, note, decidedBy, target, merged, now, cancellationToken);
             await store.SupersedeContradictedAsync(decision, [.. target, .. merged], [], [], now, cancellationToken);
             var result = await ComponentRecompute.RunAsync(store, workspaceId, [.. target, .. merged], new HashSet<long>(), rules, now, cancellationToken,
                 new Dictionary<Guid, long> { [clientId] = target[0] });
@@ -129,7 +129,7 @@ internal sealed partial class IdentityResolver
 
     /// <summary>Blocks a value in a workspace: it stops linking at once, and clients built on it are recomputed.</summary>
     public async Task<OperatorOutcome<OperatorActionResult>> BlockValueAsync(
-        string workspaceId, string kind, string value, string? note, Guid correlationId, CancellationToken cancellationToken)
+        string workspaceId, string kind, string value, string? note, string? decidedBy, Guid correlationId, CancellationToken cancellationToken)
     {
         if (IdentifierNormaliser.Normalise(new Identifier(kind, value)) is not { } normalised)
         {
@@ -146,7 +146,7 @@ internal sealed partial class IdentityResolver
                     $"{normalised.Kind} {normalised.Value} is already blocked ({stored.BlockedReason})."), null, null, "");
             }
             await store.SetBlockedAsync([(stored.Id, BlockedReasons.Operator, note ?? "blocked by an operator", false)], now, cancellationToken);
-            var decision = await store.InsertDecisionAsync(workspaceId, DecisionKinds.BlockValue, null, null, stored.Id, note, [], [], now, cancellationToken);
+            var decision = await store.InsertDecisionAsync(workspaceId, DecisionKinds.BlockValue, null, null, stored.Id, note, decidedBy, [], [], now, cancellationToken);
             var holders = await store.RecordsHoldingAsync([stored.Id], cancellationToken);
             var result = await ComponentRecompute.RunAsync(store, workspaceId, holders, new HashSet<long>(), rules, now, cancellationToken);
             return (null, new OperatorActionResult(decision, result.Changed.Select(c => c.Id).ToList(),
@@ -155,7 +155,7 @@ internal sealed partial class IdentityResolver
     }
 
     /// <summary>Unblocks a detected or operator-blocked value: it links again, and detection leaves it alone from now on.</summary>
-    public async Task<OperatorOutcome<OperatorActionResult>> UnblockValueAsync(long valueId, string? note, Guid correlationId, CancellationToken cancellationToken)
+    public async Task<OperatorOutcome<OperatorActionResult>> UnblockValueAsync(long valueId, string? note, string? decidedBy, Guid correlationId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var found = await new ResolutionStore(connection, null!).LoadValueAsync(valueId, cancellationToken);
@@ -176,7 +176,7 @@ internal sealed partial class IdentityResolver
                     $"{value.Kind} {value.Value} is in IdentityResolution:BlockedValues; remove it there to unblock it."), null, null, "");
             }
             await store.SetBlockedAsync([(value.Id, null, null, true)], now, cancellationToken);
-            var decision = await store.InsertDecisionAsync(known.WorkspaceId, DecisionKinds.UnblockValue, null, null, value.Id, note, [], [], now, cancellationToken);
+            var decision = await store.InsertDecisionAsync(known.WorkspaceId, DecisionKinds.UnblockValue, null, null, value.Id, note, decidedBy, [], [], now, cancellationToken);
             var holders = await store.RecordsHoldingAsync([value.Id], cancellationToken);
             var result = await ComponentRecompute.RunAsync(store, known.WorkspaceId, holders, new HashSet<long>(), rules, now, cancellationToken);
             return (null, new OperatorActionResult(decision, result.Changed.Select(c => c.Id).ToList(),

@@ -19,6 +19,7 @@ internal sealed class OperatorDecisionConfiguration : IEntityTypeConfiguration<O
         builder.Property(d => d.ClientId).HasColumnName("client_id");
         builder.Property(d => d.ValueId).HasColumnName("value_id");
         builder.Property(d => d.Note).HasColumnName("note");
+        builder.Property(d => d.DecidedBy).HasColumnName("decided_by");
         builder.Property(d => d.CreatedAt).HasColumnName("created_at");
         builder.Property(d => d.SupersededAt).HasColumnName("superseded_at");
         builder.Property(d => d.SupersededById).HasColumnName("superseded_by_id");

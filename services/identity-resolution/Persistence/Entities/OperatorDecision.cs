@@ -17,6 +17,9 @@ internal sealed class OperatorDecision
     public Guid? ClientId { get; set; }
     public long? ValueId { get; set; }
     public string? Note { get; set; }
+
+    /// <summary>Who made the decision: the operator's key name from the verified caller token.</summary>
+    public string? DecidedBy { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? SupersededAt { get; set; }
     public long? SupersededById { get; set; }

@@ -264,6 +264,10 @@ namespace Platform.IdentityResolution.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<string>("DecidedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("decided_by");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasColumnType("text")
