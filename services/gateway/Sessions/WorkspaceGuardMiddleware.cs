@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Platform.Gateway.Authentication;
 using Platform.ServiceDefaults.Callers;
@@ -93,7 +92,7 @@ internal sealed class WorkspaceGuardMiddleware(RequestDelegate next, WorkspaceOw
             await Refuse(context, allowed, "the path");
             return;
         }
-        if (await BodyWorkspaceAsync(context.Request, gateway.CurrentValue.MaxRequestBodyBytes) is { } named && !IsAllowed(named))
+        if (await BodyWorkspace.ReadAsync(context.Request, gateway.CurrentValue.MaxRequestBodyBytes) is { } named && !IsAllowed(named))
         {
             await Refuse(context, allowed, $"the body's {Parameter}");
             return;
@@ -131,41 +130,5 @@ internal sealed class WorkspaceGuardMiddleware(RequestDelegate next, WorkspaceOw
         var origin = request.Headers.Origin.ToString();
         return origin.Length == 0
             || (Uri.TryCreate(origin, UriKind.Absolute, out var uri) && string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase));
-    }
-
-    /// <summary>The <c>workspaceId</c> of a JSON object body, if it has one; the body stays readable for the proxy.</summary>
-    private static async Task<string?> BodyWorkspaceAsync(HttpRequest request, long limit)
-    {
-        if (request.ContentLength is 0 || request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) != true
-            || request.ContentLength > limit)
-        {
-            return null;
-        }
-        request.EnableBuffering();
-        try
-        {
-            using var body = await JsonDocument.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
-            if (body.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                return null;
-            }
-            foreach (var property in body.RootElement.EnumerateObject())
-            {
-                if (property.Name.Equals(Parameter, StringComparison.OrdinalIgnoreCase))
-                {
-                    // A non-string workspaceId cannot be this workspace.
-                    return property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : property.Value.GetRawText();
-                }
-            }
-            return null;
-        }
-        catch (JsonException)
-        {
-            return null; // the service answers malformed JSON with its own 400
-        }
-        finally
-        {
-            request.Body.Position = 0;
-        }
     }
 }

@@ -128,45 +128,11 @@ internal sealed partial class CallerVerificationMiddleware(
         {
             return "the path";
         }
-        if (await BodyWorkspaceAsync(request) is { } named && !caller.CanAccess(named))
+        if (await BodyWorkspace.ReadAsync(request, MaxInspectedBody) is { } named && !caller.CanAccess(named))
         {
             return $"the body's {WorkspaceParameter}";
         }
         return null;
-    }
-
-    /// <summary>The <c>workspaceId</c> of a JSON object body, if it has one; the body stays readable for the endpoint.</summary>
-    private static async Task<string?> BodyWorkspaceAsync(HttpRequest request)
-    {
-        if (request.ContentLength is 0 or > MaxInspectedBody || request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) != true)
-        {
-            return null;
-        }
-        request.EnableBuffering();
-        try
-        {
-            using var body = await JsonDocument.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
-            if (body.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                return null;
-            }
-            foreach (var property in body.RootElement.EnumerateObject())
-            {
-                if (property.Name.Equals(WorkspaceParameter, StringComparison.OrdinalIgnoreCase))
-                {
-                    return property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : property.Value.GetRawText();
-                }
-            }
-            return null;
-        }
-        catch (JsonException)
-        {
-            return null; // the endpoint answers malformed JSON with its own 400
-        }
-        finally
-        {
-            request.Body.Position = 0;
-        }
     }
 
     /// <summary>
