@@ -12,7 +12,7 @@ return args.FirstOrDefault() switch
 static int Usage()
 {
     Console.Error.WriteLine("""
-        usage: ./platform bench staging [--records-per-stream N] | hotmart-sync | gohighlevel [--contacts N] | csv [--rows N] [--bad N]
+        usage: ./platform bench staging [--records-per-stream N] | hotmart-sync | gohighlevel [--contacts N] [--unify deferred] | csv [--rows N] [--bad N]
           staging  a simulator backfill through connector-stripe with rate limits off (staged records/s),
                    beside a plain binary COPY of the same rows into a copy of the table, and their ratio
           hotmart-sync  a full Hotmart sync of the simulator's demo account with default limits: time and calls
