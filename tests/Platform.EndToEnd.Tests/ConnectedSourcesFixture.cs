@@ -17,7 +17,7 @@ public sealed class ConnectedSourcesFixture : IAsyncLifetime
     public const string SimulatorKey = "sk_test_connected_blue";
     public const int Customers = 40;
 
-    private readonly List<ServiceProcess> _services = [];
+    private readonly ServiceGroup _services = new();
 
     public TestDatabase Database { get; private set; } = null!;
     public TestVirtualHost VirtualHost { get; private set; } = null!;
@@ -73,33 +73,21 @@ public sealed class ConnectedSourcesFixture : IAsyncLifetime
         Vendor = new HttpClient { BaseAddress = gateway.Address, Timeout = TimeSpan.FromSeconds(60) };
     }
 
-    private async Task<ServiceProcess> Start(string name, string project, Dictionary<string, string?> common, (string Key, string Value)[] extra,
+    private Task<ServiceProcess> Start(string name, string project, Dictionary<string, string?> common, (string Key, string Value)[] extra,
         int? port = null)
-    {
-        var environment = new Dictionary<string, string?>(common);
-        foreach (var (key, value) in extra)
-        {
-            environment[key] = value;
-        }
-        var service = await ServiceProcess.StartAsync(name, project, environment, port: port);
-        _services.Add(service);
-        return service;
-    }
+        => _services.StartAsync(name, project, common, extra, port);
 
     public Task<long> CountAsync(string sql, params (string Name, object Value)[] parameters) =>
         SchemaQuery.CountAsync(Database, "connector-stripe", sql, parameters);
 
     /// <summary>Every service's recent output, for failure messages.</summary>
-    public string Logs() => string.Join(Environment.NewLine, _services.Select(s => $"--- {s.Name} ---{Environment.NewLine}{s.Output}"));
+    public string Logs() => _services.Logs();
 
     public async Task DisposeAsync()
     {
         Api?.Dispose();
         Vendor?.Dispose();
-        foreach (var service in Enumerable.Reverse(_services))
-        {
-            await service.DisposeAsync();
-        }
+        await _services.DisposeAsync();
         if (VirtualHost is not null)
         {
             await VirtualHost.DisposeAsync();

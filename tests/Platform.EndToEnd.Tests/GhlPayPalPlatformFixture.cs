@@ -29,7 +29,7 @@ public sealed class GhlPayPalPlatformFixture : IAsyncLifetime
 
     private static readonly string[] OrchestratorRoots = ["syncs", "sources", "schedules", "alerts", "unify"];
 
-    private readonly List<ServiceProcess> _services = [];
+    private readonly ServiceGroup _services = new();
 
     public TestDatabase Database { get; private set; } = null!;
     public TestVirtualHost VirtualHost { get; private set; } = null!;
@@ -115,29 +115,17 @@ public sealed class GhlPayPalPlatformFixture : IAsyncLifetime
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
 
-    private async Task<ServiceProcess> Start(string name, string project, Dictionary<string, string?> common, (string Key, string Value)[] extra)
-    {
-        var environment = new Dictionary<string, string?>(common);
-        foreach (var (key, value) in extra)
-        {
-            environment[key] = value;
-        }
-        var service = await ServiceProcess.StartAsync(name, project, environment);
-        _services.Add(service);
-        return service;
-    }
+    private Task<ServiceProcess> Start(string name, string project, Dictionary<string, string?> common, (string Key, string Value)[] extra)
+        => _services.StartAsync(name, project, common, extra);
 
     /// <summary>Every service's recent output, for failure messages.</summary>
-    public string Logs() => string.Join(Environment.NewLine, _services.Select(s => $"--- {s.Name} ---{Environment.NewLine}{s.Output}"));
+    public string Logs() => _services.Logs();
 
     public async Task DisposeAsync()
     {
         Api?.Dispose();
         SimulatorAdmin?.Dispose();
-        foreach (var service in Enumerable.Reverse(_services))
-        {
-            await service.DisposeAsync();
-        }
+        await _services.DisposeAsync();
         if (VirtualHost is not null)
         {
             await VirtualHost.DisposeAsync();

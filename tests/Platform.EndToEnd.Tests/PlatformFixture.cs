@@ -16,7 +16,7 @@ public sealed class PlatformFixture : IAsyncLifetime
     public const string StripeSecret = "whsec_e2e_secret";
     public static readonly string ApiKey = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
 
-    private readonly List<ServiceProcess> _services = [];
+    private readonly ServiceGroup _services = new();
 
     public TestDatabase Database { get; private set; } = null!;
     public TestVirtualHost VirtualHost { get; private set; } = null!;
@@ -59,17 +59,8 @@ public sealed class PlatformFixture : IAsyncLifetime
             ("ReverseProxy__Clusters__identity-resolution__Destinations__primary__Address", IdentityResolution.Address.ToString()));
     }
 
-    private async Task<ServiceProcess> Start(string name, string project, Dictionary<string, string?> common, params (string Key, string Value)[] extra)
-    {
-        var environment = new Dictionary<string, string?>(common);
-        foreach (var (key, value) in extra)
-        {
-            environment[key] = value;
-        }
-        var service = await ServiceProcess.StartAsync(name, project, environment);
-        _services.Add(service);
-        return service;
-    }
+    private Task<ServiceProcess> Start(string name, string project, Dictionary<string, string?> common, params (string Key, string Value)[] extra)
+        => _services.StartAsync(name, project, common, extra);
 
     /// <summary>An HTTP client on the gateway, with the operator key unless told otherwise.</summary>
     public HttpClient GatewayClient(bool withApiKey = true)
@@ -84,14 +75,11 @@ public sealed class PlatformFixture : IAsyncLifetime
     }
 
     /// <summary>Every service's recent output, for failure messages.</summary>
-    public string Logs() => string.Join(Environment.NewLine, _services.Select(s => $"--- {s.Name} ---{Environment.NewLine}{s.Output}"));
+    public string Logs() => _services.Logs();
 
     public async Task DisposeAsync()
     {
-        foreach (var service in Enumerable.Reverse(_services))
-        {
-            await service.DisposeAsync();
-        }
+        await _services.DisposeAsync();
         await ClientUpdates.DisposeAsync();
         await VirtualHost.DisposeAsync();
         await Database.DisposeAsync();

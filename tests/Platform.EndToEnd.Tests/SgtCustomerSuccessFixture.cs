@@ -26,7 +26,7 @@ public sealed class SgtCustomerSuccessFixture : IAsyncLifetime
     public const string HotmartWorkspace = "cs-both";
     private const string HotmartClient = "cs-hotmart-client", HotmartSecret = "cs-hotmart-secret";
 
-    private readonly List<ServiceProcess> _services = [];
+    private readonly ServiceGroup _services = new();
 
     public TestDatabase Database { get; private set; } = null!;
     public TestVirtualHost VirtualHost { get; private set; } = null!;
@@ -91,17 +91,8 @@ public sealed class SgtCustomerSuccessFixture : IAsyncLifetime
         Aggregation.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
     }
 
-    private async Task<ServiceProcess> Start(string name, string project, Dictionary<string, string?> common, (string Key, string Value)[] extra)
-    {
-        var environment = new Dictionary<string, string?>(common);
-        foreach (var (key, value) in extra)
-        {
-            environment[key] = value;
-        }
-        var service = await ServiceProcess.StartAsync(name, project, environment);
-        _services.Add(service);
-        return service;
-    }
+    private Task<ServiceProcess> Start(string name, string project, Dictionary<string, string?> common, (string Key, string Value)[] extra)
+        => _services.StartAsync(name, project, common, extra);
 
     /// <summary>Sends StartSync to the connector (as the orchestrator does) and waits for the run's outcome.</summary>
     public async Task<SyncCompleted> SyncAsync(string source, string workspace, SyncMode mode, TimeSpan timeout)
@@ -183,16 +174,13 @@ public sealed class SgtCustomerSuccessFixture : IAsyncLifetime
     public Task<long> CountAsync(string schema, string sql, params (string Name, object Value)[] parameters) =>
         SchemaQuery.CountAsync(Database, schema, sql, parameters);
 
-    public string Logs() => string.Join(Environment.NewLine, _services.Select(s => $"--- {s.Name} ---{Environment.NewLine}{s.Output}"));
+    public string Logs() => _services.Logs();
 
     public async Task DisposeAsync()
     {
         Aggregation?.Dispose();
         SimulatorApi?.Dispose();
-        foreach (var service in Enumerable.Reverse(_services))
-        {
-            await service.DisposeAsync();
-        }
+        await _services.DisposeAsync();
         if (Completed is not null)
         {
             await Completed.DisposeAsync();

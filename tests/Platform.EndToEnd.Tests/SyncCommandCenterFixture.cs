@@ -27,7 +27,7 @@ public sealed class SyncCommandCenterFixture : IAsyncLifetime
         ["cc-slow"] = 40,
     };
 
-    private readonly List<ServiceProcess> _services = [];
+    private readonly ServiceGroup _services = new();
 
     public TestDatabase Database { get; private set; } = null!;
     public TestVirtualHost VirtualHost { get; private set; } = null!;
@@ -111,17 +111,8 @@ public sealed class SyncCommandCenterFixture : IAsyncLifetime
         ($"ReverseProxy__Routes__api-{r}-exact__Match__Path", $"/api/{r}"),
     });
 
-    private async Task<ServiceProcess> Start(string name, string project, Dictionary<string, string?> common, (string Key, string Value)[] extra)
-    {
-        var environment = new Dictionary<string, string?>(common);
-        foreach (var (key, value) in extra)
-        {
-            environment[key] = value;
-        }
-        var service = await ServiceProcess.StartAsync(name, project, environment);
-        _services.Add(service);
-        return service;
-    }
+    private Task<ServiceProcess> Start(string name, string project, Dictionary<string, string?> common, (string Key, string Value)[] extra)
+        => _services.StartAsync(name, project, common, extra);
 
     /// <summary>Adds a simulator fault for one workspace's account.</summary>
     public async Task FaultAsync(string workspace, object fault)
@@ -131,16 +122,13 @@ public sealed class SyncCommandCenterFixture : IAsyncLifetime
     }
 
     /// <summary>Every service's recent output, for failure messages.</summary>
-    public string Logs() => string.Join(Environment.NewLine, _services.Select(s => $"--- {s.Name} ---{Environment.NewLine}{s.Output}"));
+    public string Logs() => _services.Logs();
 
     public async Task DisposeAsync()
     {
         Api?.Dispose();
         SimulatorAdmin?.Dispose();
-        foreach (var service in Enumerable.Reverse(_services))
-        {
-            await service.DisposeAsync();
-        }
+        await _services.DisposeAsync();
         if (ClientUpdates is not null)
         {
             await ClientUpdates.DisposeAsync();

@@ -23,7 +23,7 @@ public sealed class TenancyFixture : IAsyncLifetime
     public string WorkspaceB { get; } = $"ten-b-{Guid.NewGuid():N}"[..14];
 
     private static readonly string[] ApiServices = ["identity-resolution", "aggregation", "sync-orchestrator", "campaigns", "connector-csv"];
-    private readonly List<ServiceProcess> _services = [];
+    private readonly ServiceGroup _services = new();
 
     public TestDatabase Database { get; private set; } = null!;
     public TestVirtualHost VirtualHost { get; private set; } = null!;
@@ -135,26 +135,14 @@ public sealed class TenancyFixture : IAsyncLifetime
         return client;
     }
 
-    private async Task<ServiceProcess> Start(string name, string project, Dictionary<string, string?> common, params (string Key, string Value)[] extra)
-    {
-        var environment = new Dictionary<string, string?>(common);
-        foreach (var (key, value) in extra)
-        {
-            environment[key] = value;
-        }
-        var service = await ServiceProcess.StartAsync(name, project, environment);
-        _services.Add(service);
-        return service;
-    }
+    private Task<ServiceProcess> Start(string name, string project, Dictionary<string, string?> common, params (string Key, string Value)[] extra)
+        => _services.StartAsync(name, project, common, extra);
 
-    public string Logs() => string.Join(Environment.NewLine, _services.Select(s => $"--- {s.Name} ---{Environment.NewLine}{s.Output}"));
+    public string Logs() => _services.Logs();
 
     public async Task DisposeAsync()
     {
-        foreach (var service in Enumerable.Reverse(_services))
-        {
-            await service.DisposeAsync();
-        }
+        await _services.DisposeAsync();
         await ClientUpdates.DisposeAsync();
         await VirtualHost.DisposeAsync();
         await Database.DisposeAsync();

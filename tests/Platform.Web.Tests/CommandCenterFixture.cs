@@ -44,7 +44,7 @@ public sealed class CommandCenterFixture : IAsyncLifetime
     private static readonly string[] ReadyServices =
         ["connector-ploomes", "connector-csv", "identity-resolution", "aggregation", "sync-orchestrator", "campaigns"];
 
-    private readonly List<ServiceProcess> _services = [];
+    private readonly ServiceGroup _services = new();
 
     /// <summary>Every service process this fixture started, by name.</summary>
     public IReadOnlyList<ServiceProcess> Services => _services;
@@ -235,20 +235,11 @@ public sealed class CommandCenterFixture : IAsyncLifetime
         }
     }
 
-    private async Task<ServiceProcess> Start(string name, string project, Dictionary<string, string?> common, (string Key, string Value)[] extra,
+    private Task<ServiceProcess> Start(string name, string project, Dictionary<string, string?> common, (string Key, string Value)[] extra,
         int? port = null)
-    {
-        var environment = new Dictionary<string, string?>(common);
-        foreach (var (key, value) in extra)
-        {
-            environment[key] = value;
-        }
-        var service = await ServiceProcess.StartAsync(name, project, environment, port: port);
-        _services.Add(service);
-        return service;
-    }
+        => _services.StartAsync(name, project, common, extra, port);
 
-    public string Logs() => string.Join(Environment.NewLine, _services.Select(s => $"--- {s.Name} ---{Environment.NewLine}{s.Output}"));
+    public string Logs() => _services.Logs();
 
     public async Task DisposeAsync()
     {
@@ -259,10 +250,7 @@ public sealed class CommandCenterFixture : IAsyncLifetime
         Playwright?.Dispose();
         Api?.Dispose();
         SimulatorAdmin?.Dispose();
-        foreach (var service in Enumerable.Reverse(_services))
-        {
-            await service.DisposeAsync();
-        }
+        await _services.DisposeAsync();
         if (ClientUpdates is not null)
         {
             await ClientUpdates.DisposeAsync();
