@@ -14,6 +14,7 @@ import { SchedulesPage } from './pages/Schedules';
 import { AlertsPage } from './pages/Alerts';
 import { ReportsPage } from './pages/Reports';
 import { ImportsPage } from './pages/Imports';
+import { DeadLettersPage } from './pages/DeadLetters';
 // The campaign canvas (@xyflow/react) is loaded with its pages only.
 const CampaignsPage = lazy(() => import('./pages/Campaigns').then((m) => ({ default: m.CampaignsPage })));
 const CampaignEditor = lazy(() => import('./pages/Campaigns').then((m) => ({ default: m.CampaignEditor })));
@@ -117,6 +118,7 @@ function Shell({ session, onSignOut, onChangeWorkspace }: { session: Session; on
   else if (route === '/schedules') page = <SchedulesPage workspace={workspace} />;
   else if (route === '/alerts') page = <AlertsPage workspace={workspace} />;
   else if (route === '/reports') page = <ReportsPage workspace={workspace} />;
+  else if (route === '/dead-letters' && session.allWorkspaces) page = <DeadLettersPage />;
   else page = <p>404</p>;
   const active = (p: string) => (p === '/' ? route === '/' || route === '/sources' : route.startsWith(p));
   return (
@@ -131,7 +133,7 @@ function Shell({ session, onSignOut, onChangeWorkspace }: { session: Session; on
           </div>
         </div>
         <ul>
-          {NAV.map((n) => (
+          {NAV.concat(session.allWorkspaces ? [{ path: '/dead-letters', key: 'nav_deadLetters' }] : []).map((n) => (
             <li key={n.path}>
               <Link to={n.path} className={active(n.path) ? 'active' : ''} data-testid={`nav-${n.path === '/' ? 'sources' : n.path.slice(1)}`}>
                 {locale.t(n.key)}

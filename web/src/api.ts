@@ -67,6 +67,31 @@ export interface Session {
   operator: string;
   workspaceId: string | null;
   expiresAt: string;
+  role: 'admin' | 'operator' | 'viewer' | string;
+  /** The key may use every workspace: cross-workspace pages (dead letters) are open to it. */
+  allWorkspaces: boolean;
+}
+
+export interface DeadLetterQueue {
+  service: string;
+  queue: string;
+  errorQueue: string;
+  messages: number;
+  consumers: number;
+  deadLettered: number;
+}
+
+export interface DeadLetterOverview {
+  totalDeadLettered: number;
+  queues: DeadLetterQueue[];
+  unavailable: { service: string; reason: string }[];
+}
+
+export interface ReplayOutcome {
+  service: string;
+  queue: string;
+  replayed: number;
+  remaining: number;
 }
 
 export interface StreamStatus {

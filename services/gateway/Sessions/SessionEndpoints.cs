@@ -13,8 +13,11 @@ internal sealed record SignInRequest(string? ApiKey);
 /// <summary>Choose the workspace the session works in.</summary>
 internal sealed record ChooseWorkspaceRequest(string? WorkspaceId);
 
-/// <summary>Who is signed in, in which workspace (null until chosen), until when.</summary>
-internal sealed record SessionResponse(string Operator, string? WorkspaceId, DateTimeOffset ExpiresAt);
+/// <summary>
+/// Who is signed in, in which workspace (null until chosen), until when; the key's role and whether it may use every
+/// workspace (what the command center's cross-workspace pages, such as dead letters, need).
+/// </summary>
+internal sealed record SessionResponse(string Operator, string? WorkspaceId, DateTimeOffset ExpiresAt, string Role, bool AllWorkspaces);
 
 /// <summary>
 /// <c>/api/session</c>: the web app's sign-in. The key is checked once and never stored: the cookie carries only
@@ -52,7 +55,7 @@ internal static partial class SessionEndpoints
         }
         var expires = clock.GetUtcNow() + options.Value.Lifetime;
         await IssueCookieAsync(http, OperatorClaims.For(key.Name, key.Role, key.Workspaces, key.Id).ToList(), null, expires);
-        return TypedResults.Ok(new SessionResponse(key.Name, null, expires));
+        return TypedResults.Ok(new SessionResponse(key.Name, null, expires, key.Role, key.Workspaces is null));
     }
 
     public static Results<Ok<SessionResponse>, ProblemHttpResult> GetSession(HttpContext http)
@@ -102,7 +105,9 @@ internal static partial class SessionEndpoints
     private static SessionResponse Describe(ClaimsPrincipal user) => new(
         user.Identity!.Name!,
         user.FindFirst(SessionAuthentication.WorkspaceClaim)?.Value,
-        DateTimeOffset.Parse(user.FindFirst(SessionAuthentication.ExpiresClaim)!.Value, System.Globalization.CultureInfo.InvariantCulture));
+        DateTimeOffset.Parse(user.FindFirst(SessionAuthentication.ExpiresClaim)!.Value, System.Globalization.CultureInfo.InvariantCulture),
+        OperatorClaims.RoleOf(user),
+        OperatorClaims.AllowedWorkspaces(user) is null);
 
     private static bool CanUse(ClaimsPrincipal user, string workspace) =>
         OperatorClaims.AllowedWorkspaces(user) is not { } allowed || allowed.Contains(workspace, StringComparer.Ordinal);
