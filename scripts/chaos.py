@@ -4,8 +4,9 @@
     chaos.py burst SCENARIO COUNT     send COUNT people (customer.created, then charge.succeeded of 19.90 BRL) through
                                       the gateway, retrying each like Stripe does (any non-2xx or no answer: try again,
                                       up to 10 min)
-    chaos.py backfill SCENARIO        a full Stripe sync (customers, charges) of workspace demo through the gateway,
-                                      followed until it ends; its run id is kept for the check
+    chaos.py backfill SCENARIO        a full Stripe sync (customers, charges) of a workspace of its own, connected through
+                                      the API to a fresh simulator account (so every scenario's backfill stages all of
+                                      its records during the fault), followed until it ends; its run id is kept for the check
     chaos.py check SCENARIO... COUNT  compare what the platform holds with what was sent and with the simulator
 """
 import hashlib
@@ -22,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 STATE = os.environ["PLATFORM_STATE"]
 GATEWAY = os.environ.get("CHAOS_GATEWAY", "http://127.0.0.1:5080")
 SIMULATOR = os.environ.get("CHAOS_SIMULATOR", "http://127.0.0.1:5901")
-SIMULATOR_KEY = "sk_test_simulator_demo"
+BACKFILL_SIZE = int(os.environ.get("CHAOS_BACKFILL_SIZE", "300"))  # customers (and charges) per scenario's account
 STREAMS = ["customers", "charges"]
 CHARGE_CENTS = 1990
 PSQL = os.environ["CHAOS_PSQL"].split()
@@ -115,13 +116,38 @@ def api(method, path, body=None):
         return json.load(response)
 
 
+def workspace_of(scenario):
+    return f"chaos-{scenario}".lower()
+
+
+def key_of(scenario):
+    return f"sk_test_chaos_{scenario}"
+
+
+def connect(scenario):
+    """A simulator Stripe account of its own for the scenario, and a workspace connected to it through the API."""
+    body = json.dumps({"source": "stripe", "credential": key_of(scenario), "seed": sum(scenario.encode()) % 10_000,
+                       "size": BACKFILL_SIZE}).encode()
+    request = urllib.request.Request(f"{SIMULATOR}/_simulator/accounts", data=body, method="POST",
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=60):
+        pass
+    workspace = workspace_of(scenario)
+    api("PUT", f"/api/workspaces/{workspace}", {"name": f"Chaos {scenario}"})
+    api("PUT", f"/api/workspaces/{workspace}/sources/stripe", {"apiKey": key_of(scenario), "webhookSecret": f"whsec_{scenario}"})
+
+
 def backfill(scenario):
     """Starts a full sync and follows it; the gateway or orchestrator may be down for a moment, so calls are retried."""
-    deadline, run, status = time.time() + 900, None, "not started"
+    deadline, run, status, connected = time.time() + 900, None, "not started", False
     while time.time() < deadline:
         try:
+            if not connected:
+                connect(scenario)
+                connected = True
             if run is None:
-                run = api("POST", "/api/syncs", {"workspaceId": "demo", "source": "stripe", "mode": "full", "streams": STREAMS})["id"]
+                run = api("POST", "/api/syncs", {"workspaceId": workspace_of(scenario), "source": "stripe", "mode": "full",
+                                                 "streams": STREAMS})["id"]
                 with open(os.path.join(STATE, f"chaos-run-{scenario}"), "w", encoding="utf-8") as f:
                     f.write(run)
             status = api("GET", f"/api/syncs/{run}")
@@ -133,16 +159,17 @@ def backfill(scenario):
     state = status["status"] if isinstance(status, dict) else status
     staged = status.get("recordsStaged", 0) if isinstance(status, dict) else 0
     reason = status.get("error") if isinstance(status, dict) else None
-    print(f"    backfill {scenario}: run {run} {state}, {staged} new rows staged" + (f" ({reason})" if reason else ""))
+    print(f"    backfill {scenario}: workspace {workspace_of(scenario)}, run {run} {state}, {staged} new rows staged"
+          + (f" ({reason})" if reason else ""))
     return 0 if state == "succeeded" else 1
 
 
-def simulator_ids(resource):
-    """Every id the simulator's Stripe demo account lists for a resource: the source's own truth."""
+def simulator_ids(resource, key):
+    """Every id a simulator Stripe account lists for a resource: the source's own truth."""
     ids, after = [], None
     while True:
         url = f"{SIMULATOR}/v1/{resource}?limit=100" + (f"&starting_after={after}" if after else "")
-        request = urllib.request.Request(url, headers={"Authorization": f"Bearer {SIMULATOR_KEY}"})
+        request = urllib.request.Request(url, headers={"Authorization": f"Bearer {key}"})
         for attempt in range(20):
             try:
                 with urllib.request.urlopen(request, timeout=30) as response:
@@ -215,17 +242,21 @@ def check(scenarios, count):
             with open(path, encoding="utf-8") as f:
                 runs.append(f.read().strip())
     failed_runs = [r for r in runs if api("GET", f"/api/syncs/{r}")["status"] != "succeeded"]
-    truth = set()
-    for resource in STREAMS:
-        truth |= set(simulator_ids(resource))
-    staged = sql('select external_id, count(*), count(distinct (payload_hash, canonical_hash)) from "connector-stripe".raw_records '
-                 "where workspace_id = 'demo' and external_id not like '%chaos%' and (external_id like 'cus\_%' or external_id like 'ch\_%') "
-                 "group by external_id") or []
-    staged_ids = {row[0] for row in staged}
-    backfill_lost = len(truth - staged_ids)
-    backfill_dup = sum(int(row[1]) - int(row[2]) for row in staged)
-    print(f"    backfills: {len(runs)} runs, {len(runs) - len(failed_runs)} succeeded; the simulator lists {len(truth)} customers "
-          f"and charges, {len(truth & staged_ids)} of them staged, {backfill_dup} staged twice")
+    listed = stored = backfill_lost = backfill_dup = 0
+    for s_ in scenarios:
+        truth = set()
+        for resource in STREAMS:
+            truth |= set(simulator_ids(resource, key_of(s_)))
+        staged = sql('select external_id, count(*), count(distinct (payload_hash, canonical_hash)) from "connector-stripe".raw_records '
+                     f"where workspace_id = '{workspace_of(s_)}' and (external_id like 'cus\\_%' or external_id like 'ch\\_%') "
+                     "group by external_id") or []
+        staged_ids = {row[0] for row in staged}
+        listed += len(truth)
+        stored += len(truth & staged_ids)
+        backfill_lost += len(truth - staged_ids)
+        backfill_dup += sum(int(row[1]) - int(row[2]) for row in staged)
+    print(f"    backfills: {len(runs)} runs, {len(runs) - len(failed_runs)} succeeded; the simulator accounts list {listed} customers "
+          f"and charges, {stored} of them staged, {backfill_dup} staged twice")
     for q in overview.get("queues", []):
         if q.get("deadLettered"):
             print(f"      {q['service']}: {q['deadLettered']} in {q['errorQueue']}")
