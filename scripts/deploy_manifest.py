@@ -595,6 +595,11 @@ services:
     clusters = "".join(f"      ReverseProxy__Clusters__{n}__Destinations__primary__Address: http://{n}:8080/\n" for n in backends)
     ready = "".join(f"      Gateway__ReadyServices__{i}: {n}\n" for i, n in enumerate(b for b in backends if role(b) != "simulator"))
     waits = "".join(f"      {n}:\n        condition: service_started\n" for n in backends if role(n) != "simulator")
+    gateway_env = "*service-env"
+    if "gateway" in names and has_database("gateway"):
+        # Operator keys live in the gateway's schema: without the database only the configured key works.
+        gateway_env = "[*service-env, *database-env]"
+        waits = "      postgres:\n        condition: service_healthy\n" + waits
     if "gateway" in names:
         out.append(f"""
   gateway:
@@ -605,7 +610,7 @@ services:
       args:
         SERVICE: gateway
     environment:
-      <<: *service-env
+      <<: {gateway_env}
       Gateway__ApiKeys__0__Name: ${{GATEWAY_API_KEY_NAME:-local-operator}}
       Gateway__ApiKeys__0__Sha256: ${{GATEWAY_API_KEY_SHA256:?set GATEWAY_API_KEY_SHA256 in .env (scripts/make-env.sh writes one)}}
 {clusters}{ready}    ports:
