@@ -31,7 +31,8 @@ public sealed class CommandCenterBrowserTests(CommandCenterFixture center, ITest
         }
         await Expect(page.GetByTestId("state-ploomes")).ToHaveAttributeAsync("data-state", "never_synced");
         await Expect(page.GetByTestId("state-stripe")).ToHaveAttributeAsync("data-state", "unreachable");
-        await Expect(page.GetByTestId("state-manychat")).ToHaveAttributeAsync("data-state", "not_deployed");
+        await Expect(page.GetByTestId("state-manychat")).ToHaveAttributeAsync("data-state", "unreachable");
+        await Expect(page.GetByTestId("state-csv")).ToHaveAttributeAsync("data-state", "never_synced");
         await Expect(page.GetByTestId("live-mode")).ToHaveTextAsync("ao vivo");
 
         var cookie = Assert.Single(await context.CookiesAsync());

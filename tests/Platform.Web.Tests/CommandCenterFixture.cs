@@ -99,16 +99,21 @@ public sealed class CommandCenterFixture : IAsyncLifetime
                 ($"Connectors__Ploomes__Workspaces__{w}__ValidationKey", "unused"),
             }),
         ]);
+        var csv = await Start("connector-csv", "Platform.Connectors.Csv", common, []);
         var identity = await Start("identity-resolution", "Platform.IdentityResolution", common, []);
         var aggregation = await Start("aggregation", "Platform.Aggregation", common, []);
         var orchestrator = await Start("sync-orchestrator", "Platform.SyncOrchestrator", common,
         [
             ("SyncOrchestrator__Connectors__ploomes__Address", ploomes.Address.ToString()),
+            ("SyncOrchestrator__Connectors__csv__Address", csv.Address.ToString()),
             // Deployed by default but not started here: their tiles say unreachable.
             ("SyncOrchestrator__Connectors__stripe__Address", "http://127.0.0.1:1/"),
             ("SyncOrchestrator__Connectors__hotmart__Address", "http://127.0.0.1:1/"),
+            ("SyncOrchestrator__Connectors__gohighlevel__Address", "http://127.0.0.1:1/"),
+            ("SyncOrchestrator__Connectors__paypal__Address", "http://127.0.0.1:1/"),
+            ("SyncOrchestrator__Connectors__manychat__Address", "http://127.0.0.1:1/"),
+            ("SyncOrchestrator__Connectors__sgt__Address", "http://127.0.0.1:1/"),
         ], orchestratorPort);
-        var csv = await Start("connector-csv", "Platform.Connectors.Csv", common, []);
         var campaigns = await Start("campaigns", "Platform.Campaigns", common, []);
         Gateway = await Start("gateway", "Platform.Gateway", common,
         [

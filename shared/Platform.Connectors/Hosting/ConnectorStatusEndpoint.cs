@@ -10,7 +10,7 @@ namespace Platform.Connectors.Hosting;
 /// <summary>A workspace's state in one connector, for the sync orchestrator's <c>/api/sources</c>.</summary>
 /// <param name="Source">Source name.</param>
 /// <param name="WorkspaceId">The workspace.</param>
-/// <param name="Configured">The workspace has credentials for this source.</param>
+/// <param name="Configured">The workspace has credentials for this source (always, for a connector without streams).</param>
 /// <param name="Streams">Every stream with its live incremental watermark.</param>
 /// <param name="RecordsStaged">Raw rows staged for the workspace.</param>
 /// <param name="RecordsPublished">Rows published as RawRecordStaged.</param>
@@ -87,7 +87,9 @@ public static class ConnectorStatusEndpoint
             }
         }
         var streams = readers.Select(r => new StreamStatus(r.Name, watermarks.TryGetValue(r.Name, out var w) ? w : null)).ToList();
-        return TypedResults.Ok(new ConnectorStatus(credentials.Source, workspaceId, credentials.For(workspaceId).Exists(), streams,
+        // A connector that reads no vendor streams (file imports) needs no credentials: every workspace may use it.
+        var configured = streams.Count == 0 || credentials.For(workspaceId).Exists();
+        return TypedResults.Ok(new ConnectorStatus(credentials.Source, workspaceId, configured, streams,
             staged, published, waiting, last));
     }
 }
