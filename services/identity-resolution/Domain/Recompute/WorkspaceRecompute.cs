@@ -83,7 +83,7 @@ internal sealed partial class WorkspaceRecompute(
             select distinct v.workspace_id
             from identifier_values v
             left join unnest(@kinds, @values) as c(kind, value) on c.kind = v.kind and c.value = v.value
-            where (v.blocked_reason = 'configured') <> (c.kind is not null)
+            where (v.blocked_reason is not distinct from 'configured') <> (c.kind is not null)
             """, connection);
         var configured = defaults.ConfiguredBlockedValues.ToList();
         command.Parameters.AddWithValue("kinds", configured.Select(c => c.Kind).ToArray());
