@@ -116,6 +116,48 @@ public sealed class RecomputeJobTests(IdentityResolutionFixture service) : IClas
         Assert.Equal(before, await service.PartitionAsync(workspace));
     }
 
+    [Fact]
+    public async Task A_job_left_running_by_a_stopped_instance_is_resumed_after_the_last_component_it_finished()
+    {
+        var workspace = NewWorkspace();
+        await service.PublishAndSettleAsync(workspace, 2,
+            Record(workspace, "csv", EntityType.Contact, "A1", "email:a1@example.com", "phone:(85) 98111-0001"),
+            Record(workspace, "csv", EntityType.Contact, "A2", "email:a2@example.com", "phone:(85) 98111-0001"));
+        await service.PublishAndSettleAsync(workspace, 4,
+            Record(workspace, "csv", EntityType.Contact, "B1", "email:b1@example.com", "phone:(85) 98222-0002"),
+            Record(workspace, "csv", EntityType.Contact, "B2", "email:b2@example.com", "phone:(85) 98222-0002"));
+        Assert.Equal(4, (await service.ClientsAsync(workspace)).Count);
+        var a = Math.Min((await service.RecordAsync(workspace, "csv", "A1")).RecordId, (await service.RecordAsync(workspace, "csv", "A2")).RecordId);
+
+        // New settings, and the job an instance was running when it stopped: it had finished the component of A
+        // (its progress committed with it) and its lease has run out.
+        await using (var connection = new Npgsql.NpgsqlConnection(service.Database.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand("""
+                insert into "identity-resolution".workspace_settings (workspace_id, settings, updated_at)
+                values (@w, '{"limits": {"email": 2}}', now());
+                insert into "identity-resolution".recompute_jobs
+                    (id, workspace_id, state, reason, requested_at, started_at, components_total, components_done, records_done,
+                     resume_after, lease_owner, lease_until, attempts)
+                values (gen_random_uuid(), @w, 'running', 'the workspace''s identity settings changed', now(), now(), 2, 1, 2,
+                        @a, 'a stopped instance', now() - interval '1 second', 1);
+                """, connection);
+            command.Parameters.AddWithValue("w", workspace);
+            command.Parameters.AddWithValue("a", a);
+            await command.ExecuteNonQueryAsync();
+        }
+        var job = await JobDoneAsync(workspace);
+
+        Assert.Equal((2, 2, 4), (job.ComponentsTotal, job.ComponentsDone, job.RecordsDone));
+        var partition = await service.PartitionAsync(workspace);
+        Assert.Contains("csv/contact/B1,csv/contact/B2", partition);
+        // A was done before the stop: the resumed job does not redo it (here the settings were written without a job,
+        // so it shows which components the resumed job recomputed).
+        Assert.Contains("csv/contact/A1", partition);
+        Assert.Contains("csv/contact/A2", partition);
+    }
+
     /// <summary>Waits until the workspace's newest job is done, and returns it.</summary>
     private async Task<RecomputeJobDto> JobDoneAsync(string workspace)
     {

@@ -136,6 +136,7 @@ internal sealed partial class WorkspaceRecompute(
         while (true)
         {
             List<long[]> components;
+            int? correctedTotal = null;
             if (total is null)
             {
                 if (await RefreshBlockedAsync(job, owner, cancellationToken) is not { } fresh)
@@ -155,14 +156,23 @@ internal sealed partial class WorkspaceRecompute(
             }
 
             var remaining = components.Where(c => c[0] > resumeAfter).ToList();
+            if (resumeAfter > 0)
+            {
+                // Resumed on another instance: records arrived meanwhile may have changed how many are left.
+                correctedTotal = job.ComponentsDone + remaining.Count;
+            }
             var completed = true;
             var chunk = new List<long[]>();
+            var chunkRecords = 0;
             foreach (var component in remaining)
             {
                 chunk.Add(component);
-                if (chunk.Sum(c => c.Length) >= options.RecomputeChunkRecords)
+                chunkRecords += component.Length;
+                if (chunkRecords >= options.RecomputeChunkRecords)
                 {
-                    completed = await RecomputeChunkAsync(job, owner, chunk, cancellationToken);
+                    chunkRecords = 0;
+                    completed = await RecomputeChunkAsync(job, owner, chunk, correctedTotal, cancellationToken);
+                    correctedTotal = null;
                     chunk.Clear();
                     if (!completed)
                     {
@@ -172,7 +182,7 @@ internal sealed partial class WorkspaceRecompute(
             }
             if (completed && chunk.Count > 0)
             {
-                completed = await RecomputeChunkAsync(job, owner, chunk, cancellationToken);
+                completed = await RecomputeChunkAsync(job, owner, chunk, correctedTotal, cancellationToken);
             }
             if (completed)
             {
@@ -282,7 +292,7 @@ internal sealed partial class WorkspaceRecompute(
     }
 
     /// <summary>Recomputes some whole components in one transaction and publishes what changed; false when the job must stop here.</summary>
-    private async Task<bool> RecomputeChunkAsync(RecomputeJob job, string owner, List<long[]> chunk, CancellationToken cancellationToken)
+    private async Task<bool> RecomputeChunkAsync(RecomputeJob job, string owner, List<long[]> chunk, int? componentsTotal, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
@@ -301,7 +311,7 @@ internal sealed partial class WorkspaceRecompute(
             .ToDictionary(p => p.Key, p => (p.Value.RawRecordId, ResolutionJson.ReadRecord(p.Value.Payload)));
         events.AddRecompute(result, noTouched, payloads, $"the workspace's settings or blocked values changed (recompute {job.Id})");
 
-        if (!await RecomputeJobStore.AdvanceAsync(connection, transaction, job.Id, owner, Lease, null, chunk.Count, seeds.Count, chunk.Max(c => c[0]), cancellationToken))
+        if (!await RecomputeJobStore.AdvanceAsync(connection, transaction, job.Id, owner, Lease, componentsTotal, chunk.Count, seeds.Count, chunk.Max(c => c[0]), cancellationToken))
         {
             await transaction.RollbackAsync(cancellationToken);
             return false;
