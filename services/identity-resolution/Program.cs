@@ -10,6 +10,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddPlatformDatabase<IdentityDbContext>("identity-resolution");
 builder.AddIdentityResolution();
+builder.AddWorkspaceRecompute();
 builder.AddPlatformMessaging("identity-resolution", bus =>
     bus.AddConsumer<RawRecordStagedConsumer, RawRecordStagedConsumerDefinition>());
 
@@ -19,5 +20,6 @@ app.MapDefaultEndpoints();
 app.MapClientEndpoints();
 app.MapConflictEndpoints();
 app.MapIdentityEndpoints();
+app.MapRecomputeEndpoints();
 
 await app.RunPlatformAsync(args);

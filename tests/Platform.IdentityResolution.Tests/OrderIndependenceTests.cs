@@ -7,8 +7,8 @@ using Xunit.Abstractions;
 
 namespace Platform.IdentityResolution.Tests;
 
-/// <summary>Three instances of the service on one database and one virtual host, competing for the same queue.</summary>
-public sealed class ThreeInstancesFixture : IdentityResolutionFixture
+/// <summary>Four instances of the service on one database and one virtual host, competing for the same queue (and recompute jobs).</summary>
+public sealed class FourInstancesFixture : IdentityResolutionFixture
 {
     private readonly List<ServiceFactory<Program>> _others = [];
 
@@ -16,7 +16,7 @@ public sealed class ThreeInstancesFixture : IdentityResolutionFixture
     {
         await base.InitializeAsync();
         // Started after the first instance applied the migrations.
-        for (var i = 0; i < 2; i++)
+        for (var i = 0; i < 3; i++)
         {
             var other = new ServiceFactory<Program>(Database, VirtualHost, Settings);
             _others.Add(other);
@@ -35,10 +35,10 @@ public sealed class ThreeInstancesFixture : IdentityResolutionFixture
     }
 }
 
-public sealed class OrderIndependenceTests(ThreeInstancesFixture service, ITestOutputHelper output) : IClassFixture<ThreeInstancesFixture>
+public sealed class OrderIndependenceTests(FourInstancesFixture service, ITestOutputHelper output) : IClassFixture<FourInstancesFixture>
 {
     [Fact]
-    public async Task A_population_delivered_in_shuffled_orders_to_three_concurrent_instances_always_ends_in_the_same_partition()
+    public async Task A_population_delivered_in_shuffled_orders_to_four_concurrent_instances_always_ends_in_the_same_partition()
     {
         var population = new Population(seed: 20261122, people: 90);
 
@@ -57,7 +57,7 @@ public sealed class OrderIndependenceTests(ThreeInstancesFixture service, ITestO
         Assert.NotEmpty(expected.Conflicts);
         Assert.Contains("detected phone +5511933445566", expected.Blocked);
 
-        // Five shuffled orders, each published all at once to the three instances.
+        // Five shuffled orders, each published all at once to the four instances.
         var orders = Enumerable.Range(1, 5).Select(seed =>
         {
             var workspace = StagedRecords.NewWorkspace();
@@ -74,6 +74,69 @@ public sealed class OrderIndependenceTests(ThreeInstancesFixture service, ITestO
             Assert.Equal(expected.Conflicts, outcome.Conflicts);
             Assert.Equal(expected.Blocked, outcome.Blocked);
         }
+    }
+
+    [Fact]
+    public async Task Blocked_values_out_of_order_versions_and_a_settings_change_mid_stream_end_in_the_same_partition_on_four_instances()
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var population = new ChurnPopulation(seed: 20261203, people: 70);
+
+        // The reference: the final settings from the start, then every message resolved alone in the order generated
+        // (where newer versions often come first).
+        var reference = StagedRecords.NewWorkspace();
+        await service.PutSettingsAsync(reference, ChurnPopulation.FinalSettings);
+        await RecomputeDoneAsync(reference);
+        var resolver = service.Service.Services.GetRequiredService<IdentityResolver>();
+        foreach (var message in population.Messages(reference))
+        {
+            await resolver.ResolveAsync([message], CancellationToken.None);
+        }
+        var expected = await OutcomeAsync(reference);
+        output.WriteLine($"{population.Messages(reference).Count} messages, {expected.Partition.Count} groups, {expected.Conflicts.Count} open conflicts, blocked: {string.Join(", ", expected.Blocked)}");
+        Assert.Contains($"detected email {ChurnPopulation.OverSharedEmail}", expected.Blocked);
+        Assert.Contains($"detected phone {ChurnPopulation.BorderlinePhone}", expected.Blocked);
+        Assert.DoesNotContain(expected.Blocked, b => b.EndsWith(ChurnPopulation.FadingPhone, StringComparison.Ordinal));
+        Assert.NotEmpty(expected.Conflicts);
+
+        // Four shuffled orders at once on the four instances: half the messages, then the settings change (its
+        // recompute job runs on whichever instance takes it, while the other half is being resolved), then the rest.
+        var orders = Enumerable.Range(1, 4).Select(seed =>
+        {
+            var workspace = StagedRecords.NewWorkspace();
+            var random = new Random(seed);
+            return (Workspace: workspace, Messages: population.Messages(workspace).OrderBy(_ => random.Next()).ToList());
+        }).ToList();
+        await Task.WhenAll(orders.Select(async o =>
+        {
+            var half = o.Messages.Count / 2;
+            await service.PublishAllAsync(o.Messages.Take(half));
+            await service.PutSettingsAsync(o.Workspace, ChurnPopulation.FinalSettings);
+            await service.PublishAllAsync(o.Messages.Skip(half));
+        }));
+
+        foreach (var (workspace, messages) in orders)
+        {
+            await SettledAsync(workspace, Population.Expected(messages));
+            await RecomputeDoneAsync(workspace);
+            var outcome = await OutcomeAsync(workspace);
+            Assert.Equal(expected.Blocked, outcome.Blocked);
+            Assert.Equal(expected.Partition, outcome.Partition);
+            Assert.Equal(expected.Conflicts, outcome.Conflicts);
+        }
+        output.WriteLine($"4 instances, 4 orders + reference: {started.Elapsed.TotalSeconds:F1} s");
+    }
+
+    /// <summary>Waits until the workspace's newest recompute job is done.</summary>
+    private async Task RecomputeDoneAsync(string workspace)
+    {
+        await Eventually.HoldsAsync(async () =>
+        {
+            var state = await RowsAsync(workspace,
+                "select state from \"identity-resolution\".recompute_jobs where workspace_id = @w order by requested_at desc, id desc limit 1");
+            Assert.NotEqual("failed", state.FirstOrDefault()?[0]);
+            return state.FirstOrDefault()?[0] == "done";
+        }, $"the recompute of workspace {workspace} is done", TimeSpan.FromSeconds(90));
     }
 
     /// <summary>Waits until every record holds its newest version (each is stored by the transaction that resolves it).</summary>

@@ -2,9 +2,9 @@ using System.Text.Json;
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Platform.IdentityResolution.Domain.Recompute;
 using Platform.IdentityResolution.Domain.Resolution;
 using Platform.IdentityResolution.Persistence;
-using Platform.IdentityResolution.Persistence.Entities;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Callers;
 
@@ -182,9 +182,12 @@ internal static class IdentityEndpoints
         return TypedResults.Ok(Settings(workspaceId!, stored, defaults));
     }
 
-    /// <summary>Replaces a workspace's overrides; members left out (or null) take the service defaults.</summary>
+    /// <summary>
+    /// Replaces a workspace's overrides; members left out (or null) take the service defaults. When they changed,
+    /// every client of the workspace is recomputed with them (GET /api/identity/recompute shows the job).
+    /// </summary>
     public static async Task<Results<Ok<SettingsResponse>, ValidationProblem>> PutSettingsAsync(
-        string? workspaceId, WorkspaceRuleOverrides overrides, IdentityDbContext db, ResolutionDefaults defaults, TimeProvider time,
+        string? workspaceId, WorkspaceRuleOverrides overrides, WorkspaceRecompute recompute, ResolutionDefaults defaults, HttpContext http,
         CancellationToken cancellationToken)
     {
         var errors = Paging.Validate(workspaceId, null, null, "settings");
@@ -197,14 +200,7 @@ internal static class IdentityEndpoints
             return Paging.Invalid(errors, "The settings are invalid");
         }
         var json = ResolutionJson.Write(overrides);
-        var row = await db.WorkspaceSettings.SingleOrDefaultAsync(s => s.WorkspaceId == workspaceId, cancellationToken);
-        if (row is null)
-        {
-            db.WorkspaceSettings.Add(row = new WorkspaceSettings { WorkspaceId = workspaceId! });
-        }
-        row.Settings = json;
-        row.UpdatedAt = time.GetUtcNow();
-        await db.SaveChangesAsync(cancellationToken);
+        await recompute.SaveSettingsAsync(workspaceId!, json, PlatformCaller.Of(http)?.Name, cancellationToken);
         return TypedResults.Ok(Settings(workspaceId!, json, defaults));
     }
 
@@ -234,6 +230,6 @@ internal static class IdentityEndpoints
             workspaceId,
             new EffectiveSettingsResponse(rules.Limits, rules.BlockThreshold, rules.SourceIdOnlySources.Order().ToList(), rules.FieldSources, rules.SourceOrder),
             overrides,
-            "Settings apply to records resolved from now on; a client is recomputed with them when one of its records next changes.");
+            $"Settings apply to every record: a change recomputes every client of the workspace (GET /api/identity/recompute?workspaceId={workspaceId} shows its progress).");
     }
 }

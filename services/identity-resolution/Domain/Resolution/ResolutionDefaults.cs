@@ -22,6 +22,12 @@ internal sealed class IdentityResolutionOptions
 
     /// <summary>Staged records each instance holds at once (prefetch and concurrent consumers); batches form from them.</summary>
     public int ConcurrentMessages { get; set; } = 400;
+
+    /// <summary>Records a workspace recompute job handles per transaction (whole components, so a big one may exceed it).</summary>
+    public int RecomputeChunkRecords { get; set; } = 500;
+
+    /// <summary>How often an instance looks for recompute jobs queued by another instance (or left by a stopped one).</summary>
+    public TimeSpan RecomputePollInterval { get; set; } = TimeSpan.FromSeconds(2);
 }
 
 /// <summary>The service-wide rules and blocked list, from configuration; a workspace's settings go on top.</summary>
@@ -79,6 +85,9 @@ internal sealed class ResolutionDefaults
     public IReadOnlyList<string> ConfiguredBlocked { get; }
 
     public ResolutionRules Rules { get; }
+
+    /// <summary>The configured list, normalised.</summary>
+    public IReadOnlyCollection<(string Kind, string Value)> ConfiguredBlockedValues => _configuredBlocked;
 
     public bool IsConfiguredBlocked(string kind, string value) => _configuredBlocked.Contains((kind, value));
 
