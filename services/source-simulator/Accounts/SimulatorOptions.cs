@@ -85,6 +85,12 @@ internal sealed class GoHighLevelSettings
 
     /// <summary>Requests allowed per day and location (HighLevel: 200,000).</summary>
     public int DailyLimit { get; set; } = 200_000;
+
+    /// <summary>The Marketplace app's OAuth client id (installations are created through the admin API).</summary>
+    public string OAuthClientId { get; set; } = "sim-ghl-app";
+
+    /// <summary>The Marketplace app's OAuth client secret.</summary>
+    public string OAuthClientSecret { get; set; } = "sim-ghl-app-secret";
 }
 
 internal sealed class RateLimitSettings
