@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Platform.Connectors.Hosting;
+using Platform.Connectors.Http;
 using Refit;
 
 namespace Platform.Connectors.GoHighLevel.Api;
@@ -39,6 +40,17 @@ public static class GhlApi
     public const int MaxPageLimit = 500;
 
     public const int MaxOpportunityLimit = 100;
+
+    /// <summary>Where HighLevel describes each location's window (rate-limits doc): the SDK paces to it.</summary>
+    public static RateLimitHeaders RateLimitHeaders => new()
+    {
+        Max = "X-RateLimit-Max",
+        IntervalMilliseconds = "X-RateLimit-Interval-Milliseconds",
+        Remaining = "X-RateLimit-Remaining",
+        DailyLimit = "X-RateLimit-Limit-Daily",
+        DailyRemaining = "X-RateLimit-Daily-Remaining",
+        SourceName = "GoHighLevel",
+    };
 }
 
 /// <summary>The body of <c>POST /contacts/search</c>.</summary>

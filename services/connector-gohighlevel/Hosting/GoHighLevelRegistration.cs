@@ -8,9 +8,9 @@ namespace Platform.Connectors.GoHighLevel.Hosting;
 public static class GoHighLevelRegistration
 {
     /// <summary>
-    /// The LeadConnector API client (a Refit interface) paced by <see cref="GhlRatePacer"/> to HighLevel's 100 requests
-    /// per 10 s per location as its <c>X-RateLimit-*</c> headers describe it (the SDK's token bucket, which keeps 10 % in
-    /// reserve, is left out), and the contacts and opportunities streams. Each workspace authenticates with its Private
+    /// The LeadConnector API client (a Refit interface) paced by the SDK to HighLevel's 100 requests per 10 s per
+    /// location as its <c>X-RateLimit-*</c> headers describe it (<see cref="HeaderRatePacer"/>, instead of the token
+    /// bucket that keeps 10 % in reserve), and the contacts and opportunities streams. Each workspace authenticates with its Private
     /// Integration token, or else as an installation of a Marketplace app: the SDK's OAuth handler trades the refresh token
     /// at <c>POST /oauth/token</c> (form-encoded, client id and secret in the body) on the API's host, and since HighLevel
     /// answers every refresh with a new refresh token and kills the old one, the new one is written back to the
@@ -19,13 +19,13 @@ public static class GoHighLevelRegistration
     public static ConnectorBuilder AddGoHighLevelApi(this ConnectorBuilder connector)
     {
         ArgumentNullException.ThrowIfNull(connector);
-        connector.Host.Services.AddSingleton<GhlRatePacer>();
         connector.Host.Services.AddSingleton<GhlFieldNames>();
         var http = new SourceHttpOptions
         {
             BaseAddress = new Uri("https://services.leadconnectorhq.com/"),
             RatePermits = 100,
             RatePeriod = TimeSpan.FromSeconds(10),
+            RateLimitHeaders = GhlApi.RateLimitHeaders,
         };
         var oauth = connector.OAuth(new OAuthOptions
         {
@@ -36,8 +36,7 @@ public static class GoHighLevelRegistration
             BearerTokenFields = GhlAccount.PrivateTokenFields,
             InvalidClientHint = workspace => $"Check the Marketplace app's ClientId and ClientSecret of workspace '{workspace}', or set a PrivateIntegrationToken.",
         });
-        connector.AddSourceApiClient<IGoHighLevelApi>(http, sdkRateLimit: false, authentication: oauth)
-            .AddHttpMessageHandler(services => new GhlRateLimitHandler(services.GetRequiredService<GhlRatePacer>()));
+        connector.AddSourceApiClient<IGoHighLevelApi>(http, authentication: oauth);
         connector.AddStream(services => new GhlContactsReader(services.GetRequiredService<IGoHighLevelApi>(), services.GetRequiredService<GhlFieldNames>()));
         connector.AddStream(services => new GhlOpportunitiesReader(services.GetRequiredService<IGoHighLevelApi>()));
         return connector;
