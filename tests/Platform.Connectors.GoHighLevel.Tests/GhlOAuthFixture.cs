@@ -43,6 +43,20 @@ public sealed class GhlOAuthFixture() : ConnectorHostFixture<Program>("gohighlev
 
     protected override async Task BeforeHostAsync()
     {
+        try
+        {
+            await StartProcessesAsync();
+        }
+        catch
+        {
+            // xunit does not dispose a fixture whose start failed: the processes must not outlive it.
+            await _processes.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartProcessesAsync()
+    {
         Simulator = await _processes.StartAsync("source-simulator", "Platform.SourceSimulator", new Dictionary<string, string?>(),
             [("Simulator__WarmUp", "false"), ("Logging__LogLevel__Default", "Warning")]);
         using var admin = new HttpClient { BaseAddress = Simulator.Address, Timeout = TimeSpan.FromSeconds(30) };
