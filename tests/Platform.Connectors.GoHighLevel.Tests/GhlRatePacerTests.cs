@@ -1,6 +1,7 @@
 using System.Globalization;
 using Platform.Connectors.Backfill;
 using Platform.Connectors.GoHighLevel.Api;
+using Platform.Connectors.Http;
 
 namespace Platform.Connectors.GoHighLevel.Tests;
 
@@ -20,7 +21,7 @@ public class GhlRatePacerTests
     [Fact]
     public async Task A_fresh_connector_sends_one_request_and_waits_for_its_answer_before_the_next()
     {
-        var pacer = new GhlRatePacer(TimeProvider.System);
+        var pacer = new HeaderRatePacer(TimeProvider.System, GhlApi.RateLimitHeaders, 100, TimeSpan.FromSeconds(10));
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 
         var first = await pacer.WaitTurnAsync("w", stop.Token);
@@ -36,7 +37,7 @@ public class GhlRatePacerTests
     [Fact]
     public async Task A_location_whose_window_another_client_spent_makes_the_next_request_wait_for_the_window()
     {
-        var pacer = new GhlRatePacer(TimeProvider.System);
+        var pacer = new HeaderRatePacer(TimeProvider.System, GhlApi.RateLimitHeaders, 100, TimeSpan.FromSeconds(10));
         using var stop = new CancellationTokenSource();
 
         var first = await pacer.WaitTurnAsync("w", stop.Token);
@@ -53,7 +54,7 @@ public class GhlRatePacerTests
     [Fact]
     public async Task A_spent_daily_quota_fails_the_run_with_the_reason()
     {
-        var pacer = new GhlRatePacer(TimeProvider.System);
+        var pacer = new HeaderRatePacer(TimeProvider.System, GhlApi.RateLimitHeaders, 100, TimeSpan.FromSeconds(10));
         var first = await pacer.WaitTurnAsync("w", CancellationToken.None);
         using var answer = Answer(remaining: 50, dailyRemaining: 0);
         pacer.Answered("w", first, answer);

@@ -80,4 +80,70 @@ public sealed class OAuthRefreshTokenTests
         Assert.Equal(["rt-1", "rt-2"], vendor.RefreshTokensSeen);
         Assert.Equal([("blue", "RefreshToken", "rt-2"), ("blue", "RefreshToken", "rt-3")], writer.Written);
     }
+
+    [Fact]
+    public async Task A_workspace_with_a_static_bearer_token_uses_it_and_never_asks_the_token_endpoint()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Connectors:gohighlevel:Workspaces:pit:PrivateIntegrationToken"] = "pit-123",
+        }).Build();
+        using var cache = new OAuthTokenCache(new ManualClock());
+        var vendor = new RotatingVendor();
+        var writer = new RecordingWriter();
+        using var handler = new OAuthHandler(cache, new ConnectorCredentials(configuration, new ConnectorDescriptor("gohighlevel")),
+            new OAuthOptions
+            {
+                TokenEndpoint = new Uri("https://vendor.test/oauth/token"),
+                SourceName = "GoHighLevel",
+                BearerTokenFields = ["PrivateIntegrationToken"],
+            }, writer)
+        {
+            InnerHandler = vendor,
+        };
+        using var http = new HttpClient(handler);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "https://vendor.test/contacts").ForWorkspace("pit");
+
+        using (await http.SendAsync(request))
+        {
+        }
+
+        Assert.Equal("pit-123", request.Headers.Authorization?.Parameter);
+        Assert.Empty(vendor.RefreshTokensSeen);
+        Assert.Empty(writer.Written);
+    }
+
+    [Fact]
+    public async Task A_refresh_token_the_vendor_refuses_as_invalid_grant_fails_saying_to_connect_again()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Connectors:gohighlevel:Workspaces:old:ClientId"] = "client",
+            ["Connectors:gohighlevel:Workspaces:old:ClientSecret"] = "secret",
+            ["Connectors:gohighlevel:Workspaces:old:RefreshToken"] = "rt-used",
+        }).Build();
+        using var cache = new OAuthTokenCache(new ManualClock());
+        using var handler = new OAuthHandler(cache, new ConnectorCredentials(configuration, new ConnectorDescriptor("gohighlevel")),
+            new OAuthOptions { TokenEndpoint = new Uri("https://vendor.test/oauth/token"), SourceName = "GoHighLevel" })
+        {
+            InnerHandler = new RefusingVendor(),
+        };
+        using var http = new HttpClient(handler);
+
+        var error = await Assert.ThrowsAsync<Platform.Connectors.Backfill.SourceException>(() =>
+            http.SendAsync(new HttpRequestMessage(HttpMethod.Get, "https://vendor.test/contacts").ForWorkspace("old")));
+
+        Assert.Equal("credentials_invalid", error.ErrorCode);
+        Assert.Contains("refused the refresh token of workspace 'old'", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("rt-used", error.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class RefusingVendor : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(new HttpResponseMessage(HttpStatusCode.BadRequest)
+            {
+                Content = new StringContent("""{"error":"invalid_grant","error_description":"Invalid grant: refresh token is invalid"}""", Encoding.UTF8, "application/json"),
+            });
+    }
 }

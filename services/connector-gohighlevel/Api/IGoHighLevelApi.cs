@@ -1,14 +1,15 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Platform.Connectors.Hosting;
+using Platform.Connectors.Http;
 using Refit;
 
 namespace Platform.Connectors.GoHighLevel.Api;
 
 /// <summary>
 /// The LeadConnector API v2 calls the connector makes (<c>services.leadconnectorhq.com</c>). Every call carries the
-/// workspace (its rate-limit window and counters), the location's token (a Private Integration token or an OAuth access
-/// token) and <c>Version: 2021-07-28</c>. Answers are kept as JSON documents: payloads are staged untouched.
+/// workspace (its rate-limit window, counters and credentials: the OAuth handler adds its Private Integration token or
+/// OAuth access token) and <c>Version: 2021-07-28</c>. Answers are kept as JSON documents: payloads are staged untouched.
 /// </summary>
 [Headers("Version: " + GhlApi.Version, "Accept: application/json")]
 public interface IGoHighLevelApi
@@ -16,18 +17,18 @@ public interface IGoHighLevelApi
     /// <summary><c>POST /contacts/search</c>: pageLimit ≤ 500, <c>searchAfter</c> to continue (beyond the 10,000-record window too).</summary>
     [Post("/contacts/search")]
     Task<IApiResponse<JsonDocument>> SearchContactsAsync([Property(SourceApiRegistration.WorkspaceProperty)] string workspaceId,
-        [Authorize("Bearer")] string token, [Body] ContactSearch search, CancellationToken cancellationToken);
+        [Body] ContactSearch search, CancellationToken cancellationToken);
 
     /// <summary><c>GET /opportunities/search</c>: limit ≤ 100, newest first, <c>startAfter</c> (ms) + <c>startAfterId</c> to continue.</summary>
     [Get("/opportunities/search")]
     Task<IApiResponse<JsonDocument>> SearchOpportunitiesAsync([Property(SourceApiRegistration.WorkspaceProperty)] string workspaceId,
-        [Authorize("Bearer")] string token, [AliasAs("location_id")] string locationId, int limit, long? startAfter, string? startAfterId,
+        [AliasAs("location_id")] string locationId, int limit, long? startAfter, string? startAfterId,
         CancellationToken cancellationToken);
 
     /// <summary><c>GET /locations/{locationId}/customFields</c>: the names of the contacts' custom fields.</summary>
     [Get("/locations/{locationId}/customFields")]
     Task<IApiResponse<JsonDocument>> CustomFieldsAsync([Property(SourceApiRegistration.WorkspaceProperty)] string workspaceId,
-        [Authorize("Bearer")] string token, string locationId, CancellationToken cancellationToken);
+        string locationId, CancellationToken cancellationToken);
 }
 
 public static class GhlApi
@@ -39,6 +40,17 @@ public static class GhlApi
     public const int MaxPageLimit = 500;
 
     public const int MaxOpportunityLimit = 100;
+
+    /// <summary>Where HighLevel describes each location's window (rate-limits doc): the SDK paces to it.</summary>
+    public static RateLimitHeaders RateLimitHeaders => new()
+    {
+        Max = "X-RateLimit-Max",
+        IntervalMilliseconds = "X-RateLimit-Interval-Milliseconds",
+        Remaining = "X-RateLimit-Remaining",
+        DailyLimit = "X-RateLimit-Limit-Daily",
+        DailyRemaining = "X-RateLimit-Daily-Remaining",
+        SourceName = "GoHighLevel",
+    };
 }
 
 /// <summary>The body of <c>POST /contacts/search</c>.</summary>

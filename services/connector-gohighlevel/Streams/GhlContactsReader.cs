@@ -61,7 +61,7 @@ public sealed class GhlContactsReader(IGoHighLevelApi api, GhlFieldNames fieldNa
 
     private async Task<JsonDocument> FetchAsync(StreamReadContext context, GhlAccount account, string? cursor, CancellationToken cancellationToken)
     {
-        var response = await api.SearchContactsAsync(context.WorkspaceId, account.Token, Search(context, account, cursor), cancellationToken);
+        var response = await api.SearchContactsAsync(context.WorkspaceId, Search(context, account, cursor), cancellationToken);
         try
         {
             return response.Content("GoHighLevel", context.WorkspaceId);

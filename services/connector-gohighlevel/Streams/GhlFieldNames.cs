@@ -26,7 +26,7 @@ public sealed class GhlFieldNames(TimeProvider clock)
         {
             return cached.Names;
         }
-        using var document = (await api.CustomFieldsAsync(workspaceId, account.Token, account.LocationId, cancellationToken))
+        using var document = (await api.CustomFieldsAsync(workspaceId, account.LocationId, cancellationToken))
             .Content("GoHighLevel", workspaceId);
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
         if (document.RootElement.TryGetProperty("customFields", out var fields) && fields.ValueKind == JsonValueKind.Array)

@@ -32,7 +32,7 @@ public sealed class GhlOpportunitiesReader(IGoHighLevelApi api) : ISourceStreamR
             startAfter = long.Parse(cursor[..bar], NumberStyles.Integer, CultureInfo.InvariantCulture);
             startAfterId = cursor[(bar + 1)..];
         }
-        using var response = await api.SearchOpportunitiesAsync(context.WorkspaceId, account.Token, account.LocationId, GhlApi.MaxOpportunityLimit,
+        using var response = await api.SearchOpportunitiesAsync(context.WorkspaceId, account.LocationId, GhlApi.MaxOpportunityLimit,
             startAfter, startAfterId, cancellationToken);
         using var document = response.Content("GoHighLevel", context.WorkspaceId);
         var root = document.RootElement;

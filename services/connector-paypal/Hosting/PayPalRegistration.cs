@@ -24,6 +24,11 @@ public static class PayPalRegistration
         };
         connector.Host.Services.AddSingleton<PayPalTokenCache>();
         connector.Host.Services.AddScoped<PayPalSignatureVerifier>();
+        connector.Host.Services.AddSingleton(connector.Host.Configuration.GetSection(PayPalWebhookOptions.Section).Get<PayPalWebhookOptions>()
+            ?? new PayPalWebhookOptions());
+        connector.Host.Services.AddSingleton<PayPalCertificates>();
+        // Certificates only: no SDK rate limit or retries (PayPal's webhook retries are the retry).
+        connector.Host.Services.AddHttpClient(PayPalCertificates.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(10));
         connector.AddSourceApiClient<IPayPalAuthApi>(defaults);
         connector.AddSourceApiClient<IPayPalApi>(defaults)
             .AddHttpMessageHandler(services => new PayPalAuthHandler(services.GetRequiredService<PayPalTokenCache>(),

@@ -7,13 +7,19 @@ using Platform.Connectors.Webhooks;
 namespace Platform.Connectors.PayPal.Webhooks;
 
 /// <summary>
-/// Asks PayPal whether a delivery is authentic: <c>POST /v1/notifications/verify-webhook-signature</c> with the
-/// delivery's PAYPAL-* headers, the workspace's <c>WebhookId</c> and the event exactly as received. The request body
-/// is written as text around the raw body: parsing and re-serialising the event would change the bytes PayPal signed
-/// (key order, spacing, number formats) and every verification would fail.
+/// Decides whether a delivery is authentic, as the workspace's <c>WebhookVerification</c> says. <c>online</c> (the
+/// default) asks PayPal: <c>POST /v1/notifications/verify-webhook-signature</c> with the delivery's PAYPAL-* headers,
+/// the workspace's <c>WebhookId</c> and the event exactly as received. The request body is written as text around the
+/// raw body: parsing and re-serialising the event would change the bytes PayPal signed (key order, spacing, number
+/// formats) and every verification would fail. <c>offline</c> checks the signature itself: RSA SHA-256 over
+/// <c>transmissionId|transmissionTime|webhookId|crc32(raw body)</c> with the certificate at PAYPAL-CERT-URL (PayPal's
+/// hosts only, cached by URL, inside its validity dates), with no call to PayPal per delivery.
 /// </summary>
-public sealed class PayPalSignatureVerifier(IPayPalApi api)
+public sealed class PayPalSignatureVerifier(IPayPalApi api, PayPalCertificates certificates)
 {
+    /// <summary>The workspace setting that chooses how deliveries are verified.</summary>
+    public const string ModeField = "WebhookVerification";
+
     private static readonly string[] Headers =
         ["PAYPAL-TRANSMISSION-ID", "PAYPAL-TRANSMISSION-TIME", "PAYPAL-TRANSMISSION-SIG", "PAYPAL-CERT-URL", "PAYPAL-AUTH-ALGO"];
 
@@ -31,6 +37,15 @@ public sealed class PayPalSignatureVerifier(IPayPalApi api)
         {
             return $"Workspace '{request.WorkspaceId}' has no PayPal WebhookId (Connectors__PayPal__Workspaces__{request.WorkspaceId}__WebhookId): deliveries cannot be verified.";
         }
+        var mode = request.Credentials[ModeField]?.Trim().ToLowerInvariant();
+        if (mode is "offline")
+        {
+            return await OfflineRefusalAsync(request, webhookId.Trim(), cancellationToken);
+        }
+        if (mode is not (null or "" or "online"))
+        {
+            return $"Workspace '{request.WorkspaceId}' has WebhookVerification '{mode}'; use online or offline.";
+        }
         var body = new StringBuilder(request.BodyText.Length + 1024).Append('{');
         Field(body, "auth_algo", request.Headers["PAYPAL-AUTH-ALGO"].ToString());
         Field(body, "cert_url", request.Headers["PAYPAL-CERT-URL"].ToString());
@@ -44,6 +59,34 @@ public sealed class PayPalSignatureVerifier(IPayPalApi api)
         using var answer = response.Content("PayPal", request.WorkspaceId);
         var status = answer.RootElement.TryGetProperty("verification_status", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
         return status == "SUCCESS" ? null : $"PayPal answered verification_status {status ?? "(none)"}: the signature does not match this body and webhook.";
+    }
+
+    private async Task<string?> OfflineRefusalAsync(WebhookRequest request, string webhookId, CancellationToken cancellationToken)
+    {
+        var algorithm = request.Headers["PAYPAL-AUTH-ALGO"].ToString();
+        if (algorithm != "SHA256withRSA")
+        {
+            return $"PAYPAL-AUTH-ALGO '{algorithm}' is not SHA256withRSA.";
+        }
+        var certUrl = request.Headers["PAYPAL-CERT-URL"].ToString();
+        if (certificates.Refusal(certUrl) is { } hostRefusal)
+        {
+            return hostRefusal;
+        }
+        var (certificate, refusal) = await certificates.GetAsync(certUrl, cancellationToken);
+        if (certificate is null)
+        {
+            return refusal;
+        }
+        if (certificates.DatesRefusal(certificate) is { } expired)
+        {
+            return expired;
+        }
+        var message = PayPalCertificates.Message(request.Headers["PAYPAL-TRANSMISSION-ID"].ToString(),
+            request.Headers["PAYPAL-TRANSMISSION-TIME"].ToString(), webhookId, request.Body.Span);
+        return PayPalCertificates.Verify(certificate, message, request.Headers["PAYPAL-TRANSMISSION-SIG"].ToString())
+            ? null
+            : "The PAYPAL-TRANSMISSION-SIG does not match this body and webhook under PayPal's certificate.";
     }
 
     private static void Field(StringBuilder body, string name, string value) =>

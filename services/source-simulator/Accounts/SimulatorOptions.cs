@@ -32,6 +32,13 @@ internal sealed class SimulatorOptions
     /// <summary>Lifetime of PayPal access tokens (PayPal issues about 9 h).</summary>
     public TimeSpan PayPalTokenLifetime { get; set; } = TimeSpan.FromHours(9);
 
+    /// <summary>
+    /// PAYPAL-CERT-URL of PayPal deliveries: empty for PayPal's own host; the simulator's
+    /// <c>http://host:port/v1/notifications/certs/CERT-simulator</c> for connectors that verify offline (they must list
+    /// that host in <c>Connectors:PayPal:Webhooks:CertificateHosts</c>).
+    /// </summary>
+    public string? PayPalCertUrl { get; set; }
+
     /// <summary>Timeout of one webhook delivery.</summary>
     public TimeSpan WebhookTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -85,6 +92,12 @@ internal sealed class GoHighLevelSettings
 
     /// <summary>Requests allowed per day and location (HighLevel: 200,000).</summary>
     public int DailyLimit { get; set; } = 200_000;
+
+    /// <summary>The Marketplace app's OAuth client id (installations are created through the admin API).</summary>
+    public string OAuthClientId { get; set; } = "sim-ghl-app";
+
+    /// <summary>The Marketplace app's OAuth client secret.</summary>
+    public string OAuthClientSecret { get; set; } = "sim-ghl-app-secret";
 }
 
 internal sealed class RateLimitSettings

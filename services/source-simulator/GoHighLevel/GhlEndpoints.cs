@@ -47,7 +47,8 @@ internal sealed class GhlWebhookKey : IDisposable
 /// GoHighLevel (LeadConnector API v2) on <c>services.leadconnectorhq.com</c>'s paths: <c>POST /contacts/search</c>
 /// (pageLimit ≤ 500, page within the first 10,000 records, searchAfter beyond), <c>GET /opportunities/search</c>
 /// (limit ≤ 100, startAfter/startAfterId), the location's custom fields and tags. Bearer token (a Private Integration
-/// token) and <c>Version: 2021-07-28</c> on every call; every answer carries the <c>X-RateLimit-*</c> headers.
+/// token, or an OAuth access token from <c>POST /oauth/token</c>, see <see cref="GhlOAuth"/>) and
+/// <c>Version: 2021-07-28</c> on every call; every answer carries the <c>X-RateLimit-*</c> headers.
 /// </summary>
 internal static class GhlEndpoints
 {
@@ -62,8 +63,68 @@ internal static class GhlEndpoints
         group.MapGet("/locations/{locationId}/tags", Tags).WithName("GhlTags");
         app.MapGet("/_simulator/gohighlevel/public-key", (GhlWebhookKey key) => TypedResults.Text(key.PublicKey))
             .WithTags("Simulator").WithName("GhlPublicKey");
+        app.MapPost("/oauth/token", Token).WithTags("GoHighLevel").WithName("GhlToken").DisableAntiforgery();
+        app.MapPost("/_simulator/gohighlevel/installations", Install).WithTags("Simulator").WithName("GhlInstall");
+        app.MapGet("/_simulator/gohighlevel/installations/{locationId}", Installation).WithTags("Simulator").WithName("GhlInstallation");
         return app;
     }
+
+    /// <summary>
+    /// <c>POST /oauth/token</c>, form-encoded <c>client_id</c>, <c>client_secret</c>, <c>grant_type=refresh_token</c>,
+    /// <c>refresh_token</c> (<c>user_type</c> accepted and ignored): a new access token and a new refresh token.
+    /// </summary>
+    private static async Task<IResult> Token(HttpContext context, GhlOAuth oauth)
+    {
+        if (!context.Request.HasFormContentType)
+        {
+            return new VendorResult(StatusCodes.Status400BadRequest, new JsonObject
+            {
+                ["error"] = "invalid_request",
+                ["error_description"] = "Invalid request: content must be application/x-www-form-urlencoded",
+            });
+        }
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        return oauth.Refresh(form["client_id"].ToString(), form["client_secret"].ToString(), form["grant_type"].ToString(),
+            form["refresh_token"].ToString());
+    }
+
+    /// <summary>Installs the simulator's Marketplace app on an existing location: the app's client and the first refresh token.</summary>
+    private static IResult Install(GhlInstallRequest? request, AccountRegistry accounts, GhlOAuth oauth)
+    {
+        if (string.IsNullOrWhiteSpace(request?.LocationId)
+            || !accounts.All.Any(a => a.Source == Vendor.GoHighLevel && a.Location == request.LocationId))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Unknown location",
+                detail: "locationId must name a GoHighLevel account of the simulator (create it first with POST /_simulator/accounts).");
+        }
+        if (request.AccessTokenLifetimeSeconds is < 1 || request.AccessTokenUses is < 1)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid installation",
+                detail: "accessTokenLifetimeSeconds and accessTokenUses must be positive when given.");
+        }
+        var installation = oauth.Install(request.LocationId,
+            request.AccessTokenLifetimeSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null, request.AccessTokenUses);
+        return TypedResults.Ok(new
+        {
+            locationId = installation.Location,
+            clientId = oauth.ClientId,
+            clientSecret = oauth.ClientSecret,
+            refreshToken = installation.RefreshToken,
+        });
+    }
+
+    /// <summary>The installation's live refresh token and how often it rotated (tests compare it with what the platform stored).</summary>
+    private static IResult Installation(string locationId, GhlOAuth oauth) =>
+        oauth.Find(locationId) is { } installation
+            ? TypedResults.Ok(new
+            {
+                locationId = installation.Location,
+                refreshToken = installation.RefreshToken,
+                rotations = installation.Rotations,
+                refusedRefreshTokens = installation.RefusedRefreshTokens,
+            })
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not installed",
+                detail: $"The app is not installed on location '{locationId}'.");
 
     public static VendorResult Error(int status, string message, IReadOnlyDictionary<string, string>? headers = null) =>
         new(status, new JsonObject { ["statusCode"] = status, ["message"] = message }, headers);
@@ -241,8 +302,8 @@ internal static class GhlEndpoints
 /// Bearer token → account, the <c>Version</c> header, the gate (faults, the 100-per-10-s burst limit, the daily
 /// limit) and the <c>X-RateLimit-*</c> headers on every answer, 429s included.
 /// </summary>
-internal sealed class GhlAuthFilter(AccountRegistry accounts, VendorGate gate, TrafficStats stats, IOptions<SimulatorOptions> options, TimeProvider time)
-    : IEndpointFilter
+internal sealed class GhlAuthFilter(AccountRegistry accounts, VendorGate gate, TrafficStats stats, IOptions<SimulatorOptions> options, TimeProvider time,
+    GhlOAuth oauth) : IEndpointFilter
 {
     private const string AccountItem = "simulator.account";
 
@@ -255,6 +316,14 @@ internal sealed class GhlAuthFilter(AccountRegistry accounts, VendorGate gate, T
         var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : "";
         var account = accounts.Find(Vendor.GoHighLevel, token);
         var presented = token.Length == 0 ? "(none)" : token;
+        var expired = false;
+        if (account is null && token.Length > 0 && oauth.Use(token) is { } issued)
+        {
+            // An OAuth access token: the location's account, counted under the same window as its Private Integration token.
+            account = accounts.All.FirstOrDefault(a => a.Source == Vendor.GoHighLevel && a.Location == issued.Location);
+            presented = account?.Key ?? presented;
+            expired = issued.Expired;
+        }
         var limit = gate.EffectiveLimit(Vendor.GoHighLevel, account);
         var daily = options.Value.GoHighLevel.DailyLimit;
         var traffic = stats.For(Vendor.GoHighLevel, presented);
@@ -275,6 +344,10 @@ internal sealed class GhlAuthFilter(AccountRegistry accounts, VendorGate gate, T
                 return GhlEndpoints.Error(f.Status, "Internal server error (simulated fault)");
             case Revoked:
                 return GhlEndpoints.Error(StatusCodes.Status401Unauthorized, "Invalid JWT");
+        }
+        if (expired)
+        {
+            return GhlEndpoints.Error(StatusCodes.Status401Unauthorized, "Invalid JWT");
         }
         if (token.Length == 0 || account is null)
         {

@@ -34,6 +34,7 @@ internal static class SimulatorHostingExtensions
         builder.Services.AddSingleton<HotmartTokens>();
         builder.Services.AddSingleton<PayPalTokens>();
         builder.Services.AddSingleton<GhlWebhookKey>();
+        builder.Services.AddSingleton<GhlOAuth>();
         builder.Services.AddSingleton<PayPalWebhookKey>();
         builder.Services.AddSingleton<ManyChatAccounts>();
         builder.Services.AddSingleton<WebhookSender>();

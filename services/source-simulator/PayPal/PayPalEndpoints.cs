@@ -41,18 +41,27 @@ internal sealed class PayPalTokens(IOptions<SimulatorOptions> options, TimeProvi
 /// </summary>
 internal sealed class PayPalWebhookKey : IDisposable
 {
-    public const string CertUrl = "https://api-m.paypal.com/v1/notifications/certs/CERT-360caa42-fca2a594-simulator";
+    /// <summary>Where PayPal's certificates live (PayPal's own host); the default PAYPAL-CERT-URL.</summary>
+    public const string DefaultCertUrl = "https://api.paypal.com/v1/notifications/certs/CERT-360caa42-fca2a594-simulator";
 
     private readonly RSA _rsa = RSA.Create(2048);
 
-    public PayPalWebhookKey()
+    public PayPalWebhookKey(IOptions<SimulatorOptions> options)
     {
+        CertUrl = string.IsNullOrWhiteSpace(options.Value.PayPalCertUrl) ? DefaultCertUrl : options.Value.PayPalCertUrl.Trim();
         var request = new CertificateRequest("CN=messageverificationcerts.paypal.com, O=PayPal Inc. (simulated)", _rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(2));
         CertificatePem = certificate.ExportCertificatePem();
     }
 
     public string CertificatePem { get; }
+
+    /// <summary>
+    /// PAYPAL-CERT-URL of every delivery: PayPal's host by default (the connector verifies online), or the simulator's
+    /// own <c>/v1/notifications/certs/…</c> address (<c>Simulator:PayPalCertUrl</c>) so a connector verifying offline
+    /// downloads this key's certificate from the simulator.
+    /// </summary>
+    public string CertUrl { get; }
 
     public static string Message(string transmissionId, string transmissionTime, string webhookId, string body) =>
         $"{transmissionId}|{transmissionTime}|{webhookId}|{PayPalData.Crc32(body).ToString(CultureInfo.InvariantCulture)}";
@@ -226,7 +235,7 @@ internal static class PayPalEndpoints
             return Error(StatusCodes.Status400BadRequest, "VALIDATION_ERROR", "Invalid request - see details",
                 new JsonArray([.. missing.Select(f => (JsonNode)new JsonObject { ["field"] = f, ["location"] = "body", ["issue"] = "MISSING_REQUIRED_PARAMETER" })]));
         }
-        var ok = Field("auth_algo") == "SHA256withRSA" && Field("cert_url") == PayPalWebhookKey.CertUrl
+        var ok = Field("auth_algo") == "SHA256withRSA" && Field("cert_url") == key.CertUrl
             && key.Verify(PayPalWebhookKey.Message(Field("transmission_id")!, Field("transmission_time")!, Field("webhook_id")!, webhookEvent.GetRawText()),
                 Field("transmission_sig")!);
         return VendorResult.Ok(new JsonObject { ["verification_status"] = ok ? "SUCCESS" : "FAILURE" });

@@ -148,7 +148,7 @@ internal sealed class WebhookSender(IHttpClientFactory httpClients, IOptions<Sim
                     ["PAYPAL-TRANSMISSION-ID"] = transmissionId,
                     ["PAYPAL-TRANSMISSION-TIME"] = transmissionTime,
                     ["PAYPAL-TRANSMISSION-SIG"] = payPalKey.Sign(PayPalWebhookKey.Message(transmissionId, transmissionTime, secret, body)),
-                    ["PAYPAL-CERT-URL"] = PayPalWebhookKey.CertUrl,
+                    ["PAYPAL-CERT-URL"] = payPalKey.CertUrl,
                     ["PAYPAL-AUTH-ALGO"] = "SHA256withRSA",
                     ["User-Agent"] = "PayPal/AUHD-214.0-58822936",
                 });

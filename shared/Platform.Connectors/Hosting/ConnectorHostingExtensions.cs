@@ -110,7 +110,14 @@ public sealed class ConnectorBuilder(IHostApplicationBuilder host, ConnectorDesc
         }
         client.AddHttpMessageHandler(services => new ResilienceHandler(pipeline ??= ResilienceHandler.BuildPipeline(options,
             services.GetRequiredService<SourceHttpCounters>(), services.GetRequiredService<ILogger<ResilienceHandler>>())));
-        if (rateLimit)
+        if (rateLimit && options.RateLimitHeaders is { } headers && options.RatePermits > 0)
+        {
+            HeaderRatePacer? pacer = null;
+            client.AddHttpMessageHandler(services => new HeaderRatePacingHandler(
+                pacer ??= new HeaderRatePacer(services.GetRequiredService<TimeProvider>(), headers, options.RatePermits, options.RatePeriod),
+                services.GetRequiredService<SourceHttpCounters>()));
+        }
+        else if (rateLimit)
         {
             client.AddHttpMessageHandler(services => new RateLimitHandler(limiter, services.GetRequiredService<SourceHttpCounters>()));
         }

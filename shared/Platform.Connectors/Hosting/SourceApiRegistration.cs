@@ -18,16 +18,18 @@ public static class SourceApiRegistration
     /// the SDK's resilience pipeline outermost (retries, Retry-After, circuit breaker, attempt timeout) and, unless
     /// <paramref name="sdkRateLimit"/> is false, the per-workspace token bucket inside it. <paramref name="defaults"/>
     /// are the vendor's documented values; <c>Connectors:{Source}:Http</c> overrides them. Handlers the caller adds to
-    /// the returned builder (auth, vendor-specific pacing) run inside, once per attempt.
+    /// the returned builder (auth, vendor-specific pacing) run inside, once per attempt; <paramref name="authentication"/>
+    /// (<see cref="ConnectorBuilder.OAuth"/>) runs outside them, so its token requests are retried and paced like any call.
     /// </summary>
-    public static IHttpClientBuilder AddSourceApiClient<TApi>(this ConnectorBuilder connector, SourceHttpOptions defaults, bool sdkRateLimit = true)
+    public static IHttpClientBuilder AddSourceApiClient<TApi>(this ConnectorBuilder connector, SourceHttpOptions defaults, bool sdkRateLimit = true,
+        Func<IServiceProvider, DelegatingHandler>? authentication = null)
         where TApi : class
     {
         ArgumentNullException.ThrowIfNull(connector);
         ArgumentNullException.ThrowIfNull(defaults);
         // The same base address, resilience and rate limit as AddSourceApi; handlers added to the result run inside them.
         var builder = connector.Host.Services.AddRefitGeneratedClient<TApi>();
-        connector.WithSourceHandlers(builder, connector.BindHttpOptions(defaults), authentication: null, rateLimit: sdkRateLimit);
+        connector.WithSourceHandlers(builder, connector.BindHttpOptions(defaults), authentication, rateLimit: sdkRateLimit);
         return builder;
     }
 }

@@ -35,6 +35,12 @@ public sealed class OAuthOptions
     public string ClientSecretField { get; init; } = "ClientSecret";
     public string RefreshTokenField { get; init; } = "RefreshToken";
 
+    /// <summary>
+    /// Fields of a static bearer token the vendor accepts instead of OAuth (GoHighLevel's Private Integration token):
+    /// a workspace that has one is sent <c>Authorization: Bearer {it}</c> and never asks the token endpoint.
+    /// </summary>
+    public IReadOnlyList<string> BearerTokenFields { get; init; } = [];
+
     public OAuthClientAuthentication ClientAuthentication { get; init; } = OAuthClientAuthentication.BasicHeader | OAuthClientAuthentication.Body;
 
     /// <summary>Optional <c>scope</c> sent with the token request.</summary>
@@ -136,6 +142,11 @@ public sealed class OAuthHandler(OAuthTokenCache cache, ConnectorCredentials cre
     {
         ArgumentNullException.ThrowIfNull(request);
         var workspace = SourceRequest.WorkspaceOf(request);
+        if (StaticToken(workspace) is { } bearer)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+            return await base.SendAsync(request, cancellationToken);
+        }
         var client = Client(workspace);
         var key = workspace + "\n" + client.Id;
         var token = await cache.GetAsync(key, ct => IssueAsync(workspace, key, client, ct), cancellationToken);
@@ -154,6 +165,16 @@ public sealed class OAuthHandler(OAuthTokenCache cache, ConnectorCredentials cre
     }
 
     private sealed record ClientCredentials(string Id, string Secret, string? RefreshToken);
+
+    private string? StaticToken(string workspace)
+    {
+        if (options.BearerTokenFields.Count == 0)
+        {
+            return null;
+        }
+        var section = credentials.For(workspace);
+        return options.BearerTokenFields.Select(f => section[f]).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v))?.Trim();
+    }
 
     private ClientCredentials Client(string workspace)
     {
@@ -204,6 +225,14 @@ public sealed class OAuthHandler(OAuthTokenCache cache, ConnectorCredentials cre
         using var response = await base.SendAsync(request, cancellationToken);
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         var where = $"the token endpoint {uri.Host}{uri.AbsolutePath}";
+        if (refreshToken is not null && response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized
+            && body.Contains("invalid_grant", StringComparison.Ordinal))
+        {
+            // The refresh token was used already (rotated elsewhere and not stored) or the app was uninstalled: only a new consent helps.
+            throw new SourceException("credentials_invalid",
+                $"{options.SourceName} refused the refresh token of workspace '{workspace}' ({(int)response.StatusCode} invalid_grant on {where}): " +
+                $"it was already used or the app was uninstalled. Connect the workspace again to get a new refresh token. {Cut(body)}".TrimEnd());
+        }
         if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.BadRequest)
         {
             throw new SourceException("credentials_invalid",

@@ -24,6 +24,13 @@ public sealed class SourceHttpOptions
 
     public TimeSpan RatePeriod { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// When the source describes its window in its answers' headers (GoHighLevel's <c>X-RateLimit-*</c>), their names:
+    /// each workspace is then paced to that window (<see cref="HeaderRatePacer"/>, <see cref="RatePermits"/> per
+    /// <see cref="RatePeriod"/> until the first answer) instead of the token bucket, which keeps 10 % in reserve.
+    /// </summary>
+    public RateLimitHeaders? RateLimitHeaders { get; set; }
+
     /// <summary>Timeout of one attempt.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -135,6 +135,9 @@ public static class SourceSpecs
             "Secret of the same app (it needs Transaction Search)."),
         new("webhookId", "WebhookId", SourceFieldKind.Text, Secret: false, Required: false,
             "Id of the app's webhook, used to verify deliveries. Without it deliveries are refused."),
+        new("webhookVerification", "WebhookVerification", SourceFieldKind.Text, Secret: false, Required: false,
+            "online (default): each delivery is verified by PayPal (verify-webhook-signature); offline: the connector checks the " +
+            "signature itself with PayPal's certificate (downloaded from PayPal's hosts only, cached), no call per delivery."),
         BaseAddress("https://api-m.paypal.com/; sandbox https://api-m.sandbox.paypal.com/"),
     ], []);
 

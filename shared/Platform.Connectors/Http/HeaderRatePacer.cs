@@ -1,29 +1,50 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using Platform.Connectors.Backfill;
-using Platform.Connectors.Http;
 
-namespace Platform.Connectors.GoHighLevel.Api;
+namespace Platform.Connectors.Http;
 
 /// <summary>
-/// Paces each workspace's (location's) requests to HighLevel's burst window as its answers describe it:
-/// <c>X-RateLimit-Max</c> requests per <c>X-RateLimit-Interval-Milliseconds</c> (documented 100 per 10 s, the defaults
-/// until the first answer). A log of the last Max requests decides: a request may go while fewer than Max are in flight
+/// The names of the headers in which a source describes its rate window (GoHighLevel: <c>X-RateLimit-Max</c> requests per
+/// <c>X-RateLimit-Interval-Milliseconds</c>, <c>X-RateLimit-Remaining</c>, <c>X-RateLimit-Limit-Daily</c>,
+/// <c>X-RateLimit-Daily-Remaining</c>). Set on <see cref="SourceHttpOptions.RateLimitHeaders"/>, the SDK paces each
+/// workspace to that window (<see cref="HeaderRatePacer"/>) instead of its token bucket.
+/// </summary>
+public sealed class RateLimitHeaders
+{
+    /// <summary>Requests allowed per interval (0: the server enforces no burst limit).</summary>
+    public string Max { get; set; } = "X-RateLimit-Max";
+
+    public string IntervalMilliseconds { get; set; } = "X-RateLimit-Interval-Milliseconds";
+
+    /// <summary>Requests left in the current interval.</summary>
+    public string Remaining { get; set; } = "X-RateLimit-Remaining";
+
+    /// <summary>Requests allowed per day (optional; empty when the source sends none).</summary>
+    public string? DailyLimit { get; set; } = "X-RateLimit-Limit-Daily";
+
+    /// <summary>Requests left today: 0 fails the run with the reason instead of retrying until midnight.</summary>
+    public string? DailyRemaining { get; set; } = "X-RateLimit-Daily-Remaining";
+
+    /// <summary>The vendor as people know it, for the daily-limit message.</summary>
+    public string SourceName { get; set; } = "The source";
+}
+
+/// <summary>
+/// Paces each workspace's requests to the source's burst window as its answers describe it (<see cref="RateLimitHeaders"/>;
+/// GoHighLevel: <c>X-RateLimit-Max</c> requests per <c>X-RateLimit-Interval-Milliseconds</c>, documented 100 per 10 s per
+/// location; the source's documented figures are the defaults until the first answer). A log of the last Max requests decides: a request may go while fewer than Max are in flight
 /// or were answered during the last interval plus a small margin. A request counts from the moment its answer arrived,
-/// not from when it was sent: HighLevel accepted it somewhere in between, so however long the network or a busy server
+/// not from when it was sent: the source accepted it somewhere in between, so however long the network or a busy server
 /// took, a slot is never reused while the server may still count it, and a long sync runs close to the limit without a
 /// 429. When <c>X-RateLimit-Remaining</c> says less is left than the log thinks (another client of the same location, or
 /// this connector before a restart), the difference is counted as spent; until the first answer of a location arrives
 /// only one request is in flight, so a restarted connector learns what its previous life spent before it sends more.
-/// A spent daily quota (<c>X-RateLimit-Daily-Remaining: 0</c>) fails the run with the reason instead of retrying until
-/// midnight.
+/// A spent daily quota (daily remaining 0) fails the run with the reason instead of retrying until midnight.
+/// Lives as long as the process (one per source): HttpClientFactory recycles handlers, the windows must outlive them.
 /// </summary>
-public sealed class GhlRatePacer(TimeProvider clock)
+public sealed class HeaderRatePacer(TimeProvider clock, RateLimitHeaders headers, int defaultMax, TimeSpan defaultInterval)
 {
-    /// <summary>Documented burst limit, used until an answer says otherwise.</summary>
-    public const int DefaultMax = 100;
-
-    public static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(10);
 
     /// <summary>How often a request waiting for in-flight requests (whose answers free slots) looks again.</summary>
     private static readonly TimeSpan InFlightPoll = TimeSpan.FromMilliseconds(20);
@@ -38,13 +59,18 @@ public sealed class GhlRatePacer(TimeProvider clock)
     {
         internal DateTimeOffset At;
         internal bool Answered;
+
+        /// <summary>Whether the request had to wait for its turn.</summary>
+        public bool Waited { get; internal set; }
     }
+
+    private Window NewWindow() => new() { Max = defaultMax, Interval = defaultInterval };
 
     private sealed class Window
     {
         public readonly List<Slot> Slots = [];
-        public int Max = DefaultMax;
-        public TimeSpan Interval = DefaultInterval;
+        public int Max;
+        public TimeSpan Interval;
         public long? DailyRemaining;
         public int? DailyLimit;
         public bool Observed;
@@ -53,7 +79,8 @@ public sealed class GhlRatePacer(TimeProvider clock)
     /// <summary>Waits until the workspace may send one more request, and counts it as in flight.</summary>
     public async Task<Slot> WaitTurnAsync(string workspaceId, CancellationToken cancellationToken)
     {
-        var window = _windows.GetOrAdd(workspaceId, _ => new Window());
+        var window = _windows.GetOrAdd(workspaceId, _ => NewWindow());
+        var waited = false;
         while (true)
         {
             TimeSpan wait;
@@ -62,8 +89,8 @@ public sealed class GhlRatePacer(TimeProvider clock)
                 if (window.DailyRemaining is 0)
                 {
                     throw new SourceException("rate_limited",
-                        $"GoHighLevel's daily limit of {window.DailyLimit?.ToString(CultureInfo.InvariantCulture) ?? "200,000"} requests for this location is used up " +
-                        "(X-RateLimit-Daily-Remaining: 0); run the sync again tomorrow.");
+                        $"{headers.SourceName}'s daily limit of {window.DailyLimit?.ToString(CultureInfo.InvariantCulture) ?? "its"} requests for this account is used up " +
+                        $"({headers.DailyRemaining}: 0); run the sync again tomorrow.");
                 }
                 var now = clock.GetUtcNow();
                 var span = window.Interval + (window.Interval * Margin);
@@ -71,7 +98,7 @@ public sealed class GhlRatePacer(TimeProvider clock)
                 var inFlight = window.Slots.Count(s => !s.Answered);
                 if (window.Slots.Count < window.Max && (window.Observed || inFlight == 0))
                 {
-                    var slot = new Slot { At = now };
+                    var slot = new Slot { At = now, Waited = waited };
                     window.Slots.Add(slot);
                     return slot;
                 }
@@ -85,6 +112,7 @@ public sealed class GhlRatePacer(TimeProvider clock)
                     wait = InFlightPoll * 5;
                 }
             }
+            waited = true;
             await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.FromMilliseconds(1), clock, cancellationToken);
         }
     }
@@ -93,7 +121,7 @@ public sealed class GhlRatePacer(TimeProvider clock)
     public void Answered(string workspaceId, Slot slot, HttpResponseMessage? response)
     {
         ArgumentNullException.ThrowIfNull(slot);
-        var window = _windows.GetOrAdd(workspaceId, _ => new Window());
+        var window = _windows.GetOrAdd(workspaceId, _ => NewWindow());
         lock (window)
         {
             var now = clock.GetUtcNow();
@@ -104,21 +132,21 @@ public sealed class GhlRatePacer(TimeProvider clock)
                 return;
             }
             window.Observed = true;
-            if (Header(response, "X-RateLimit-Max") is { } max)
+            if (Header(response, headers.Max) is { } max)
             {
                 // 0: the server enforces no burst limit (a test or benchmark setting); nothing to pace.
                 window.Max = max > 0 ? (int)Math.Min(max, 10_000) : int.MaxValue;
             }
-            if (Header(response, "X-RateLimit-Interval-Milliseconds") is { } interval && interval > 0)
+            if (Header(response, headers.IntervalMilliseconds) is { } interval && interval > 0)
             {
                 window.Interval = TimeSpan.FromMilliseconds(interval);
             }
-            if (Header(response, "X-RateLimit-Limit-Daily") is { } daily)
+            if (Header(response, headers.DailyLimit) is { } daily)
             {
                 window.DailyLimit = (int)Math.Min(daily, int.MaxValue);
             }
-            window.DailyRemaining = Header(response, "X-RateLimit-Daily-Remaining") ?? window.DailyRemaining;
-            if (window.Max != int.MaxValue && Header(response, "X-RateLimit-Remaining") is { } remaining)
+            window.DailyRemaining = Header(response, headers.DailyRemaining) ?? window.DailyRemaining;
+            if (window.Max != int.MaxValue && Header(response, headers.Remaining) is { } remaining)
             {
                 // Someone else spent part of this window: fill the log so this client waits for it too.
                 var thinks = window.Max - window.Slots.Count;
@@ -130,21 +158,25 @@ public sealed class GhlRatePacer(TimeProvider clock)
         }
     }
 
-    private static long? Header(HttpResponseMessage response, string name) =>
-        response.Headers.TryGetValues(name, out var values)
+    private static long? Header(HttpResponseMessage response, string? name) =>
+        name is { Length: > 0 } && response.Headers.TryGetValues(name, out var values)
         && long.TryParse(values.FirstOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
             ? value
             : null;
 }
 
-/// <summary>Waits for the pacer before every attempt and tells it when the answer came.</summary>
-public sealed class GhlRateLimitHandler(GhlRatePacer pacer) : DelegatingHandler
+/// <summary>Waits for the pacer before every attempt (retries included) and tells it when the answer came.</summary>
+public sealed class HeaderRatePacingHandler(HeaderRatePacer pacer, SourceHttpCounters counters) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var workspace = request.Options.TryGetValue(SourceRequest.Workspace, out var w) ? w : "_";
         var slot = await pacer.WaitTurnAsync(workspace, cancellationToken);
+        if (slot.Waited)
+        {
+            counters.Waited(workspace);
+        }
         HttpResponseMessage? response = null;
         try
         {
