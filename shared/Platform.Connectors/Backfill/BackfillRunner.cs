@@ -34,15 +34,20 @@ public sealed class BackfillOptions
     /// <summary>Least time between two progress reports of one stream (the last page always reports).</summary>
     public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>
-    /// Pages a stream reads ahead of the one being staged. Pages already read when a transaction starts are staged
-    /// together (up to <see cref="RecordsPerTransaction"/>), so a source that answers faster than the database takes
-    /// its rows gets larger transactions, and a slow one still has each page committed as soon as it arrives.
-    /// </summary>
+    /// <summary>Pages a stream reads ahead of the ones being staged (the source is read while earlier pages commit).</summary>
     public int ReadAheadPages { get; set; } = 16;
 
-    /// <summary>Most records staged in one transaction (whole pages: a page is never split).</summary>
-    public int RecordsPerTransaction { get; set; } = 2_000;
+    /// <summary>
+    /// Records staged in one transaction, in whole pages (a page is never split): consecutive pages are staged and
+    /// checkpointed together, so a page of 100 does not pay a transaction's round trips on its own.
+    /// </summary>
+    public int RecordsPerTransaction { get; set; } = 1_000;
+
+    /// <summary>
+    /// Longest a transaction waits for further pages to fill up (a slow source still has its pages committed, and its
+    /// progress reported, this often).
+    /// </summary>
+    public TimeSpan TransactionFillWait { get; set; } = TimeSpan.FromMilliseconds(500);
 }
 
 /// <summary>Thrown inside a run when an operator cancelled it.</summary>
@@ -137,6 +142,8 @@ public sealed partial class BackfillRunner(
         });
         var reading = ReadPagesAsync(reader, context, checkpoint.Cursor, channel.Writer, readAhead.Token);
         var group = new List<PreparedPage>();
+        var (transactions, waiting, staging) = (0, TimeSpan.Zero, TimeSpan.Zero);
+        var timer = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             while (true)
@@ -144,18 +151,14 @@ public sealed partial class BackfillRunner(
                 // The pages read so far (at least one), up to a transaction's worth; a page the reader failed after is
                 // not lost: the pages before it commit first, then the reader's error ends the stream.
                 group.Clear();
+                timer.Restart();
                 if (!await channel.Reader.WaitToReadAsync(cancellationToken))
                 {
                     await reading;
                     throw new InvalidOperationException($"The {reader.Name} reader stopped before the stream's last page.");
                 }
-                var records = 0;
-                while ((group.Count == 0 || (group[^1].NextCursor is not null && records < options.RecordsPerTransaction))
-                    && channel.Reader.TryRead(out var next))
-                {
-                    group.Add(next);
-                    records += next.Records.Length;
-                }
+                await FillAsync(channel.Reader, group, cancellationToken);
+                waiting += timer.Elapsed;
                 var last = group[^1];
                 var done = last.NextCursor is null;
                 if (pages > checkpoint.Pages)
@@ -164,7 +167,10 @@ public sealed partial class BackfillRunner(
                     await ThrowIfCancelRequestedAsync(run.Id, cancellationToken);
                 }
 
+                timer.Restart();
                 var inserted = await StageGroupAsync(run, reader.Name, stagingContext, group, done && !isRange, cancellationToken);
+                staging += timer.Elapsed;
+                transactions++;
                 staged += inserted;
                 relay.Notify();
                 pages += group.Count;
@@ -196,6 +202,8 @@ public sealed partial class BackfillRunner(
                 if (done)
                 {
                     await reading;
+                    LogStreamTimings(logger, connector.Source, run.Id, reader.Name, pages - checkpoint.Pages, transactions,
+                        waiting.TotalSeconds, staging.TotalSeconds);
                     return;
                 }
             }
@@ -207,6 +215,41 @@ public sealed partial class BackfillRunner(
                 // The stream stopped (failure, cancellation) with pages read ahead: abandon them; they are read again on resume.
                 await readAhead.CancelAsync();
                 await reading.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Takes the pages read so far (at least one) and waits a little for more, until the group holds a transaction's
+    /// worth of records, ends the stream, or <see cref="BackfillOptions.TransactionFillWait"/> passed.
+    /// </summary>
+    private async Task FillAsync(ChannelReader<PreparedPage> pages, List<PreparedPage> group, CancellationToken cancellationToken)
+    {
+        var records = 0;
+        using var fill = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        fill.CancelAfter(options.TransactionFillWait);
+        while (group.Count == 0 || (group[^1].NextCursor is not null && records < options.RecordsPerTransaction))
+        {
+            if (pages.TryRead(out var next))
+            {
+                group.Add(next);
+                records += next.Records.Length;
+                continue;
+            }
+            if (group.Count == 0)
+            {
+                return; // the reader stopped (its outcome is awaited by the caller)
+            }
+            try
+            {
+                if (!await pages.WaitToReadAsync(fill.Token))
+                {
+                    return;
+                }
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return; // waited long enough: stage what is here
             }
         }
     }
@@ -404,6 +447,11 @@ public sealed partial class BackfillRunner(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Source} run {RunId} {Status}: {Reason}")]
     private static partial void LogRunFinished(ILogger logger, string source, Guid runId, string status, string? reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Source} run {RunId} stream {Stream}: {Pages} pages in {Transactions} transactions; " +
+        "stager waiting for pages {WaitSeconds:F2} s, staging and checkpoint {StageSeconds:F2} s")]
+    private static partial void LogStreamTimings(ILogger logger, string source, Guid runId, string stream, int pages, int transactions,
+        double waitSeconds, double stageSeconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Progress of run {RunId} not published")]
     private static partial void LogProgressNotPublished(ILogger logger, Exception exception, Guid runId);

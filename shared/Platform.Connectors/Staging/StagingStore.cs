@@ -99,10 +99,12 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
                           canonical_hash, sync_run_id, correlation_id, received_at, unify) from stdin (format binary)
         """;
 
-    private const string CopyOutboxSql = "copy raw_record_outbox (id) from stdin (format binary)";
-
     private const string NextIdsSql = """
-        select array_agg(nextval(pg_get_serial_sequence('raw_records', 'id'))) from generate_series(1, @count)
+        with queued as (
+            insert into raw_record_outbox (id)
+            select nextval(pg_get_serial_sequence('raw_records', 'id')) from generate_series(1, @count)
+            returning id)
+        select array_agg(id) from queued
         """;
 
     private const string MoveSql = """
@@ -138,8 +140,8 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
     /// <summary>
     /// Stages prepared rows inside the caller's transaction. A page goes the bulk way: the versions already stored for
     /// its ids are read, and only the new rows are binary-COPYed straight into raw_records (no temp table, no second
-    /// write, no per-row upsert); rows to unify now get their ids from the table's sequence first and are queued in the
-    /// outbox by a second COPY, in the page's order. A row staged meanwhile by another transaction makes that COPY fail on
+    /// write, no per-row upsert); rows to unify now first take their ids from the table's sequence and are queued in the
+    /// outbox by the same statement, in the page's order (four round trips a page in all). A row staged meanwhile by another transaction makes that COPY fail on
     /// the version key: the batch then goes the upsert way (COPY into a temp table, one <c>INSERT … ON CONFLICT DO
     /// NOTHING … RETURNING</c> that queues the new ids). A few rows to unify now (a webhook's) go the upsert way at once:
     /// it takes fewer round trips.
@@ -160,11 +162,11 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
         int inserted;
         if (context.Unify == UnifyMode.Deferred || records.Count >= BulkAbove)
         {
-            await transaction.SaveAsync("bulk_staging", cancellationToken);
+            // The savepoint is set in the same round trip as the lookup of stored versions, and left for the commit to
+            // release (a later page of the same transaction sets its own; a rollback goes to the latest of that name).
             try
             {
                 inserted = await CopyNewAsync(connection, transaction, context, records, now, cancellationToken);
-                await transaction.ReleaseAsync("bulk_staging", cancellationToken);
             }
             catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
             {
@@ -197,11 +199,14 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
             keys.Add((record.EntityType, record.ExternalId));
         }
         var seen = new HashSet<VersionKey>();
-        await using (var existing = new NpgsqlCommand(ExistingVersionsSql, connection, transaction))
+        await using (var existing = new NpgsqlBatch(connection, transaction))
         {
-            existing.Parameters.Add(new NpgsqlParameter<string>("workspace", context.WorkspaceId));
-            existing.Parameters.Add(new NpgsqlParameter<string[]>("types", [.. keys.Select(k => k.EntityType)]));
-            existing.Parameters.Add(new NpgsqlParameter<string[]>("ids", [.. keys.Select(k => k.ExternalId)]));
+            existing.BatchCommands.Add(new NpgsqlBatchCommand("savepoint bulk_staging"));
+            var lookup = new NpgsqlBatchCommand(ExistingVersionsSql);
+            lookup.Parameters.Add(new NpgsqlParameter<string>("workspace", context.WorkspaceId));
+            lookup.Parameters.Add(new NpgsqlParameter<string[]>("types", [.. keys.Select(k => k.EntityType)]));
+            lookup.Parameters.Add(new NpgsqlParameter<string[]>("ids", [.. keys.Select(k => k.ExternalId)]));
+            existing.BatchCommands.Add(lookup);
             await using var reader = await existing.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -259,21 +264,13 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
             }
             await importer.CompleteAsync(cancellationToken);
         }
-        if (ids is not null)
-        {
-            // Queued in the batch's order: the relay publishes by id.
-            await using var outbox = await connection.BeginBinaryImportAsync(CopyOutboxSql, cancellationToken);
-            foreach (var id in ids)
-            {
-                await outbox.StartRowAsync(CancellationToken.None);
-                await outbox.WriteAsync(id, NpgsqlDbType.Bigint, CancellationToken.None);
-            }
-            await outbox.CompleteAsync(cancellationToken);
-        }
         return fresh.Count;
     }
 
-    /// <summary>Takes <paramref name="count"/> ids from raw_records' identity sequence, ascending.</summary>
+    /// <summary>
+    /// Takes <paramref name="count"/> ids from raw_records' identity sequence, ascending, and queues them in the outbox in
+    /// the same statement (the rows they name are COPYed next, in the same transaction; the relay publishes by id).
+    /// </summary>
     private static async Task<long[]> NextIdsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int count,
         CancellationToken cancellationToken)
     {
