@@ -193,19 +193,23 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
     private static async Task<int> CopyNewAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StagingContext context,
         IReadOnlyList<PreparedRecord> records, DateTime now, CancellationToken cancellationToken)
     {
-        var keys = new HashSet<(string EntityType, string ExternalId)>();
-        foreach (var record in records)
+        // The batch's ids as two arrays (a repeated id only finds its stored versions twice): no set of a page's keys, which
+        // for a 2,000-row batch would be a large-object allocation, and a full collection, a batch.
+        var types = new string[records.Count];
+        var externalIds = new string[records.Count];
+        for (var i = 0; i < records.Count; i++)
         {
-            keys.Add((record.EntityType, record.ExternalId));
+            types[i] = records[i].EntityType;
+            externalIds[i] = records[i].ExternalId;
         }
-        var seen = new HashSet<VersionKey>();
+        var seen = new HashSet<VersionKey>(records.Count);
         await using (var existing = new NpgsqlBatch(connection, transaction))
         {
             existing.BatchCommands.Add(new NpgsqlBatchCommand("savepoint bulk_staging"));
             var lookup = new NpgsqlBatchCommand(ExistingVersionsSql);
             lookup.Parameters.Add(new NpgsqlParameter<string>("workspace", context.WorkspaceId));
-            lookup.Parameters.Add(new NpgsqlParameter<string[]>("types", [.. keys.Select(k => k.EntityType)]));
-            lookup.Parameters.Add(new NpgsqlParameter<string[]>("ids", [.. keys.Select(k => k.ExternalId)]));
+            lookup.Parameters.Add(new NpgsqlParameter<string[]>("types", types));
+            lookup.Parameters.Add(new NpgsqlParameter<string[]>("ids", externalIds));
             existing.BatchCommands.Add(lookup);
             await using var reader = await existing.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
@@ -281,16 +285,20 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
         return ids;
     }
 
-    /// <summary>A stored version: the source's id and both halves of the version key (compared by value).</summary>
-    private readonly struct VersionKey(string entityType, string externalId, byte[] payloadHash, byte[] canonicalHash) : IEquatable<VersionKey>
+    /// <summary>
+    /// A stored version: the source's id and both halves of the version key (compared by value). A class: a set of
+    /// 2,000 of them stays a small object.
+    /// </summary>
+    private sealed class VersionKey(string entityType, string externalId, byte[] payloadHash, byte[] canonicalHash) : IEquatable<VersionKey>
     {
         private readonly string _entityType = entityType;
         private readonly string _externalId = externalId;
         private readonly byte[] _payloadHash = payloadHash;
         private readonly byte[] _canonicalHash = canonicalHash;
 
-        public bool Equals(VersionKey other) =>
-            string.Equals(_externalId, other._externalId, StringComparison.Ordinal)
+        public bool Equals(VersionKey? other) =>
+            other is not null
+            && string.Equals(_externalId, other._externalId, StringComparison.Ordinal)
             && string.Equals(_entityType, other._entityType, StringComparison.Ordinal)
             && _payloadHash.AsSpan().SequenceEqual(other._payloadHash)
             && _canonicalHash.AsSpan().SequenceEqual(other._canonicalHash);
