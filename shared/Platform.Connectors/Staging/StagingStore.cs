@@ -63,8 +63,10 @@ public sealed record StagingContext(string WorkspaceId, Guid CorrelationId, Guid
 public sealed record WebhookStageResult(bool Duplicate, int NewRows);
 
 /// <summary>
-/// Writes raw rows in bulk: a page is binary-COPYed into a temporary table, then moved by one
-/// <c>INSERT … SELECT … ON CONFLICT DO NOTHING</c> that also queues the new rows in the outbox. A version is the payload
+/// Writes raw rows in bulk: the versions a page already has stored are read, and only its new rows are binary-COPYed
+/// into raw_records, those to unify now queued in the outbox with ids taken beforehand (a page that meets a concurrent
+/// writer, and a webhook's few rows, go through a temporary table and one <c>INSERT … SELECT … ON CONFLICT DO NOTHING</c>
+/// that queues the new rows). A version is the payload
 /// and its canonical mapping: the same payload mapped differently (a corrected mapping, Hotmart's buyer details added)
 /// is a new version; the same payload mapped the same way (whenever it was read: the canonical hash leaves out
 /// sourceUpdatedAt) is one row however often it arrives. raw_records is the
@@ -141,10 +143,10 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
     /// Stages prepared rows inside the caller's transaction. A page goes the bulk way: the versions already stored for
     /// its ids are read, and only the new rows are binary-COPYed straight into raw_records (no temp table, no second
     /// write, no per-row upsert); rows to unify now first take their ids from the table's sequence and are queued in the
-    /// outbox by the same statement, in the page's order (four round trips a page in all). A row staged meanwhile by another transaction makes that COPY fail on
-    /// the version key: the batch then goes the upsert way (COPY into a temp table, one <c>INSERT … ON CONFLICT DO
-    /// NOTHING … RETURNING</c> that queues the new ids). A few rows to unify now (a webhook's) go the upsert way at once:
-    /// it takes fewer round trips.
+    /// outbox by the same statement, in the page's order (four round trips a page in all). A row staged meanwhile by
+    /// another transaction makes that COPY fail on the version key: the batch then goes the upsert way (COPY into a temp
+    /// table, one <c>INSERT … ON CONFLICT DO NOTHING … RETURNING</c> that queues the new ids). A few rows to unify now
+    /// (a webhook's) go the upsert way at once: it takes fewer round trips.
     /// </summary>
     /// <returns>How many rows were new.</returns>
     public async Task<int> StageAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StagingContext context,
