@@ -259,31 +259,40 @@ public sealed partial class BackfillRunner(
 
     /// <summary>
     /// Reads the stream page by page from <paramref name="cursor"/> into <paramref name="pages"/> until its last page,
-    /// preparing each page's records as it goes (the JSON and hashing work overlaps the previous pages' commits).
+    /// preparing each page's records as it goes (the JSON and hashing work overlaps the previous pages' commits). A page's
+    /// cursor is known as soon as it arrives: the next page is requested before this one is prepared.
     /// </summary>
     private static async Task ReadPagesAsync(ISourceStreamReader reader, StreamReadContext context, string? cursor,
         ChannelWriter<PreparedPage> pages, CancellationToken cancellationToken)
     {
+        Task<BackfillPage>? next = null;
         try
         {
+            next = reader.ReadPageAsync(context, cursor, cancellationToken);
             while (true)
             {
-                var page = await reader.ReadPageAsync(context, cursor, cancellationToken);
+                var page = await next;
+                next = page.NextCursor is null ? null : reader.ReadPageAsync(context, page.NextCursor, cancellationToken);
                 var prepared = new PreparedRecord[page.Records.Count];
                 for (var i = 0; i < prepared.Length; i++)
                 {
                     prepared[i] = PreparedRecord.From(page.Records[i]);
                 }
                 await pages.WriteAsync(new PreparedPage(prepared, page.NextCursor, page.Fetched), cancellationToken);
-                if (page.NextCursor is null)
+                if (next is null)
                 {
                     return;
                 }
-                cursor = page.NextCursor;
             }
         }
         finally
         {
+            if (next is not null)
+            {
+                // This page failed (or the run stopped) with the next one requested: its outcome is of no use, but is awaited
+                // so no request outlives the stream (the stager cancels the token when it stops).
+                await next.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            }
             // The stager takes the pages already read, then awaits this task for its outcome (the reader's error, if any).
             pages.TryComplete();
         }
