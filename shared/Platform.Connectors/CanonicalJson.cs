@@ -22,17 +22,37 @@ public static class CanonicalJson
     public static byte[] PayloadHash(string payload)
     {
         ArgumentNullException.ThrowIfNull(payload);
-        string compact;
+        // The compact form is written as UTF-8 into a reused buffer (the bytes JsonSerializer.Serialize(RootElement) gives).
+        var buffer = t_compact ??= new ArrayBufferWriter<byte>(4096);
+        buffer.ResetWrittenCount();
         try
         {
             using var document = JsonDocument.Parse(payload);
-            compact = JsonSerializer.Serialize(document.RootElement);
+            using var writer = new Utf8JsonWriter(buffer);
+            document.RootElement.WriteTo(writer);
         }
         catch (JsonException)
         {
-            compact = payload;
+            return SHA256.HashData(Encoding.UTF8.GetBytes(payload));
         }
-        return SHA256.HashData(Encoding.UTF8.GetBytes(compact));
+        return SHA256.HashData(buffer.WrittenSpan);
+    }
+
+    /// <summary>
+    /// Serializes a canonical record (<see cref="Options"/>) and computes its <see cref="MappingHash(string)"/> from the
+    /// same UTF-8 bytes: one serialization and one parse a record, no text re-encoded between them.
+    /// </summary>
+    public static (string Json, byte[] MappingHash) SerializeWithMappingHash<T>(T record)
+    {
+        var buffer = t_serialized ??= new ArrayBufferWriter<byte>(4096);
+        buffer.ResetWrittenCount();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = Options.Encoder, SkipValidation = true }))
+        {
+            JsonSerializer.Serialize(writer, record, Options);
+        }
+        var json = Encoding.UTF8.GetString(buffer.WrittenSpan);
+        using var document = JsonDocument.Parse(buffer.WrittenMemory);
+        return (json, HashJsonb(document.RootElement));
     }
 
     /// <summary>
@@ -45,16 +65,27 @@ public static class CanonicalJson
     public static byte[] MappingHash(string canonicalJson)
     {
         ArgumentNullException.ThrowIfNull(canonicalJson);
+        using var document = JsonDocument.Parse(canonicalJson);
+        return HashJsonb(document.RootElement);
+    }
+
+    private static byte[] HashJsonb(JsonElement root)
+    {
         // Called for every staged row (a 500,000-row file included): written as UTF-8 into one reused buffer per thread.
         var buffer = t_jsonbText ??= new ArrayBufferWriter<byte>(4096);
         buffer.ResetWrittenCount();
-        using var document = JsonDocument.Parse(canonicalJson);
-        WriteJsonb(buffer, document.RootElement, skipTopLevel: "sourceUpdatedAt");
+        WriteJsonb(buffer, root, skipTopLevel: "sourceUpdatedAt");
         return SHA256.HashData(buffer.WrittenSpan);
     }
 
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_jsonbText;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_compact;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_serialized;
 
     private static void WriteJsonb(ArrayBufferWriter<byte> text, JsonElement element, string? skipTopLevel = null)
     {

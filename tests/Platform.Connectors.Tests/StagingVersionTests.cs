@@ -87,4 +87,27 @@ public sealed class StagingVersionTests(LocatedWebhookFixture fixture) : IClassF
         Assert.Equal(1, await fixture.CountAsync(
             "select count(*) from raw_record_outbox o join raw_records r on r.id = o.id where r.workspace_id = @ws", ("ws", workspace)));
     }
+
+    [Fact]
+    public async Task A_page_to_unify_now_is_copied_with_every_new_row_queued_once_in_the_page_order_and_a_repeat_queues_nothing()
+    {
+        var workspace = "bulk-" + Guid.NewGuid().ToString("N")[..8];
+        // 30 rows (the bulk path), one repeated inside the page: the first one wins.
+        var page = Enumerable.Range(0, 30).Select(i => Record($"r{i:00}", "bulk")).ToList();
+        Assert.Equal(30, await StageAsync(workspace, UnifyMode.Now, [.. page, Record("r07", "bulk")]));
+        Assert.Equal(0, await StageAsync(workspace, UnifyMode.Now, [.. page]));
+        // One row of the page changed: only it stages, and only it is queued again.
+        page[12] = Record("r12", "bulk, corrected");
+        Assert.Equal(1, await StageAsync(workspace, UnifyMode.Now, [.. page]));
+
+        Assert.Equal(31, await fixture.CountAsync("select count(*) from raw_records where workspace_id = @ws and unify = 'now'", ("ws", workspace)));
+        Assert.Equal(31, await fixture.CountAsync(
+            "select count(distinct o.id) from raw_record_outbox o join raw_records r on r.id = o.id where r.workspace_id = @ws", ("ws", workspace)));
+        // The relay publishes by id: the ids follow the page's order.
+        Assert.Equal(0, await fixture.CountAsync("""
+            select count(*) from (
+                select external_id, lag(external_id) over (order by id) as before from raw_records where workspace_id = @ws and canonical->'attributes'->>'aa' = 'bulk'
+            ) o where before > external_id
+            """, ("ws", workspace)));
+    }
 }

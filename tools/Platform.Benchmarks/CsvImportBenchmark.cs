@@ -14,7 +14,9 @@ namespace Platform.Benchmarks;
 /// A ManyChat-format export of N rows (default 532,000) with 100 bad rows spread through it, imported through the
 /// gateway into connector-csv (both real processes): rows staged and rejected, the staging rate beside a plain binary
 /// COPY of the same staged rows into a copy of raw_records in the same run, and the connector's peak memory after a
-/// tenth of the file and after the whole file (flat when the import streams).
+/// tenth of the file and after the whole file (flat when the import streams). <c>--sizes 100000,1000000,…</c> first
+/// imports files of those sizes (a new import id each, so every row stages) and prints the connector's peak resident
+/// memory for each, its high-water mark reset before each import: memory flat in the file's size shows as one figure.
 /// </summary>
 internal static class CsvImportBenchmark
 {
@@ -24,6 +26,7 @@ internal static class CsvImportBenchmark
     {
         var rows = ArgValue(args, "--rows", 532_000);
         var bad = ArgValue(args, "--bad", 100);
+        var sweep = SizesArg(args);
         var folder = Path.Combine(Path.GetTempPath(), "csv-bench-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(folder);
         try
@@ -70,6 +73,21 @@ internal static class CsvImportBenchmark
             var peakSmall = PeakMiB(connector.ProcessId);
             var run = await ImportAsync(http, large, connector.ProcessId);
             var peakLarge = PeakMiB(connector.ProcessId);
+            // The sweep runs after the measured import (its rows would make the measured one's table larger).
+            var sweepLines = new List<string>();
+            foreach (var size in sweep)
+            {
+                var path = Path.Combine(folder, $"sweep_{size}.csv");
+                Generate(path, $"w{size}-", size, 0, out _);
+                var megabytes = new FileInfo(path).Length / 1_048_576.0;
+                ResetPeak(connector.ProcessId);
+                var sized = await ImportAsync(http, path, connector.ProcessId);
+                var seconds = (sized.Import.GetProperty("finishedAt").GetDateTimeOffset() - sized.Import.GetProperty("startedAt").GetDateTimeOffset()).TotalSeconds;
+                File.Delete(path);
+                sweepLines.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"    {size,9} rows ({megabytes,7:F1} MiB): staged {sized.Import.GetProperty("rowsStaged").GetInt64(),9} at {sized.Import.GetProperty("rowsStaged").GetInt64() / seconds,7:F0} rows/s, connector peak RSS {PeakMiB(connector.ProcessId),5:F0} MiB (sampled max {sized.StagingPeakMiB:F0} MiB)"));
+                Console.WriteLine(sweepLines[^1]);
+            }
             var import = run.Import;
 
             var rejectedLines = new List<long>();
@@ -101,8 +119,13 @@ internal static class CsvImportBenchmark
                   ratio staging / COPY                 : {stagingRate / copyRate:P1}
                   connector peak RSS (VmHWM)           : {baseline:F0} MiB at start, {peakSmall:F0} MiB after {smallRun.Import.GetProperty("rowsRead").GetInt64()} rows, {peakLarge:F0} MiB after {import.GetProperty("rowsRead").GetInt64()} rows
                   connector RSS sampled while staging  : {smallRun.StagingPeakMiB:F0} MiB max for the tenth, {run.StagingPeakMiB:F0} MiB max for the whole file (after its upload: {run.UploadPeakMiB:F0} MiB)
-                  where the connector's time went      :
                 """));
+            if (sweepLines.Count > 0)
+            {
+                Console.WriteLine($"  connector peak RSS by file size (high-water mark reset before each import; {baseline:F0} MiB at start):");
+                sweepLines.ForEach(Console.WriteLine);
+            }
+            Console.WriteLine("  where the connector's time went      :");
             foreach (var line in connector.Output.Split(Environment.NewLine).Where(l => l.Contains("reading and mapping", StringComparison.Ordinal)))
             {
                 using var entry = JsonDocument.Parse(line);
@@ -224,6 +247,27 @@ internal static class CsvImportBenchmark
     }
 
     private static double PeakMiB(int pid) => StatusMiB(pid, "VmHWM:");
+
+    /// <summary>Resets the process's resident-memory high-water mark (VmHWM) to its current size (Linux: clear_refs 5).</summary>
+    private static void ResetPeak(int pid)
+    {
+        try
+        {
+            File.WriteAllText($"/proc/{pid}/clear_refs", "5");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"could not reset the connector's peak memory ({ex.Message}): its figures are peaks since the start");
+        }
+    }
+
+    private static int[] SizesArg(string[] args)
+    {
+        var index = Array.IndexOf(args, "--sizes");
+        return index >= 0 && index + 1 < args.Length
+            ? [.. args[index + 1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(v => int.Parse(v, CultureInfo.InvariantCulture))]
+            : [];
+    }
 
     private static double RssMiB(int pid) => StatusMiB(pid, "VmRSS:");
 

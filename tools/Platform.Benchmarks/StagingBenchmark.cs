@@ -46,6 +46,8 @@ internal static class StagingBenchmark
             ["Connectors__Stripe__Http__BaseAddress"] = simulator.Address.ToString(),
             ["Connectors__Stripe__Http__RatePermits"] = "0",
             ["Logging__LogLevel__Default"] = "Warning",
+            // Each stream's closing line says where the time went (waiting for pages, staging).
+            ["Logging__LogLevel__Platform.Connectors.Backfill.BackfillRunner"] = "Information",
         };
         await using var connector = await ServiceProcess.StartAsync("connector-stripe", "Platform.Connectors.Stripe", environment);
 
@@ -75,7 +77,13 @@ internal static class StagingBenchmark
               simulator backfill, rate limits off : {staged,9} records in {clock.Elapsed.TotalSeconds,7:F2} s = {backfillRate,10:F0} records/s
               plain binary COPY of the same rows  : {copied,9} rows    in {copySeconds,7:F2} s = {copyRate,10:F0} rows/s
               ratio backfill / COPY               : {backfillRate / copyRate:P1}
+              where the connector's time went     :
             """));
+        foreach (var line in connector.Output.Split(Environment.NewLine).Where(l => l.Contains("stager waiting for pages", StringComparison.Ordinal)))
+        {
+            using var entry = System.Text.Json.JsonDocument.Parse(line);
+            Console.WriteLine("    " + entry.RootElement.GetProperty("Message").GetString());
+        }
         return 0;
     }
 

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -32,6 +33,21 @@ public sealed class BackfillOptions
 
     /// <summary>Least time between two progress reports of one stream (the last page always reports).</summary>
     public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Pages a stream reads ahead of the ones being staged (the source is read while earlier pages commit).</summary>
+    public int ReadAheadPages { get; set; } = 16;
+
+    /// <summary>
+    /// Records staged in one transaction, in whole pages (a page is never split): consecutive pages are staged and
+    /// checkpointed together, so a page of 100 does not pay a transaction's round trips on its own.
+    /// </summary>
+    public int RecordsPerTransaction { get; set; } = 1_000;
+
+    /// <summary>
+    /// Longest a transaction waits for further pages to fill up (a slow source still has its pages committed, and its
+    /// progress reported, this often).
+    /// </summary>
+    public TimeSpan TransactionFillWait { get; set; } = TimeSpan.FromMilliseconds(500);
 }
 
 /// <summary>Thrown inside a run when an operator cancelled it.</summary>
@@ -113,111 +129,226 @@ public sealed partial class BackfillRunner(
         var context = new StreamReadContext(run.WorkspaceId, credentials.For(run.WorkspaceId), run.Mode, checkpoint.Since, checkpoint.Until);
         var stagingContext = new StagingContext(run.WorkspaceId, run.CorrelationId, run.Id, run.Unify);
         var isRange = run.From is not null || run.To is not null;
-        var cursor = checkpoint.Cursor;
         var (pages, fetched, staged) = (checkpoint.Pages, checkpoint.Fetched, checkpoint.Staged);
         var lastProgress = DateTimeOffset.MinValue;
         await ThrowIfCancelRequestedAsync(run.Id, cancellationToken);
+
+        // Fetch and stage overlap: pages are read ahead (each page's cursor gives the next) while earlier ones commit.
         using var readAhead = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        Task<BackfillPage>? reading = reader.ReadPageAsync(context, cursor, readAhead.Token);
+        var channel = Channel.CreateBounded<PreparedPage>(new BoundedChannelOptions(Math.Max(1, options.ReadAheadPages))
+        {
+            SingleReader = true,
+            SingleWriter = true,
+        });
+        var reading = ReadPagesAsync(reader, context, checkpoint.Cursor, channel.Writer, readAhead.Token);
+        var group = new List<PreparedPage>();
+        var (transactions, waiting, staging) = (0, TimeSpan.Zero, TimeSpan.Zero);
+        var timer = System.Diagnostics.Stopwatch.StartNew();
         try
         {
-        while (true)
-        {
-            var page = await reading!;
-            reading = null;
-            var done = page.NextCursor is null;
-            // Fetch and stage overlap: the next page is read while this one commits (its cursor is already known).
-            if (!done)
+            while (true)
             {
-                reading = reader.ReadPageAsync(context, page.NextCursor, readAhead.Token);
-            }
-            DateTimeOffset? pageMax = page.Records.Count == 0 ? null : page.Records.Max(r => r.Record.SourceUpdatedAt);
+                // The pages read so far (at least one), up to a transaction's worth; a page the reader failed after is
+                // not lost: the pages before it commit first, then the reader's error ends the stream.
+                group.Clear();
+                timer.Restart();
+                if (!await channel.Reader.WaitToReadAsync(cancellationToken))
+                {
+                    await reading;
+                    throw new InvalidOperationException($"The {reader.Name} reader stopped before the stream's last page.");
+                }
+                await FillAsync(channel.Reader, group, cancellationToken);
+                waiting += timer.Elapsed;
+                var last = group[^1];
+                var done = last.NextCursor is null;
+                if (pages > checkpoint.Pages)
+                {
+                    // Checked before each transaction after the first: a cancelled run stops at a page boundary.
+                    await ThrowIfCancelRequestedAsync(run.Id, cancellationToken);
+                }
 
-            await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
-            await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
-            {
-                var inserted = await staging.StageAsync(connection, transaction, stagingContext, page.Records, cancellationToken);
-                await using (var update = new NpgsqlCommand("""
-                    update sync_checkpoints
-                    set cursor = @cursor, pages = pages + 1, fetched = fetched + @fetched, staged = staged + @staged,
-                        max_source_updated_at = greatest(max_source_updated_at, @max), done = @done, updated_at = now()
-                    where run_id = @run and stream = @stream
-                    """, connection, transaction))
-                {
-                    update.Parameters.Add(new NpgsqlParameter("cursor", NpgsqlDbType.Text) { Value = (object?)page.NextCursor ?? DBNull.Value });
-                    update.Parameters.Add(new NpgsqlParameter<long>("fetched", page.Fetched));
-                    update.Parameters.Add(new NpgsqlParameter<long>("staged", inserted));
-                    update.Parameters.Add(new NpgsqlParameter("max", NpgsqlDbType.TimestampTz) { Value = (object?)pageMax?.UtcDateTime ?? DBNull.Value });
-                    update.Parameters.Add(new NpgsqlParameter<bool>("done", done));
-                    update.Parameters.Add(new NpgsqlParameter<Guid>("run", run.Id));
-                    update.Parameters.Add(new NpgsqlParameter<string>("stream", reader.Name));
-                    await update.ExecuteNonQueryAsync(cancellationToken);
-                }
-                if (done && !isRange)
-                {
-                    // The live incremental cursor moves only when a whole (non-range) stream finished: to the newest
-                    // update it saw, and at least to when the run started (everything before was read), so a quiet
-                    // stream's cursor moves too instead of falling behind what the source keeps (Stripe: 30 days of events).
-                    await using var watermark = new NpgsqlCommand("""
-                        insert into stream_watermarks (workspace_id, stream, watermark, run_id, updated_at)
-                        select @workspace, c.stream, greatest(c.max_source_updated_at, r.started_at), c.run_id, now()
-                        from sync_checkpoints c join sync_runs r on r.id = c.run_id
-                        where c.run_id = @run and c.stream = @stream and coalesce(c.max_source_updated_at, r.started_at) is not null
-                        on conflict (workspace_id, stream) do update
-                        set watermark = greatest(stream_watermarks.watermark, excluded.watermark), run_id = excluded.run_id, updated_at = now()
-                        """, connection, transaction);
-                    watermark.Parameters.Add(new NpgsqlParameter<string>("workspace", run.WorkspaceId));
-                    watermark.Parameters.Add(new NpgsqlParameter<Guid>("run", run.Id));
-                    watermark.Parameters.Add(new NpgsqlParameter<string>("stream", reader.Name));
-                    await watermark.ExecuteNonQueryAsync(cancellationToken);
-                }
-                await transaction.CommitAsync(cancellationToken);
+                timer.Restart();
+                var inserted = await StageGroupAsync(run, reader.Name, stagingContext, group, done && !isRange, cancellationToken);
+                staging += timer.Elapsed;
+                transactions++;
                 staged += inserted;
-            }
-            relay.Notify();
-            pages++;
-            fetched += page.Fetched;
+                relay.Notify();
+                pages += group.Count;
+                fetched += group.Sum(p => p.Fetched);
 
-            var at = clock.GetUtcNow();
-            if (!done && at - lastProgress < options.ProgressInterval)
-            {
-                await ThrowIfCancelRequestedAsync(run.Id, cancellationToken);
-                continue;
-            }
-            lastProgress = at;
-            var now = counters?.Snapshot(run.WorkspaceId) ?? (0, 0);
-            await PublishProgressAsync(new SyncProgressed
-            {
-                WorkspaceId = run.WorkspaceId,
-                CorrelationId = run.CorrelationId,
-                SyncRunId = run.Id,
-                Source = connector.Source,
-                Stream = reader.Name,
-                RecordsFetched = fetched,
-                RecordsStaged = staged,
-                Pages = pages,
-                Retries = (int)(now.Retries - baseline.Retries),
-                RateLimitWaits = (int)(now.RateLimitWaits - baseline.RateLimitWaits),
-                Checkpoint = page.NextCursor,
-                At = at,
-            }, cancellationToken);
+                var at = clock.GetUtcNow();
+                if (!done && at - lastProgress < options.ProgressInterval)
+                {
+                    continue;
+                }
+                lastProgress = at;
+                var now = counters?.Snapshot(run.WorkspaceId) ?? (0, 0);
+                await PublishProgressAsync(new SyncProgressed
+                {
+                    WorkspaceId = run.WorkspaceId,
+                    CorrelationId = run.CorrelationId,
+                    SyncRunId = run.Id,
+                    Source = connector.Source,
+                    Stream = reader.Name,
+                    RecordsFetched = fetched,
+                    RecordsStaged = staged,
+                    Pages = pages,
+                    Retries = (int)(now.Retries - baseline.Retries),
+                    RateLimitWaits = (int)(now.RateLimitWaits - baseline.RateLimitWaits),
+                    Checkpoint = last.NextCursor,
+                    At = at,
+                }, cancellationToken);
 
-            if (done)
-            {
-                return;
+                if (done)
+                {
+                    await reading;
+                    LogStreamTimings(logger, connector.Source, run.Id, reader.Name, pages - checkpoint.Pages, transactions,
+                        waiting.TotalSeconds, staging.TotalSeconds);
+                    return;
+                }
             }
-            await ThrowIfCancelRequestedAsync(run.Id, cancellationToken);
-        }
         }
         finally
         {
-            if (reading is not null)
+            if (!reading.IsCompleted)
             {
-                // The stream stopped (failure, cancellation) with a page read ahead: abandon it; it is read again on resume.
+                // The stream stopped (failure, cancellation) with pages read ahead: abandon them; they are read again on resume.
                 await readAhead.CancelAsync();
                 await reading.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
             }
         }
+    }
+
+    /// <summary>
+    /// Takes the pages read so far (at least one) and waits a little for more, until the group holds a transaction's
+    /// worth of records, ends the stream, or <see cref="BackfillOptions.TransactionFillWait"/> passed.
+    /// </summary>
+    private async Task FillAsync(ChannelReader<PreparedPage> pages, List<PreparedPage> group, CancellationToken cancellationToken)
+    {
+        var records = 0;
+        using var fill = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        fill.CancelAfter(options.TransactionFillWait);
+        while (group.Count == 0 || (group[^1].NextCursor is not null && records < options.RecordsPerTransaction))
+        {
+            if (pages.TryRead(out var next))
+            {
+                group.Add(next);
+                records += next.Records.Length;
+                continue;
+            }
+            if (group.Count == 0)
+            {
+                return; // the reader stopped (its outcome is awaited by the caller)
+            }
+            try
+            {
+                if (!await pages.WaitToReadAsync(fill.Token))
+                {
+                    return;
+                }
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return; // waited long enough: stage what is here
+            }
+        }
+    }
+
+    /// <summary>A page read and prepared for COPY (mappings serialized, versions hashed) off the staging connection.</summary>
+    private sealed record PreparedPage(PreparedRecord[] Records, string? NextCursor, int Fetched);
+
+    /// <summary>
+    /// Reads the stream page by page from <paramref name="cursor"/> into <paramref name="pages"/> until its last page,
+    /// preparing each page's records as it goes (the JSON and hashing work overlaps the previous pages' commits). A page's
+    /// cursor is known as soon as it arrives: the next page is requested before this one is prepared.
+    /// </summary>
+    private static async Task ReadPagesAsync(ISourceStreamReader reader, StreamReadContext context, string? cursor,
+        ChannelWriter<PreparedPage> pages, CancellationToken cancellationToken)
+    {
+        Task<BackfillPage>? next = null;
+        try
+        {
+            next = reader.ReadPageAsync(context, cursor, cancellationToken);
+            while (true)
+            {
+                var page = await next;
+                next = page.NextCursor is null ? null : reader.ReadPageAsync(context, page.NextCursor, cancellationToken);
+                var prepared = new PreparedRecord[page.Records.Count];
+                for (var i = 0; i < prepared.Length; i++)
+                {
+                    prepared[i] = PreparedRecord.From(page.Records[i]);
+                }
+                await pages.WriteAsync(new PreparedPage(prepared, page.NextCursor, page.Fetched), cancellationToken);
+                if (next is null)
+                {
+                    return;
+                }
+            }
+        }
+        finally
+        {
+            if (next is not null)
+            {
+                // This page failed (or the run stopped) with the next one requested: its outcome is of no use, but is awaited
+                // so no request outlives the stream (the stager cancels the token when it stops).
+                await next.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            }
+            // The stager takes the pages already read, then awaits this task for its outcome (the reader's error, if any).
+            pages.TryComplete();
+        }
+    }
+
+    /// <summary>
+    /// Stages a group of consecutive pages and moves the checkpoint past the last one in one transaction (so the pages
+    /// and their checkpoint commit together); a finished non-range stream also moves the workspace's watermark.
+    /// </summary>
+    /// <returns>How many rows were new.</returns>
+    private async Task<int> StageGroupAsync(Run run, string stream, StagingContext stagingContext, IReadOnlyList<PreparedPage> group,
+        bool moveWatermark, CancellationToken cancellationToken)
+    {
+        var last = group[^1];
+        PreparedRecord[] records = group.Count == 1 ? last.Records : [.. group.SelectMany(p => p.Records)];
+        DateTimeOffset? pageMax = records.Length == 0 ? null : records.Max(r => r.SourceUpdatedAt);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var inserted = await staging.StageAsync(connection, transaction, stagingContext, records, cancellationToken);
+        await using (var update = new NpgsqlCommand("""
+            update sync_checkpoints
+            set cursor = @cursor, pages = pages + @pages, fetched = fetched + @fetched, staged = staged + @staged,
+                max_source_updated_at = greatest(max_source_updated_at, @max), done = @done, updated_at = now()
+            where run_id = @run and stream = @stream
+            """, connection, transaction))
+        {
+            update.Parameters.Add(new NpgsqlParameter("cursor", NpgsqlDbType.Text) { Value = (object?)last.NextCursor ?? DBNull.Value });
+            update.Parameters.Add(new NpgsqlParameter<int>("pages", group.Count));
+            update.Parameters.Add(new NpgsqlParameter<long>("fetched", group.Sum(p => p.Fetched)));
+            update.Parameters.Add(new NpgsqlParameter<long>("staged", inserted));
+            update.Parameters.Add(new NpgsqlParameter("max", NpgsqlDbType.TimestampTz) { Value = (object?)pageMax?.UtcDateTime ?? DBNull.Value });
+            update.Parameters.Add(new NpgsqlParameter<bool>("done", last.NextCursor is null));
+            update.Parameters.Add(new NpgsqlParameter<Guid>("run", run.Id));
+            update.Parameters.Add(new NpgsqlParameter<string>("stream", stream));
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+        if (moveWatermark)
+        {
+            // The live incremental cursor moves only when a whole (non-range) stream finished: to the newest
+            // update it saw, and at least to when the run started (everything before was read), so a quiet
+            // stream's cursor moves too instead of falling behind what the source keeps (Stripe: 30 days of events).
+            await using var watermark = new NpgsqlCommand("""
+                insert into stream_watermarks (workspace_id, stream, watermark, run_id, updated_at)
+                select @workspace, c.stream, greatest(c.max_source_updated_at, r.started_at), c.run_id, now()
+                from sync_checkpoints c join sync_runs r on r.id = c.run_id
+                where c.run_id = @run and c.stream = @stream and coalesce(c.max_source_updated_at, r.started_at) is not null
+                on conflict (workspace_id, stream) do update
+                set watermark = greatest(stream_watermarks.watermark, excluded.watermark), run_id = excluded.run_id, updated_at = now()
+                """, connection, transaction);
+            watermark.Parameters.Add(new NpgsqlParameter<string>("workspace", run.WorkspaceId));
+            watermark.Parameters.Add(new NpgsqlParameter<Guid>("run", run.Id));
+            watermark.Parameters.Add(new NpgsqlParameter<string>("stream", stream));
+            await watermark.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return inserted;
     }
 
     /// <summary>Creates the stream's checkpoint on first entry (fixing its bounds for every resume) or loads it.</summary>
@@ -325,6 +456,11 @@ public sealed partial class BackfillRunner(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Source} run {RunId} {Status}: {Reason}")]
     private static partial void LogRunFinished(ILogger logger, string source, Guid runId, string status, string? reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Source} run {RunId} stream {Stream}: {Pages} pages in {Transactions} transactions; " +
+        "stager waiting for pages {WaitSeconds:F2} s, staging and checkpoint {StageSeconds:F2} s")]
+    private static partial void LogStreamTimings(ILogger logger, string source, Guid runId, string stream, int pages, int transactions,
+        double waitSeconds, double stageSeconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Progress of run {RunId} not published")]
     private static partial void LogProgressNotPublished(ILogger logger, Exception exception, Guid runId);

@@ -293,14 +293,11 @@ public sealed partial class FileImporter(
             payload.WriteString("raw", record.Raw);
             payload.WriteEndObject();
         }
-        batch.Rows.Add(new PreparedRecord(
-            Stream,
-            canonical.EntityType.ToString(),
-            canonical.ExternalId,
-            canonical.SourceUpdatedAt,
-            Encoding.UTF8.GetString(json.WrittenSpan),
-            RowHash(prefix, fields, header.Columns.Count),
-            JsonSerializer.Serialize(canonical, CanonicalJson.Options)));
+        var payloadText = Encoding.UTF8.GetString(json.WrittenSpan);
+        var rowHash = RowHash(prefix, fields, header.Columns.Count, json);
+        var (canonicalJson, canonicalHash) = CanonicalJson.SerializeWithMappingHash(canonical);
+        batch.Rows.Add(new PreparedRecord(Stream, canonical.EntityType.ToString(), canonical.ExternalId, canonical.SourceUpdatedAt,
+            payloadText, rowHash, canonicalJson, canonicalHash));
     }
 
     /// <summary>
@@ -310,10 +307,23 @@ public sealed partial class FileImporter(
     private static string RowHashPrefix(string format, FileHeader header) =>
         format + "\u001E" + string.Join('\u001F', header.Columns) + "\u001E";
 
-    private static byte[] RowHash(string prefix, string[] fields, int count)
+    /// <summary>SHA-256 of <c>prefix + string.Join('\u001F', fields[..count])</c> in UTF-8, written into <paramref name="buffer"/>.</summary>
+    private static byte[] RowHash(string prefix, string[] fields, int count, ArrayBufferWriter<byte> buffer)
     {
-        var text = prefix + string.Join('\u001F', fields, 0, count);
-        return SHA256.HashData(Encoding.UTF8.GetBytes(text));
+        buffer.ResetWrittenCount();
+        Append(buffer, prefix);
+        for (var i = 0; i < count; i++)
+        {
+            if (i > 0)
+            {
+                Append(buffer, "\u001F");
+            }
+            Append(buffer, fields[i]);
+        }
+        return SHA256.HashData(buffer.WrittenSpan);
+
+        static void Append(ArrayBufferWriter<byte> buffer, string text) =>
+            buffer.Advance(Encoding.UTF8.GetBytes(text, buffer.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length))));
     }
 
     /// <summary>Where an import's time went (the reader and the stager overlap: wall time is about the larger).</summary>

@@ -29,16 +29,28 @@ public sealed record StagedRecordInput(string Stream, string Payload, CanonicalR
 public sealed record PreparedRecord(string Stream, string EntityType, string ExternalId, DateTimeOffset SourceUpdatedAt, string Payload,
     byte[] PayloadHash, string Canonical)
 {
-    /// <summary>The mapping's half of the version key (<see cref="CanonicalJson.MappingHash"/>), computed where the record is prepared.</summary>
-    public byte[] CanonicalHash { get; } = CanonicalJson.MappingHash(Canonical);
+    private byte[]? _canonicalHash;
+
+    /// <summary>A record whose mapping hash was computed with its serialization (<see cref="CanonicalJson.SerializeWithMappingHash"/>).</summary>
+    public PreparedRecord(string stream, string entityType, string externalId, DateTimeOffset sourceUpdatedAt, string payload,
+        byte[] payloadHash, string canonical, byte[] canonicalHash)
+        : this(stream, entityType, externalId, sourceUpdatedAt, payload, payloadHash, canonical) =>
+        _canonicalHash = canonicalHash;
+
+    /// <summary>
+    /// The mapping's half of the version key (<see cref="CanonicalJson.MappingHash"/>): given where the record is prepared
+    /// (off the staging connection), or computed from <see cref="Canonical"/> when first read.
+    /// </summary>
+    public byte[] CanonicalHash => _canonicalHash ??= CanonicalJson.MappingHash(Canonical);
 
     /// <summary>Serializes the mapping and fingerprints the payload of a connector's record.</summary>
     public static PreparedRecord From(StagedRecordInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
         var record = input.Record;
+        var (canonical, canonicalHash) = CanonicalJson.SerializeWithMappingHash(record);
         return new PreparedRecord(input.Stream, record.EntityType.ToString(), record.ExternalId, record.SourceUpdatedAt, input.Payload,
-            CanonicalJson.PayloadHash(input.Payload), JsonSerializer.Serialize(record, CanonicalJson.Options));
+            CanonicalJson.PayloadHash(input.Payload), canonical, canonicalHash);
     }
 }
 
@@ -51,8 +63,10 @@ public sealed record StagingContext(string WorkspaceId, Guid CorrelationId, Guid
 public sealed record WebhookStageResult(bool Duplicate, int NewRows);
 
 /// <summary>
-/// Writes raw rows in bulk: a page is binary-COPYed into a temporary table, then moved by one
-/// <c>INSERT … SELECT … ON CONFLICT DO NOTHING</c> that also queues the new rows in the outbox. A version is the payload
+/// Writes raw rows in bulk: the versions a page already has stored are read, and only its new rows are binary-COPYed
+/// into raw_records, those to unify now queued in the outbox with ids taken beforehand (a page that meets a concurrent
+/// writer, and a webhook's few rows, go through a temporary table and one <c>INSERT … SELECT … ON CONFLICT DO NOTHING</c>
+/// that queues the new rows). A version is the payload
 /// and its canonical mapping: the same payload mapped differently (a corrected mapping, Hotmart's buyer details added)
 /// is a new version; the same payload mapped the same way (whenever it was read: the canonical hash leaves out
 /// sourceUpdatedAt) is one row however often it arrives. raw_records is the
@@ -82,6 +96,19 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
                           canonical_hash, sync_run_id, correlation_id, received_at, unify) from stdin (format binary)
         """;
 
+    private const string CopyRawWithIdSql = """
+        copy raw_records (id, workspace_id, stream, entity_type, external_id, source_updated_at, payload, payload_hash, canonical,
+                          canonical_hash, sync_run_id, correlation_id, received_at, unify) from stdin (format binary)
+        """;
+
+    private const string NextIdsSql = """
+        with queued as (
+            insert into raw_record_outbox (id)
+            select nextval(pg_get_serial_sequence('raw_records', 'id')) from generate_series(1, @count)
+            returning id)
+        select array_agg(id) from queued
+        """;
+
     private const string MoveSql = """
         with inserted as (
             insert into raw_records (workspace_id, stream, entity_type, external_id, source_updated_at, payload,
@@ -94,7 +121,8 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
             returning id),
         queued as (
             insert into raw_record_outbox (id) select id from inserted where @unify = 'now')
-        select count(*)::int from inserted
+        select count(*)::int from inserted;
+        truncate staging_rows
         """;
 
     /// <summary>Stages a page inside the caller's transaction (so a page and its checkpoint commit together).</summary>
@@ -112,11 +140,13 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
     }
 
     /// <summary>
-    /// Stages prepared rows inside the caller's transaction. Rows to unify now go through a temp table and one
-    /// <c>INSERT … ON CONFLICT DO NOTHING … RETURNING</c> that queues the new ids in the outbox. Deferred rows need no
-    /// outbox entry, so they take the bulk path: the versions already stored for the batch's ids are read, and only the
-    /// new rows are binary-COPYed straight into raw_records (no second write, no per-row upsert). A row staged
-    /// meanwhile by another transaction makes that COPY fail on the version key: the batch then goes the upsert way.
+    /// Stages prepared rows inside the caller's transaction. A page goes the bulk way: the versions already stored for
+    /// its ids are read, and only the new rows are binary-COPYed straight into raw_records (no temp table, no second
+    /// write, no per-row upsert); rows to unify now first take their ids from the table's sequence and are queued in the
+    /// outbox by the same statement, in the page's order (four round trips a page in all). A row staged meanwhile by
+    /// another transaction makes that COPY fail on the version key: the batch then goes the upsert way (COPY into a temp
+    /// table, one <c>INSERT … ON CONFLICT DO NOTHING … RETURNING</c> that queues the new ids). A few rows to unify now
+    /// (a webhook's) go the upsert way at once: it takes fewer round trips.
     /// </summary>
     /// <returns>How many rows were new.</returns>
     public async Task<int> StageAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StagingContext context,
@@ -132,13 +162,13 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
         }
         var now = clock.GetUtcNow().UtcDateTime;
         int inserted;
-        if (context.Unify == UnifyMode.Deferred)
+        if (context.Unify == UnifyMode.Deferred || records.Count >= BulkAbove)
         {
-            await transaction.SaveAsync("bulk_staging", cancellationToken);
+            // The savepoint is set in the same round trip as the lookup of stored versions, and left for the commit to
+            // release (a later page of the same transaction sets its own; a rollback goes to the latest of that name).
             try
             {
-                inserted = await CopyNewAsync(connection, context, records, now, cancellationToken);
-                await transaction.ReleaseAsync("bulk_staging", cancellationToken);
+                inserted = await CopyNewAsync(connection, transaction, context, records, now, cancellationToken);
             }
             catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
             {
@@ -155,67 +185,134 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
         return inserted;
     }
 
-    /// <summary>The bulk path: drops the versions already stored (and repeats within the batch: the first one wins), COPYs the rest.</summary>
-    private static async Task<int> CopyNewAsync(NpgsqlConnection connection, StagingContext context, IReadOnlyList<PreparedRecord> records,
-        DateTime now, CancellationToken cancellationToken)
+    /// <summary>Rows to unify now from this many on take the bulk path (its savepoint and id fetch pay off).</summary>
+    private const int BulkAbove = 20;
+
+    /// <summary>
+    /// The bulk path: drops the versions already stored (and repeats within the batch: the first one wins), COPYs the
+    /// rest; rows to unify now take ids from the sequence (in the batch's order) and are queued in the outbox.
+    /// </summary>
+    private static async Task<int> CopyNewAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StagingContext context,
+        IReadOnlyList<PreparedRecord> records, DateTime now, CancellationToken cancellationToken)
     {
-        var keys = new HashSet<(string EntityType, string ExternalId)>();
-        foreach (var record in records)
+        // The batch's ids as two arrays (a repeated id only finds its stored versions twice): no set of a page's keys, which
+        // for a 2,000-row batch would be a large-object allocation, and a full collection, a batch.
+        var types = new string[records.Count];
+        var externalIds = new string[records.Count];
+        for (var i = 0; i < records.Count; i++)
         {
-            keys.Add((record.EntityType, record.ExternalId));
+            types[i] = records[i].EntityType;
+            externalIds[i] = records[i].ExternalId;
         }
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        await using (var existing = new NpgsqlCommand(ExistingVersionsSql, connection))
+        var seen = new HashSet<VersionKey>(records.Count);
+        await using (var existing = new NpgsqlBatch(connection, transaction))
         {
-            existing.Parameters.Add(new NpgsqlParameter<string>("workspace", context.WorkspaceId));
-            existing.Parameters.Add(new NpgsqlParameter<string[]>("types", [.. keys.Select(k => k.EntityType)]));
-            existing.Parameters.Add(new NpgsqlParameter<string[]>("ids", [.. keys.Select(k => k.ExternalId)]));
+            existing.BatchCommands.Add(new NpgsqlBatchCommand("savepoint bulk_staging"));
+            var lookup = new NpgsqlBatchCommand(ExistingVersionsSql);
+            lookup.Parameters.Add(new NpgsqlParameter<string>("workspace", context.WorkspaceId));
+            lookup.Parameters.Add(new NpgsqlParameter<string[]>("types", types));
+            lookup.Parameters.Add(new NpgsqlParameter<string[]>("ids", externalIds));
+            existing.BatchCommands.Add(lookup);
             await using var reader = await existing.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                seen.Add(VersionKey(reader.GetString(0), reader.GetString(1), reader.GetFieldValue<byte[]>(2),
+                seen.Add(new VersionKey(reader.GetString(0), reader.GetString(1), reader.GetFieldValue<byte[]>(2),
                     reader.IsDBNull(3) ? [] : reader.GetFieldValue<byte[]>(3)));
             }
         }
-        var copied = 0;
-        await using var importer = await connection.BeginBinaryImportAsync(CopyRawSql, cancellationToken);
+        var fresh = new List<PreparedRecord>(records.Count);
         foreach (var record in records)
         {
-            if (!seen.Add(VersionKey(record.EntityType, record.ExternalId, record.PayloadHash, record.CanonicalHash)))
+            if (seen.Add(new VersionKey(record.EntityType, record.ExternalId, record.PayloadHash, record.CanonicalHash)))
             {
-                continue;
+                fresh.Add(record);
             }
-            // Checked once a row: a token handed to each of its 13 writes costs a registration per value (5% of an import's CPU).
-            cancellationToken.ThrowIfCancellationRequested();
-            await importer.StartRowAsync(CancellationToken.None);
-            await importer.WriteAsync(context.WorkspaceId, NpgsqlDbType.Text, CancellationToken.None);
-            await importer.WriteAsync(record.Stream, NpgsqlDbType.Text, CancellationToken.None);
-            await importer.WriteAsync(record.EntityType, NpgsqlDbType.Text, CancellationToken.None);
-            await importer.WriteAsync(record.ExternalId, NpgsqlDbType.Text, CancellationToken.None);
-            await importer.WriteAsync(record.SourceUpdatedAt.UtcDateTime, NpgsqlDbType.TimestampTz, CancellationToken.None);
-            await importer.WriteAsync(record.Payload, NpgsqlDbType.Text, CancellationToken.None);
-            await importer.WriteAsync(record.PayloadHash, NpgsqlDbType.Bytea, CancellationToken.None);
-            await importer.WriteAsync(record.Canonical, NpgsqlDbType.Jsonb, CancellationToken.None);
-            await importer.WriteAsync(record.CanonicalHash, NpgsqlDbType.Bytea, CancellationToken.None);
-            if (context.SyncRunId is { } run)
-            {
-                await importer.WriteAsync(run, NpgsqlDbType.Uuid, CancellationToken.None);
-            }
-            else
-            {
-                await importer.WriteNullAsync(CancellationToken.None);
-            }
-            await importer.WriteAsync(context.CorrelationId, NpgsqlDbType.Uuid, CancellationToken.None);
-            await importer.WriteAsync(now, NpgsqlDbType.TimestampTz, CancellationToken.None);
-            await importer.WriteAsync("deferred", NpgsqlDbType.Text, CancellationToken.None);
-            copied++;
         }
-        await importer.CompleteAsync(cancellationToken);
-        return copied;
+        if (fresh.Count == 0)
+        {
+            return 0;
+        }
+        var queue = context.Unify == UnifyMode.Now;
+        var ids = queue ? await NextIdsAsync(connection, transaction, fresh.Count, cancellationToken) : null;
+        var unify = queue ? "now" : "deferred";
+        await using (var importer = await connection.BeginBinaryImportAsync(queue ? CopyRawWithIdSql : CopyRawSql, cancellationToken))
+        {
+            for (var i = 0; i < fresh.Count; i++)
+            {
+                var record = fresh[i];
+                // Checked once a row: a token handed to each of its 13 writes costs a registration per value (5% of an import's CPU).
+                cancellationToken.ThrowIfCancellationRequested();
+                await importer.StartRowAsync(CancellationToken.None);
+                if (ids is not null)
+                {
+                    await importer.WriteAsync(ids[i], NpgsqlDbType.Bigint, CancellationToken.None);
+                }
+                await importer.WriteAsync(context.WorkspaceId, NpgsqlDbType.Text, CancellationToken.None);
+                await importer.WriteAsync(record.Stream, NpgsqlDbType.Text, CancellationToken.None);
+                await importer.WriteAsync(record.EntityType, NpgsqlDbType.Text, CancellationToken.None);
+                await importer.WriteAsync(record.ExternalId, NpgsqlDbType.Text, CancellationToken.None);
+                await importer.WriteAsync(record.SourceUpdatedAt.UtcDateTime, NpgsqlDbType.TimestampTz, CancellationToken.None);
+                await importer.WriteAsync(record.Payload, NpgsqlDbType.Text, CancellationToken.None);
+                await importer.WriteAsync(record.PayloadHash, NpgsqlDbType.Bytea, CancellationToken.None);
+                await importer.WriteAsync(record.Canonical, NpgsqlDbType.Jsonb, CancellationToken.None);
+                await importer.WriteAsync(record.CanonicalHash, NpgsqlDbType.Bytea, CancellationToken.None);
+                if (context.SyncRunId is { } run)
+                {
+                    await importer.WriteAsync(run, NpgsqlDbType.Uuid, CancellationToken.None);
+                }
+                else
+                {
+                    await importer.WriteNullAsync(CancellationToken.None);
+                }
+                await importer.WriteAsync(context.CorrelationId, NpgsqlDbType.Uuid, CancellationToken.None);
+                await importer.WriteAsync(now, NpgsqlDbType.TimestampTz, CancellationToken.None);
+                await importer.WriteAsync(unify, NpgsqlDbType.Text, CancellationToken.None);
+            }
+            await importer.CompleteAsync(cancellationToken);
+        }
+        return fresh.Count;
     }
 
-    private static string VersionKey(string entityType, string externalId, byte[] payloadHash, byte[] canonicalHash) =>
-        string.Concat(entityType, "\u001F", externalId, "\u001F", Convert.ToHexString(payloadHash), Convert.ToHexString(canonicalHash));
+    /// <summary>
+    /// Takes <paramref name="count"/> ids from raw_records' identity sequence, ascending, and queues them in the outbox in
+    /// the same statement (the rows they name are COPYed next, in the same transaction; the relay publishes by id).
+    /// </summary>
+    private static async Task<long[]> NextIdsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int count,
+        CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(NextIdsSql, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<int>("count", count));
+        var ids = (long[])(await command.ExecuteScalarAsync(cancellationToken))!;
+        Array.Sort(ids);
+        return ids;
+    }
+
+    /// <summary>
+    /// A stored version: the source's id and both halves of the version key (compared by value). A class: a set of
+    /// 2,000 of them stays a small object.
+    /// </summary>
+    private sealed class VersionKey(string entityType, string externalId, byte[] payloadHash, byte[] canonicalHash) : IEquatable<VersionKey>
+    {
+        private readonly string _entityType = entityType;
+        private readonly string _externalId = externalId;
+        private readonly byte[] _payloadHash = payloadHash;
+        private readonly byte[] _canonicalHash = canonicalHash;
+
+        public bool Equals(VersionKey? other) =>
+            other is not null
+            && string.Equals(_externalId, other._externalId, StringComparison.Ordinal)
+            && string.Equals(_entityType, other._entityType, StringComparison.Ordinal)
+            && _payloadHash.AsSpan().SequenceEqual(other._payloadHash)
+            && _canonicalHash.AsSpan().SequenceEqual(other._canonicalHash);
+
+        public override bool Equals(object? obj) => obj is VersionKey other && Equals(other);
+
+        // The hashes are SHA-256: their first bytes spread well enough.
+        public override int GetHashCode() => HashCode.Combine(
+            string.GetHashCode(_externalId, StringComparison.Ordinal),
+            _payloadHash.Length >= 4 ? BitConverter.ToInt32(_payloadHash) : 0,
+            _canonicalHash.Length >= 4 ? BitConverter.ToInt32(_canonicalHash) : 0);
+    }
 
     /// <summary>The upsert path: COPY into a temp table, one insert that skips known versions and queues new rows to unify now.</summary>
     private static async Task<int> UpsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StagingContext context,
@@ -249,13 +346,9 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
         move.Parameters.Add(new NpgsqlParameter<Guid>("correlation", context.CorrelationId));
         move.Parameters.Add(new NpgsqlParameter<DateTime>("now", now));
         move.Parameters.Add(new NpgsqlParameter<string>("unify", context.Unify == UnifyMode.Deferred ? "deferred" : "now"));
-        var inserted = (int)(await move.ExecuteScalarAsync(cancellationToken))!;
-        // The batch table empties at commit; a caller that stages twice in one transaction must not see the first page again.
-        await using (var clear = new NpgsqlCommand("truncate staging_rows", connection, transaction))
-        {
-            await clear.ExecuteNonQueryAsync(cancellationToken);
-        }
-        return inserted;
+        // The batch table empties at commit; the move's second statement empties it at once, so a caller that stages twice
+        // in one transaction does not see the first page again.
+        return (int)(await move.ExecuteScalarAsync(cancellationToken))!;
     }
 
     /// <summary>Whether a vendor event id was already staged for the workspace.</summary>
