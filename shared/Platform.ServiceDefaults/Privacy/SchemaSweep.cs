@@ -7,8 +7,8 @@ namespace Platform.ServiceDefaults.Privacy;
 /// Finds and erases a person's rows in every table of this service's own schema (the data source's search path), so a
 /// copy nobody thought of (an outbox body, a rejected CSV row, a lookup cache) is found as surely as the main tables:
 /// a row is the person's when it is in the request's workspace and its text matches <see cref="PersonalDataPattern"/>,
-/// or when the service adds a condition of its own for the table (records known by key). Tables without a
-/// <c>workspace_id</c> are left to the service (they hold ids, not personal data). Each row is named by its primary key.
+/// or when the service adds a condition of its own for the table (records known by key). A table without a
+/// <c>workspace_id</c> is searched by the pattern alone. Each row is named by its primary key.
 /// </summary>
 public sealed class SchemaSweep(NpgsqlDataSource dataSource)
 {
@@ -47,7 +47,7 @@ public sealed class SchemaSweep(NpgsqlDataSource dataSource)
         var pattern = PersonalDataPattern.For(subject);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var tables = (await TablesAsync(connection, cancellationToken))
-            .Where(t => t.HasWorkspace && !Skipped.Contains(t.Name) && exclude?.Contains(t.Name) != true).ToList();
+            .Where(t => !Skipped.Contains(t.Name) && exclude?.Contains(t.Name) != true).ToList();
         var rows = new List<HeldRow>();
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var pending = tables;
@@ -56,15 +56,21 @@ public sealed class SchemaSweep(NpgsqlDataSource dataSource)
             var heldBack = new List<Table>();
             foreach (var table in pending)
             {
-                var own = extra?.Invoke(table.Name);
+                // A table without workspace_id (a rejected CSV row under its import) is searched by the pattern alone.
+                var own = table.HasWorkspace ? extra?.Invoke(table.Name) : null;
                 if (pattern is null && own is null)
                 {
                     continue;
                 }
                 var condition = string.Join(" or ", new[] { pattern is null ? null : "t::text ~* @pattern", own }.OfType<string>());
+                if (condition.Length == 0)
+                {
+                    continue;
+                }
+                var where = table.HasWorkspace ? $"t.workspace_id = @w and ({condition})" : condition;
                 var sql = erase
-                    ? $"delete from {table.Quoted} t where t.workspace_id = @w and ({condition}) returning {table.KeySql}, null::jsonb"
-                    : $"select {table.KeySql}, to_jsonb(t) from {table.Quoted} t where t.workspace_id = @w and ({condition})";
+                    ? $"delete from {table.Quoted} t where {where} returning {table.KeySql}, null::jsonb"
+                    : $"select {table.KeySql}, to_jsonb(t) from {table.Quoted} t where {where}";
                 await transaction.SaveAsync("sweep", cancellationToken);
                 try
                 {
