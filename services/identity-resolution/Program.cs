@@ -3,6 +3,7 @@ using Platform.IdentityResolution.Consumers;
 using Platform.IdentityResolution.Endpoints;
 using Platform.IdentityResolution.Hosting;
 using Platform.IdentityResolution.Persistence;
+using Platform.IdentityResolution.Privacy;
 using Platform.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -10,6 +11,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddPlatformDatabase<IdentityDbContext>("identity-resolution");
 builder.AddIdentityResolution();
+builder.AddIdentityPrivacy();
 builder.AddPlatformMessaging("identity-resolution", bus =>
     bus.AddConsumer<RawRecordStagedConsumer, RawRecordStagedConsumerDefinition>());
 
@@ -19,5 +21,6 @@ app.MapDefaultEndpoints();
 app.MapClientEndpoints();
 app.MapConflictEndpoints();
 app.MapIdentityEndpoints();
+app.MapPrivacyLookupEndpoints();
 
 await app.RunPlatformAsync(args);
