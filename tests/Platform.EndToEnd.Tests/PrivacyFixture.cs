@@ -23,6 +23,8 @@ public sealed class PrivacyFixture : IAsyncLifetime
     public static readonly string[] Sources = ["stripe", "hotmart", "ploomes"];
     private const string StripeKey = "sk_test_lgpd", HotmartClient = "lgpd-hm", HotmartSecret = "lgpd-hm-secret", PloomesKey = "lgpd-ploomes";
     private const int Size = 80;
+    /// <summary>Nine processes start one after another on a shared machine: each gets longer than the usual 90 s.</summary>
+    private static readonly TimeSpan Ready = TimeSpan.FromMinutes(4);
 
     private readonly ServiceGroup _services = new();
 
@@ -41,7 +43,7 @@ public sealed class PrivacyFixture : IAsyncLifetime
         Failed = await BusProbe<SyncFailed>.StartAsync(VirtualHost);
         Erased = await BusProbe<ClientErased>.StartAsync(VirtualHost);
         var simulator = await _services.StartAsync("source-simulator", "Platform.SourceSimulator", new Dictionary<string, string?>(),
-            [("Simulator__WarmUp", "false")]);
+            [("Simulator__WarmUp", "false")], readyTimeout: Ready);
         using (var admin = new HttpClient { BaseAddress = simulator.Address, Timeout = TimeSpan.FromSeconds(60) })
         {
             foreach (var (source, credential) in new[] { ("stripe", StripeKey), ("hotmart", $"{HotmartClient}:{HotmartSecret}"), ("ploomes", PloomesKey) })
@@ -61,7 +63,7 @@ public sealed class PrivacyFixture : IAsyncLifetime
         [
             ("Connectors__Stripe__Http__BaseAddress", at), ("Connectors__Stripe__Http__RatePermits", "0"),
             ($"Connectors__Stripe__Workspaces__{Workspace}__ApiKey", StripeKey),
-        ]);
+        ], readyTimeout: Ready);
         var hotmart = await _services.StartAsync("connector-hotmart", "Platform.Connectors.Hotmart", common,
         [
             ("Connectors__Hotmart__Http__BaseAddress", at), ("Connectors__Hotmart__AuthAddress", at), ("Connectors__Hotmart__Http__RatePermits", "0"),
@@ -69,16 +71,16 @@ public sealed class PrivacyFixture : IAsyncLifetime
             ($"Connectors__Hotmart__Workspaces__{Workspace}__ClientId", HotmartClient),
             ($"Connectors__Hotmart__Workspaces__{Workspace}__ClientSecret", HotmartSecret),
             ($"Connectors__Hotmart__Workspaces__{Workspace}__Hottok", "unused"),
-        ]);
+        ], readyTimeout: Ready);
         var ploomes = await _services.StartAsync("connector-ploomes", "Platform.Connectors.Ploomes", common,
         [
             ("Connectors__Ploomes__Http__BaseAddress", at), ("Connectors__Ploomes__Http__RatePermits", "0"),
             ($"Connectors__Ploomes__Workspaces__{Workspace}__UserKey", PloomesKey),
             ($"Connectors__Ploomes__Workspaces__{Workspace}__ValidationKey", "unused"),
-        ]);
-        var identity = await _services.StartAsync("identity-resolution", "Platform.IdentityResolution", common, []);
-        var aggregation = await _services.StartAsync("aggregation", "Platform.Aggregation", common, []);
-        var campaigns = await _services.StartAsync("campaigns", "Platform.Campaigns", common, []);
+        ], readyTimeout: Ready);
+        var identity = await _services.StartAsync("identity-resolution", "Platform.IdentityResolution", common, [], readyTimeout: Ready);
+        var aggregation = await _services.StartAsync("aggregation", "Platform.Aggregation", common, [], readyTimeout: Ready);
+        var campaigns = await _services.StartAsync("campaigns", "Platform.Campaigns", common, [], readyTimeout: Ready);
         ServiceProcess[] behind = [stripe, hotmart, ploomes, identity, aggregation, campaigns];
         var gateway = await _services.StartAsync("gateway", "Platform.Gateway", common,
         [
@@ -86,7 +88,7 @@ public sealed class PrivacyFixture : IAsyncLifetime
             ("Gateway__ApiKeys__0__Sha256", Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(AdminKey)))),
             .. Enumerable.Range(0, 14).Select(i => ($"Gateway__ReadyServices__{i}", i < behind.Length ? behind[i].Name : "")),
             .. behind.Select(s => ($"ReverseProxy__Clusters__{s.Name}__Destinations__primary__Address", s.Address.ToString())),
-        ]);
+        ], readyTimeout: Ready);
         Api = new HttpClient { BaseAddress = gateway.Address, Timeout = TimeSpan.FromSeconds(90) };
         Api.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
         Api.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));

@@ -48,6 +48,10 @@ internal static partial class PrivacyEndpoints
     private static async Task<Results<Accepted<PrivacyRequestResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         PrivacyRequestBody? body, HttpContext http, IServiceProvider services, CancellationToken cancellationToken)
     {
+        if (body?.WorkspaceId is { Length: > 0 } named && Refusal(http, named) is { } another)
+        {
+            return another;
+        }
         var errors = Validate(body?.WorkspaceId, body?.Email, body?.Phone, body?.Cpf);
         if (body?.Kind is not (PrivacyKinds.Access or PrivacyKinds.Erasure))
         {
@@ -97,6 +101,10 @@ internal static partial class PrivacyEndpoints
     private static async Task<Results<Ok<ConsentResponse>, ValidationProblem, ProblemHttpResult>> ConsentAsync(
         ConsentBody? body, HttpContext http, IServiceProvider services, CancellationToken cancellationToken)
     {
+        if (body?.WorkspaceId is { Length: > 0 } named && Refusal(http, named) is { } another)
+        {
+            return another;
+        }
         var errors = Validate(body?.WorkspaceId, body?.Email, body?.Phone, body?.Cpf);
         if (errors.Count > 0)
         {

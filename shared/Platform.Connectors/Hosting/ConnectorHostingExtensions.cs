@@ -180,7 +180,7 @@ public static class ConnectorHostingExtensions
         builder.Services.TryAddScoped<ISourceCheck, StreamSourceCheck>();
         builder.Services.AddSingleton<RelaySignal>();
         builder.Services.AddSingleton<StagingStore>();
-        builder.Services.AddConnectorPrivacy();
+        builder.Services.AddConnectorPrivacy(builder.Configuration);
         builder.Services.AddSingleton(builder.Configuration.GetSection("Connector:Relay").Get<RelayOptions>() ?? new RelayOptions());
         builder.Services.AddSingleton(builder.Configuration.GetSection("Connector:Webhooks").Get<WebhookOptions>() ?? new WebhookOptions());
         builder.Services.AddSingleton(builder.Configuration.GetSection("Connector:Backfill").Get<BackfillOptions>() ?? new BackfillOptions());
