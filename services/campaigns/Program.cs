@@ -1,5 +1,6 @@
 using Platform.Campaigns.Endpoints;
 using Platform.Campaigns.Hosting;
+using Platform.Campaigns.Privacy;
 using Platform.Campaigns.Persistence;
 using Platform.ServiceDefaults;
 
@@ -8,6 +9,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddPlatformDatabase<CampaignsDbContext>(CampaignsDbContext.Schema);
 builder.AddCampaigns();
+builder.AddCampaignsPrivacy();
 builder.AddPlatformMessaging("campaigns", bus => bus.AddCampaignConsumers());
 
 var app = builder.Build();

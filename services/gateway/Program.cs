@@ -1,6 +1,7 @@
 using Platform.Gateway.DeadLetters;
 using Platform.Gateway.Hosting;
 using Platform.Gateway.Keys;
+using Platform.Gateway.Privacy;
 using Platform.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -14,6 +15,7 @@ builder.AddDownstreamReadiness();
 builder.AddCommandCenter();
 builder.AddDeadLetterOverview();
 builder.AddGatewayRateLimits();
+builder.AddPrivacyRequests();
 
 var app = builder.Build();
 
@@ -27,5 +29,6 @@ app.MapGatewayProxy();
 app.MapCommandCenter();
 app.MapDeadLetterEndpoints();
 app.MapKeyEndpoints();
+app.MapPrivacyEndpoints();
 
 await app.RunPlatformAsync(args);

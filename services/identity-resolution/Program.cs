@@ -3,6 +3,7 @@ using Platform.IdentityResolution.Consumers;
 using Platform.IdentityResolution.Endpoints;
 using Platform.IdentityResolution.Hosting;
 using Platform.IdentityResolution.Persistence;
+using Platform.IdentityResolution.Privacy;
 using Platform.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -11,6 +12,7 @@ builder.AddServiceDefaults();
 builder.AddPlatformDatabase<IdentityDbContext>("identity-resolution");
 builder.AddIdentityResolution();
 builder.AddWorkspaceRecompute();
+builder.AddIdentityPrivacy();
 builder.AddPlatformMessaging("identity-resolution", bus =>
     bus.AddConsumer<RawRecordStagedConsumer, RawRecordStagedConsumerDefinition>());
 
@@ -21,5 +23,6 @@ app.MapClientEndpoints();
 app.MapConflictEndpoints();
 app.MapIdentityEndpoints();
 app.MapRecomputeEndpoints();
+app.MapPrivacyLookupEndpoints();
 
 await app.RunPlatformAsync(args);

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Platform.ServiceDefaults.Privacy;
 
 namespace Platform.ServiceDefaults;
 
@@ -42,6 +43,7 @@ public static class PlatformDatabaseExtensions
                 npgsql => npgsql.MigrationsHistoryTable(MigrationsHistoryTable, schema)));
 
         builder.Services.AddSingleton<IDatabaseMigrator, DatabaseMigrator<TContext>>();
+        builder.Services.AddPrivacyParticipant();
         // Database:MigrateOnStartup=false: the login has no DDL rights and a migration Job (--migrate-only) runs them.
         if (builder.Configuration.GetValue("Database:MigrateOnStartup", true))
         {

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Platform.ServiceDefaults.Callers;
 using Platform.ServiceDefaults.DeadLetters;
+using Platform.ServiceDefaults.Privacy;
 using Platform.ServiceDefaults.Telemetry;
 
 namespace Platform.ServiceDefaults;
@@ -59,6 +60,10 @@ public static class ServiceDefaultsExtensions
         if (app.Services.GetService<MessagingIdentity>() is not null)
         {
             app.MapDeadLetterEndpoints();
+        }
+        if (app.Services.GetService<IPrivacyParticipant>() is not null)
+        {
+            app.MapPrivacyEndpoints();
         }
         return app;
     }

@@ -14,7 +14,7 @@ public sealed class ServiceGroup : IReadOnlyList<ServiceProcess>, IAsyncDisposab
 
     /// <summary>Starts <c>services/{name}</c> with <paramref name="common"/> overlaid by <paramref name="extra"/> and waits until it is ready.</summary>
     public async Task<ServiceProcess> StartAsync(string name, string project, IReadOnlyDictionary<string, string?> common,
-        IEnumerable<(string Key, string Value)> extra, int? port = null)
+        IEnumerable<(string Key, string Value)> extra, int? port = null, TimeSpan? readyTimeout = null)
     {
         ArgumentNullException.ThrowIfNull(common);
         ArgumentNullException.ThrowIfNull(extra);
@@ -23,7 +23,7 @@ public sealed class ServiceGroup : IReadOnlyList<ServiceProcess>, IAsyncDisposab
         {
             environment[key] = value;
         }
-        var service = await ServiceProcess.StartAsync(name, project, environment, port: port);
+        var service = await ServiceProcess.StartAsync(name, project, environment, readyTimeout, port);
         _services.Add(service);
         return service;
     }

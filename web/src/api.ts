@@ -118,6 +118,7 @@ export interface SourceInfo {
   recordsStaged?: number | null;
   recordsPublished?: number | null;
   recordsWaitingForUnify?: number | null;
+  rawRetentionDays?: number | null;
   lastSuccessfulSync?: SourceRun | null;
   lastRun?: SourceRun | null;
   lastError?: { runId: string; errorCode?: string | null; error?: string | null; at?: string | null } | null;

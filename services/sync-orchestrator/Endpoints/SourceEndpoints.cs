@@ -16,7 +16,8 @@ internal sealed record SourceScheduleResponse(Guid Id, string Cron, string TimeZ
 /// <summary>
 /// A source as an operator sees it for one workspace. <c>State</c>: <c>unreachable</c>, <c>not_configured</c>,
 /// <c>syncing</c>, <c>failing</c> (the last run failed), <c>ok</c>, <c>never_synced</c>. Connector figures are
-/// null when the connector did not answer (<c>Problem</c> says why).
+/// null when the connector did not answer (<c>Problem</c> says why). <c>RawRetentionDays</c>: how long raw payloads are kept
+/// (null: until erased).
 /// </summary>
 internal sealed record SourceResponse(
     string Source,
@@ -33,7 +34,8 @@ internal sealed record SourceResponse(
     SourceErrorResponse? LastError,
     IReadOnlyList<SourceRunResponse> ActiveRuns,
     DateTimeOffset? NextScheduledRunAt,
-    SourceScheduleResponse? Schedule);
+    SourceScheduleResponse? Schedule,
+    int? RawRetentionDays = null);
 
 internal static class SourceEndpoints
 {
@@ -126,7 +128,8 @@ internal static class SourceEndpoints
                 connector?.Streams ?? [], connector?.RecordsStaged, connector?.RecordsPublished, connector?.RecordsWaitingForUnify,
                 lastSuccessful, lastRun, lastError, running,
                 schedule is { Enabled: true } ? schedule.NextRunAt : null,
-                schedule is null ? null : new SourceScheduleResponse(schedule.Id, schedule.Cron, schedule.TimeZone, schedule.Mode, schedule.Enabled, schedule.NextRunAt)));
+                schedule is null ? null : new SourceScheduleResponse(schedule.Id, schedule.Cron, schedule.TimeZone, schedule.Mode, schedule.Enabled, schedule.NextRunAt),
+                connector?.RawRetentionDays));
         }
         return items;
     }

@@ -11,6 +11,7 @@ using Platform.Connectors.LiveSettings;
 using Platform.Connectors.Http;
 using Polly;
 using Platform.Connectors.Persistence;
+using Platform.Connectors.Privacy;
 using Platform.Connectors.Staging;
 using Platform.Connectors.Webhooks;
 using Platform.ServiceDefaults;
@@ -186,6 +187,7 @@ public static class ConnectorHostingExtensions
         builder.Services.TryAddScoped<ISourceCheck, StreamSourceCheck>();
         builder.Services.AddSingleton<RelaySignal>();
         builder.Services.AddSingleton<StagingStore>();
+        builder.Services.AddConnectorPrivacy(builder.Configuration);
         builder.Services.AddSingleton(builder.Configuration.GetSection("Connector:Relay").Get<RelayOptions>() ?? new RelayOptions());
         builder.Services.AddSingleton(builder.Configuration.GetSection("Connector:Webhooks").Get<WebhookOptions>() ?? new WebhookOptions());
         builder.Services.AddSingleton(builder.Configuration.GetSection("Connector:Backfill").Get<BackfillOptions>() ?? new BackfillOptions());

@@ -16,6 +16,7 @@ namespace Platform.Connectors.Hosting;
 /// <param name="RecordsPublished">Rows published as RawRecordStaged.</param>
 /// <param name="RecordsWaitingForUnify">Rows staged with unify = deferred and not released yet.</param>
 /// <param name="LastRun">The most recent run this connector executed for the workspace, if any.</param>
+/// <param name="RawRetentionDays">How many days raw payloads are kept (null: until erased).</param>
 public sealed record ConnectorStatus(
     string Source,
     string WorkspaceId,
@@ -24,7 +25,8 @@ public sealed record ConnectorStatus(
     long RecordsStaged,
     long RecordsPublished,
     long RecordsWaitingForUnify,
-    RunStatus? LastRun);
+    RunStatus? LastRun,
+    int? RawRetentionDays = null);
 
 /// <summary>A stream and its watermark (null until a full or incremental run finished it).</summary>
 public sealed record StreamStatus(string Stream, DateTimeOffset? Watermark);
@@ -46,7 +48,7 @@ public static class ConnectorStatusEndpoint
     }
 
     private static async Task<Ok<ConnectorStatus>> GetAsync(string workspaceId, NpgsqlDataSource dataSource, ConnectorCredentials credentials,
-        IEnumerable<Backfill.ISourceStreamReader> readers, CancellationToken cancellationToken)
+        IEnumerable<Backfill.ISourceStreamReader> readers, Privacy.RawRetention retention, CancellationToken cancellationToken)
     {
         var watermarks = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         await using (var command = dataSource.CreateCommand("select stream, watermark from stream_watermarks where workspace_id = @ws"))
@@ -90,6 +92,6 @@ public static class ConnectorStatusEndpoint
         // A connector that reads no vendor streams (file imports) needs no credentials: every workspace may use it.
         var configured = streams.Count == 0 || credentials.For(workspaceId).Exists();
         return TypedResults.Ok(new ConnectorStatus(credentials.Source, workspaceId, configured, streams,
-            staged, published, waiting, last));
+            staged, published, waiting, last, retention.DaysFor(workspaceId)));
     }
 }

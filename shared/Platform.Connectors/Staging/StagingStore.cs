@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
+using Platform.Connectors.Privacy;
 using Platform.Contracts.Records;
 using Platform.Contracts.Syncs;
 using Platform.ServiceDefaults.Telemetry;
@@ -70,10 +71,13 @@ public sealed record WebhookStageResult(bool Duplicate, int NewRows);
 /// and its canonical mapping: the same payload mapped differently (a corrected mapping, Hotmart's buyer details added)
 /// is a new version; the same payload mapped the same way (whenever it was read: the canonical hash leaves out
 /// sourceUpdatedAt) is one row however often it arrives. raw_records is the
-/// outbox's data; raw_record_outbox holds the ids the relay must still publish.
+/// outbox's data; raw_record_outbox holds the ids the relay must still publish. An optional
+/// <see cref="SuppressionList"/> keeps people erased under LGPD out of every staged page and webhook.
 /// </summary>
-public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay, TimeProvider clock)
+public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay, TimeProvider clock, SuppressionList? suppression = null)
 {
+    private const string RedactedBody = "{\"redacted\":\"names a person erased under LGPD\"}";
+
     private const string CreateBatchSql = """
         create temp table if not exists staging_rows (
             ord integer, stream text, entity_type text, external_id text, updated_at timestamptz, payload text, hash bytea, canonical jsonb,
@@ -156,6 +160,10 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
         ArgumentNullException.ThrowIfNull(transaction);
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(records);
+        if (suppression is not null && records.Count > 0)
+        {
+            records = await SuppressionList.WithoutSuppressedAsync(connection, transaction, context.WorkspaceId, records, cancellationToken);
+        }
         if (records.Count == 0)
         {
             return 0;
@@ -371,6 +379,11 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
         ArgumentNullException.ThrowIfNull(records);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (suppression is not null && await SuppressionList.ReadAsync(connection, transaction, context.WorkspaceId, cancellationToken) is { } suppressed
+            && records.Any(r => suppressed.Matches(r.Record.Identifiers)))
+        {
+            body = RedactedBody; // the event id is kept (a redelivery stays a duplicate), the person is not
+        }
         await using (var seen = new NpgsqlCommand("""
             insert into webhook_events (workspace_id, event_id, event_type, body, received_at, record_count)
             values (@workspace, @event, @type, @body, @now, @count)

@@ -130,6 +130,7 @@ function SourceTile({ name, info, loaded, runs, onSync, onCancel, onConnect, can
         <dt>{t('waitingToUnify')}</dt><dd data-testid={`waiting-${name}`}>{number(info?.recordsWaitingForUnify)}</dd>
         <dt>{t('lastSuccess')}</dt><dd>{info?.lastSuccessfulSync ? date(info.lastSuccessfulSync.finishedAt) : t('never')}</dd>
         <dt>{t('watermark')}</dt><dd>{date(watermark)}</dd>
+        <dt>{t('rawRetention')}</dt><dd data-testid={`retention-${name}`}>{info?.rawRetentionDays ? t('retentionDays').replace('{days}', number(info.rawRetentionDays)) : t('retentionKept')}</dd>
       </dl>
       {info?.lastError && info.state === 'failing' && (
         <p className="error small" data-testid={`error-${name}`}>{t('lastError')}: {info.lastError.error ?? info.lastError.errorCode}</p>

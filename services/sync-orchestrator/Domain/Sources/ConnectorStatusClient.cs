@@ -13,7 +13,8 @@ internal sealed record ConnectorStatus(
     long RecordsStaged,
     long RecordsPublished,
     long RecordsWaitingForUnify,
-    ConnectorRunStatus? LastRun);
+    ConnectorRunStatus? LastRun,
+    int? RawRetentionDays = null);
 
 internal sealed record ConnectorStreamStatus(string Stream, DateTimeOffset? Watermark);
 
