@@ -68,7 +68,8 @@ internal static class EndToEndBenchmark
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"e2e benchmark ({Environment.ProcessorCount} cores): {contacts:N0} contacts + {sales:N0} sales (Stripe customers and charges, seed {seed}); load average {loadBefore}"));
             var stagingClock = Stopwatch.StartNew();
-            var deferred = await StageDeferredAsync(database, workload, half);
+            var backfill = NewId.NextGuid();
+            var deferred = await StageDeferredAsync(database, workload, half, backfill);
             stagingClock.Stop();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  staged deferred (StagingStore, connector-stripe's mapping): {deferred:N0} rows in {stagingClock.Elapsed.TotalSeconds:F1} s; sending {total - half:N0} as webhooks while 'Unify all' runs"));
@@ -88,16 +89,21 @@ internal static class EndToEndBenchmark
             var webhooks = SendWebhooksAsync(processes["connector-stripe"].Address, workload, half, senders);
 
             double? identityDone = null;
+            double? deferredDone = null;
             double webhooksDone = 0;
             Progress last = default;
             while (true)
             {
                 await Task.Delay(2000);
-                var progress = await ProgressAsync(database);
+                var progress = await ProgressAsync(database, backfill);
                 if (webhooks.IsCompleted && webhooksDone == 0)
                 {
                     webhooksDone = clock.Elapsed.TotalSeconds;
                     await webhooks; // a failed delivery ends the run here
+                }
+                if (progress.Deferred >= deferred && deferredDone is null)
+                {
+                    deferredDone = clock.Elapsed.TotalSeconds;
                 }
                 if (progress.Records >= total && identityDone is null)
                 {
@@ -137,6 +143,8 @@ internal static class EndToEndBenchmark
 
                 e2e benchmark ({Environment.ProcessorCount} cores, load average {loadBefore} before, {LoadAverage()} after)
                   records                          : {total,10:N0} ({contacts:N0} contacts, {sales:N0} sales); {deferred:N0} deferred + "Unify all", {total - half:N0} live webhooks ({senders} senders, all sent after {webhooksDone:F1} s)
+                  deferred half resolved           : {deferredDone ?? seconds,10:F1} s = {deferred / (deferredDone ?? seconds):F0} records/s (while webhooks arrive)
+                  webhooks accepted by the connector: {total - half,9:N0} in {webhooksDone:F1} s = {(total - half) / Math.Max(webhooksDone, 0.001):F0}/s
                   staged -> resolved (identity)    : {identityDone ?? seconds,10:F1} s
                   staged -> customer_sales + ClientUpdated consumed: {seconds:F1} s = {rate:F0} records/s
                   plain binary COPY of the same rows: {copied,9:N0} rows in {copySeconds:F2} s = {copyRate:F0} rows/s
@@ -160,13 +168,13 @@ internal static class EndToEndBenchmark
     }
 
     /// <summary>Stages the first half through <see cref="StagingStore"/> (deferred), pages of 1,000 rows, one transaction each.</summary>
-    private static async Task<long> StageDeferredAsync(TestDatabase database, EndToEndWorkload workload, int half)
+    private static async Task<long> StageDeferredAsync(TestDatabase database, EndToEndWorkload workload, int half, Guid correlation)
     {
         var builder = new NpgsqlConnectionStringBuilder(database.ConnectionString) { SearchPath = "\"connector-stripe\"", CommandTimeout = 0 };
         await using var dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
         using var relay = new RelaySignal();
         var store = new StagingStore(dataSource, relay, TimeProvider.System);
-        var context = new StagingContext(Workspace, NewId.NextGuid(), NewId.NextGuid(), UnifyMode.Deferred);
+        var context = new StagingContext(Workspace, correlation, NewId.NextGuid(), UnifyMode.Deferred);
         long staged = 0;
         foreach (var page in workload.Objects().Take(half).Chunk(1000))
         {
@@ -202,23 +210,25 @@ internal static class EndToEndBenchmark
         });
     }
 
-    private readonly record struct Progress(long Records, long LinkedCharges, long Sales, long Unannounced);
+    private readonly record struct Progress(long Records, long Deferred, long LinkedCharges, long Sales, long Unannounced);
 
-    private static async Task<Progress> ProgressAsync(TestDatabase database)
+    private static async Task<Progress> ProgressAsync(TestDatabase database, Guid backfill)
     {
         await using var connection = new NpgsqlConnection(database.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("""
             select (select count(*) from "identity-resolution".records),
+                   (select count(*) from "identity-resolution".records where correlation_id = @backfill),
                    (select count(*) from "identity-resolution".records where entity_type = 'charge' and client_id is not null),
                    (select count(*) from aggregation.sales),
                    (select count(*) from "identity-resolution".clients c
                     where c.status = 'active'
                       and not exists (select 1 from aggregation.clients a where a.client_id = c.id and a.version >= c.version))
             """, connection);
+        command.Parameters.Add(new NpgsqlParameter<Guid>("backfill", backfill));
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
-        return new Progress(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
+        return new Progress(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
     }
 
     private static async Task<string> OutcomeAsync(TestDatabase database)
