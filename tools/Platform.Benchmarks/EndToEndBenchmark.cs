@@ -37,9 +37,14 @@ internal static class EndToEndBenchmark
         var sales = StagingBenchmark.ArgValue(args, "--sales", 10_000);
         var seed = StagingBenchmark.ArgValue(args, "--seed", 42);
         var senders = StagingBenchmark.ArgValue(args, "--webhook-senders", 4);
+        // Profiling knobs: the share staged deferred (the rest arrives as webhooks), and any service setting
+        // (--set identity-resolution:IdentityResolution:MaxBatchSize=1000).
+        var deferredPercent = StagingBenchmark.ArgValue(args, "--deferred-percent", 50);
+        var settings = args.Select((a, i) => (a, i)).Where(x => x.a == "--set" && x.i + 1 < args.Length)
+            .Select(x => args[x.i + 1].Split(':', 2)).ToList();
         var workload = new EndToEndWorkload(contacts, sales, seed);
         var total = contacts + sales;
-        var half = total / 2;
+        var half = (int)((long)total * deferredPercent / 100);
         var loadBefore = LoadAverage();
 
         await using var database = await TestDatabase.CreateAsync("benche2e");
@@ -62,6 +67,12 @@ internal static class EndToEndBenchmark
                     [$"Connectors__Stripe__Workspaces__{Workspace}__WebhookSecret"] = Secret,
                     ["Logging__LogLevel__Default"] = "Warning",
                 };
+                foreach (var setting in settings.Where(s => s[0] == name))
+                {
+                    var pair = setting[1].Split('=', 2);
+                    environment[pair[0].Replace(":", "__", StringComparison.Ordinal)] = pair[1];
+                    Console.WriteLine($"  {name}: {pair[0]} = {pair[1]}");
+                }
                 processes[name] = await ServiceProcess.StartAsync(name, project, environment, TimeSpan.FromMinutes(3));
             }
 
