@@ -250,8 +250,20 @@ internal static class EndToEndBenchmark
         var blocked = await ScalarAsync(database, """select count(*) from "identity-resolution".identifier_values where blocked_reason is not null""");
         var conflicts = await ScalarAsync(database, """select count(*) from "identity-resolution".merge_conflicts where status = 'open'""");
         var customerSales = await ScalarAsync(database, "select count(*) from aggregation.customer_sales");
+        // The partition itself (which records are together), independent of client ids: the same seed must give the
+        // same fingerprint whatever the arrival order, the deferred share or the batch sizes.
+        var fingerprint = await TextAsync(database, """
+            select left(md5(coalesce(string_agg(g, '|' order by g), '')), 12) from (
+                select string_agg(entity_type || ':' || external_id, ',' order by entity_type, external_id) g
+                from "identity-resolution".records where client_id is not null group by client_id) groups
+            """);
+        var reasons = await TextAsync(database, """
+            select coalesce(string_agg(status || ' ' || coalesce(status_reason, '') || ': ' || n, '; ' order by n desc), 'none') from (
+                select status, status_reason, count(*) n from "identity-resolution".records where client_id is null
+                group by status, status_reason) r
+            """);
         return string.Create(CultureInfo.InvariantCulture,
-            $"{clients:N0} clients ({merged:N0} merged away), {unlinked:N0} records in no client, {blocked} blocked values, {conflicts:N0} open conflicts, {customerSales:N0} customer_sales rows");
+            $"{clients:N0} clients ({merged:N0} merged away), {unlinked:N0} records in no client ({reasons}), {blocked} blocked values, {conflicts:N0} open conflicts, {customerSales:N0} customer_sales rows; partition fingerprint {fingerprint}");
     }
 
     /// <summary>Messages published into each queue of the virtual host (the broker's counters), and their sum per record.</summary>
@@ -339,6 +351,14 @@ internal static class EndToEndBenchmark
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
         return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<string> TextAsync(TestDatabase database, string sql)
+    {
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+        return Convert.ToString(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture) ?? "";
     }
 
     private static bool ProcessAlive(int pid) => File.Exists($"/proc/{pid}/stat");
