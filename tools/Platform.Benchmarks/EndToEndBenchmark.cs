@@ -164,6 +164,13 @@ internal static class EndToEndBenchmark
                   peak memory (VmHWM)              : {string.Join(", ", Services.Select(s => $"{s} {sampler.PeakMiB(s):F0} MB"))}
                   CPU seconds (of {seconds * Environment.ProcessorCount:F0} core-seconds) : {sampler.CpuSummary()}
                   database size                    : {databaseMiB:F0} MB ({schemaSizes})
+                """));
+            // --show-log SERVICE: its last output lines (e.g. with --set SERVICE:Logging:LogLevel:CATEGORY=Debug for per-batch timings).
+            foreach (var name in args.Select((a, i) => (a, i)).Where(x => x.a == "--show-log" && x.i + 1 < args.Length).Select(x => args[x.i + 1]))
+            {
+                Console.WriteLine($"  last output of {name}:{Environment.NewLine}{processes[name].Output}");
+            }
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
                 end to end: {rate:F0} records/s
                 ratio to COPY: {rate / copyRate:F2}
                 """));

@@ -14,7 +14,7 @@ static int Usage()
 {
     Console.Error.WriteLine("""
         usage: ./platform bench staging [--records-per-stream N] | hotmart-sync | gohighlevel [--contacts N] [--unify deferred] | csv [--rows N] [--bad N]
-                              | e2e [--contacts N] [--sales N] [--webhook-senders 4] [--seed 42] [--deferred-percent 50] [--set SERVICE:KEY=VALUE]
+                              | e2e [--contacts N] [--sales N] [--webhook-senders 4] [--seed 42] [--deferred-percent 50] [--set SERVICE:KEY=VALUE] [--show-log SERVICE]
           staging  a simulator backfill through connector-stripe with rate limits off (staged records/s),
                    beside a plain binary COPY of the same rows into a copy of the table, and their ratio
           hotmart-sync  a full Hotmart sync of the simulator's demo account with default limits: time and calls
