@@ -1,0 +1,468 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using MassTransit;
+using Npgsql;
+using Platform.Connectors.Staging;
+using Platform.Connectors.Stripe.Mapping;
+using Platform.Contracts.Syncs;
+using Platform.Testing;
+
+namespace Platform.Benchmarks;
+
+/// <summary>
+/// Staged records to <c>customer_sales</c> and <c>ClientUpdated</c>, end to end, with the real connector-stripe,
+/// identity-resolution and aggregation processes on one database and virtual host. A generated Stripe account
+/// (<see cref="EndToEndWorkload"/>) is split in two: the first half is staged deferred into the connector's
+/// raw_records by the SDK's own <see cref="StagingStore"/> (what a "stage now, unify later" backfill writes; the
+/// rows go through connector-stripe's mapping), the second half is sent as signed webhooks while that backlog is
+/// released by <see cref="ReleaseStagedRecords"/> ("Unify all"). The clock runs from the release to the moment
+/// identity resolution holds every record, aggregation holds a sale for every linked charge, and aggregation has
+/// consumed the newest <c>ClientUpdated</c> of every active client. Beside it: a plain binary COPY of the same staged
+/// rows, each service's peak memory, where the CPU went (services and their database sessions), the messages the
+/// broker carried, and the database size.
+/// </summary>
+internal static class EndToEndBenchmark
+{
+    private const string Workspace = "bench-e2e";
+    private const string Secret = "whsec_bench_e2e";
+    private static readonly string[] Services = ["connector-stripe", "identity-resolution", "aggregation"];
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var contacts = StagingBenchmark.ArgValue(args, "--contacts", 10_000);
+        var sales = StagingBenchmark.ArgValue(args, "--sales", 10_000);
+        var seed = StagingBenchmark.ArgValue(args, "--seed", 42);
+        var senders = StagingBenchmark.ArgValue(args, "--webhook-senders", 4);
+        // Profiling knobs: the share staged deferred (the rest arrives as webhooks), and any service setting
+        // (--set identity-resolution:IdentityResolution:MaxBatchSize=1000).
+        var deferredPercent = StagingBenchmark.ArgValue(args, "--deferred-percent", 50);
+        var settings = args.Select((a, i) => (a, i)).Where(x => x.a == "--set" && x.i + 1 < args.Length)
+            .Select(x => args[x.i + 1].Split(':', 2)).ToList();
+        var workload = new EndToEndWorkload(contacts, sales, seed);
+        var total = contacts + sales;
+        var half = (int)((long)total * deferredPercent / 100);
+        var loadBefore = LoadAverage();
+
+        await using var database = await TestDatabase.CreateAsync("benche2e");
+        await using var vhost = await TestVirtualHost.CreateAsync("benche2e");
+        var processes = new Dictionary<string, ServiceProcess>();
+        try
+        {
+            foreach (var (name, project) in new[]
+            {
+                ("connector-stripe", "Platform.Connectors.Stripe"),
+                ("identity-resolution", "Platform.IdentityResolution"),
+                ("aggregation", "Platform.Aggregation"),
+            })
+            {
+                var environment = new Dictionary<string, string?>(vhost.Settings().Select(s =>
+                    new KeyValuePair<string, string?>(s.Key.Replace(":", "__", StringComparison.Ordinal), s.Value)))
+                {
+                    // The application name attributes each database session's CPU to its service.
+                    ["ConnectionStrings__Platform"] = database.ConnectionString + $";Application Name=bench-{name}",
+                    [$"Connectors__Stripe__Workspaces__{Workspace}__WebhookSecret"] = Secret,
+                    ["Logging__LogLevel__Default"] = "Warning",
+                };
+                foreach (var setting in settings.Where(s => s[0] == name))
+                {
+                    var pair = setting[1].Split('=', 2);
+                    environment[pair[0].Replace(":", "__", StringComparison.Ordinal)] = pair[1];
+                    Console.WriteLine($"  {name}: {pair[0]} = {pair[1]}");
+                }
+                processes[name] = await ServiceProcess.StartAsync(name, project, environment, TimeSpan.FromMinutes(3));
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"e2e benchmark ({Environment.ProcessorCount} cores): {contacts:N0} contacts + {sales:N0} sales (Stripe customers and charges, seed {seed}); load average {loadBefore}"));
+            var stagingClock = Stopwatch.StartNew();
+            var backfill = NewId.NextGuid();
+            var deferred = await StageDeferredAsync(database, workload, half, backfill);
+            stagingClock.Stop();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  staged deferred (StagingStore, connector-stripe's mapping): {deferred:N0} rows in {stagingClock.Elapsed.TotalSeconds:F1} s; sending {total - half:N0} as webhooks while 'Unify all' runs"));
+
+            using var sampler = new Sampler(database, processes);
+            var sampling = sampler.RunAsync();
+
+            var bus = Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(TestEnvironment.RabbitHost, TestEnvironment.RabbitPort, vhost.Name, h =>
+            {
+                h.Username(TestEnvironment.RabbitUser);
+                h.Password(TestEnvironment.RabbitPassword);
+            }));
+            await bus.StartAsync();
+            var clock = Stopwatch.StartNew();
+            var release = await bus.GetSendEndpoint(ConnectorQueues.For("stripe"));
+            await release.Send(new ReleaseStagedRecords { WorkspaceId = Workspace, CorrelationId = NewId.NextGuid() });
+            var webhooks = SendWebhooksAsync(processes["connector-stripe"].Address, workload, half, senders);
+
+            double? identityDone = null;
+            double? deferredDone = null;
+            double webhooksDone = 0;
+            Progress last = default;
+            while (true)
+            {
+                await Task.Delay(2000);
+                var progress = await ProgressAsync(database, backfill);
+                if (webhooks.IsCompleted && webhooksDone == 0)
+                {
+                    webhooksDone = clock.Elapsed.TotalSeconds;
+                    await webhooks; // a failed delivery ends the run here
+                }
+                if (progress.Deferred >= deferred && deferredDone is null)
+                {
+                    deferredDone = clock.Elapsed.TotalSeconds;
+                }
+                if (progress.Records >= total && identityDone is null)
+                {
+                    identityDone = clock.Elapsed.TotalSeconds;
+                }
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  {clock.Elapsed.TotalSeconds,6:F0} s  resolved {progress.Records,9:N0}/{total:N0}  sales {progress.Sales,9:N0}/{progress.LinkedCharges:N0} linked charges  clients not yet announced {progress.Unannounced,7:N0}  {(webhooks.IsCompleted ? "webhooks sent" : "sending webhooks")}"));
+                if (progress.Records >= total && progress.Sales >= progress.LinkedCharges && progress.Unannounced == 0 && webhooks.IsCompleted)
+                {
+                    last = progress;
+                    break;
+                }
+                foreach (var (name, process) in processes)
+                {
+                    if (!ProcessAlive(process.ProcessId))
+                    {
+                        Console.Error.WriteLine($"{name} exited:{Environment.NewLine}{process.Output}");
+                        return 1;
+                    }
+                }
+            }
+            clock.Stop();
+            var seconds = clock.Elapsed.TotalSeconds;
+            sampler.Stop();
+            await sampling;
+            await bus.StopAsync();
+
+            var messages = await MessagesAsync(vhost.Name);
+            var (copied, copySeconds) = await PlainCopyAsync(database);
+            var rate = total / seconds;
+            var copyRate = copied / copySeconds;
+            var outcome = await OutcomeAsync(database);
+            var databaseMiB = await ScalarAsync(database, "select pg_database_size(current_database())") / 1_048_576.0;
+            var schemaSizes = await SchemaSizesAsync(database);
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
+
+                e2e benchmark ({Environment.ProcessorCount} cores, load average {loadBefore} before, {LoadAverage()} after)
+                  records                          : {total,10:N0} ({contacts:N0} contacts, {sales:N0} sales); {deferred:N0} deferred + "Unify all", {total - half:N0} live webhooks ({senders} senders, all sent after {webhooksDone:F1} s)
+                  deferred half resolved           : {deferredDone ?? seconds,10:F1} s = {deferred / (deferredDone ?? seconds):F0} records/s (while webhooks arrive)
+                  webhooks accepted by the connector: {total - half,9:N0} in {webhooksDone:F1} s = {(total - half) / Math.Max(webhooksDone, 0.001):F0}/s
+                  staged -> resolved (identity)    : {identityDone ?? seconds,10:F1} s
+                  staged -> customer_sales + ClientUpdated consumed: {seconds:F1} s = {rate:F0} records/s
+                  plain binary COPY of the same rows: {copied,9:N0} rows in {copySeconds:F2} s = {copyRate:F0} rows/s
+                  outcome                          : {outcome}
+                  messages through the broker      : {messages}
+                  peak memory (VmHWM)              : {string.Join(", ", Services.Select(s => $"{s} {sampler.PeakMiB(s):F0} MB"))}
+                  CPU seconds (of {seconds * Environment.ProcessorCount:F0} core-seconds) : {sampler.CpuSummary()}
+                  database size                    : {databaseMiB:F0} MB ({schemaSizes})
+                """));
+            // --show-log SERVICE: its last output lines (e.g. with --set SERVICE:Logging:LogLevel:CATEGORY=Debug for per-batch timings).
+            foreach (var name in args.Select((a, i) => (a, i)).Where(x => x.a == "--show-log" && x.i + 1 < args.Length).Select(x => args[x.i + 1]))
+            {
+                Console.WriteLine($"  last output of {name}:{Environment.NewLine}{processes[name].Output}");
+            }
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
+                end to end: {rate:F0} records/s
+                ratio to COPY: {rate / copyRate:F2}
+                """));
+            return 0;
+        }
+        finally
+        {
+            foreach (var process in processes.Values)
+            {
+                await process.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>Stages the first half through <see cref="StagingStore"/> (deferred), pages of 1,000 rows, one transaction each.</summary>
+    private static async Task<long> StageDeferredAsync(TestDatabase database, EndToEndWorkload workload, int half, Guid correlation)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(database.ConnectionString) { SearchPath = "\"connector-stripe\"", CommandTimeout = 0 };
+        await using var dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
+        using var relay = new RelaySignal();
+        var store = new StagingStore(dataSource, relay, TimeProvider.System);
+        var context = new StagingContext(Workspace, correlation, NewId.NextGuid(), UnifyMode.Deferred);
+        long staged = 0;
+        foreach (var page in workload.Objects().Take(half).Chunk(1000))
+        {
+            var records = page.Select(o =>
+            {
+                using var document = JsonDocument.Parse(o.Json);
+                var mapped = StripeMapping.Map(document.RootElement, o.Created)!;
+                return new StagedRecordInput(StripeMapping.StreamOf(mapped.EntityType, document.RootElement), o.Json, mapped);
+            }).ToList();
+            await using var connection = await dataSource.OpenConnectionAsync();
+            await using var transaction = await connection.BeginTransactionAsync();
+            staged += await store.StageAsync(connection, transaction, context, records, CancellationToken.None);
+            await transaction.CommitAsync();
+        }
+        return staged;
+    }
+
+    /// <summary>The second half as signed Stripe events to the connector's webhook endpoint, <paramref name="senders"/> at a time.</summary>
+    private static async Task SendWebhooksAsync(Uri connector, EndToEndWorkload workload, int half, int senders)
+    {
+        using var http = new HttpClient { BaseAddress = connector, Timeout = TimeSpan.FromMinutes(2) };
+        await Parallel.ForEachAsync(workload.Objects().Skip(half), new ParallelOptions { MaxDegreeOfParallelism = senders }, async (obj, token) =>
+        {
+            var body = EndToEndWorkload.Event(obj);
+            using var content = new StringContent(body, Encoding.UTF8, "application/json");
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"webhooks/stripe/{Workspace}") { Content = content };
+            request.Headers.Add("Stripe-Signature", StripeWebhooks.Sign(body, Secret));
+            using var response = await http.SendAsync(request, token);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"webhook {obj.Index} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(token)}");
+            }
+        });
+    }
+
+    private readonly record struct Progress(long Records, long Deferred, long LinkedCharges, long Sales, long Unannounced);
+
+    private static async Task<Progress> ProgressAsync(TestDatabase database, Guid backfill)
+    {
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            select (select count(*) from "identity-resolution".records),
+                   (select count(*) from "identity-resolution".records where correlation_id = @backfill),
+                   (select count(*) from "identity-resolution".records where entity_type = 'charge' and client_id is not null),
+                   (select count(*) from aggregation.sales),
+                   (select count(*) from "identity-resolution".clients c
+                    where c.status = 'active'
+                      and not exists (select 1 from aggregation.clients a where a.client_id = c.id and a.version >= c.version))
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter<Guid>("backfill", backfill));
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return new Progress(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
+    }
+
+    private static async Task<string> OutcomeAsync(TestDatabase database)
+    {
+        var clients = await ScalarAsync(database, """select count(*) from "identity-resolution".clients where status = 'active'""");
+        var merged = await ScalarAsync(database, """select count(*) from "identity-resolution".clients where status = 'merged'""");
+        var unlinked = await ScalarAsync(database, """select count(*) from "identity-resolution".records where client_id is null""");
+        var blocked = await ScalarAsync(database, """select count(*) from "identity-resolution".identifier_values where blocked_reason is not null""");
+        var conflicts = await ScalarAsync(database, """select count(*) from "identity-resolution".merge_conflicts where status = 'open'""");
+        var customerSales = await ScalarAsync(database, "select count(*) from aggregation.customer_sales");
+        // The partition itself (which records are together), independent of client ids: the same seed must give the
+        // same fingerprint whatever the arrival order, the deferred share or the batch sizes.
+        var fingerprint = await TextAsync(database, """
+            select left(md5(coalesce(string_agg(g, '|' order by g), '')), 12) from (
+                select string_agg(entity_type || ':' || external_id, ',' order by entity_type, external_id) g
+                from "identity-resolution".records where client_id is not null group by client_id) groups
+            """);
+        var reasons = await TextAsync(database, """
+            select coalesce(string_agg(status || ' ' || coalesce(status_reason, '') || ': ' || n, '; ' order by n desc), 'none') from (
+                select status, status_reason, count(*) n from "identity-resolution".records where client_id is null
+                group by status, status_reason) r
+            """);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{clients:N0} clients ({merged:N0} merged away), {unlinked:N0} records in no client ({reasons}), {blocked} blocked values, {conflicts:N0} open conflicts, {customerSales:N0} customer_sales rows; partition fingerprint {fingerprint}");
+    }
+
+    /// <summary>Messages published into each queue of the virtual host (the broker's counters), and their sum per record.</summary>
+    private static async Task<string> MessagesAsync(string vhost)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://{TestEnvironment.RabbitHost}:{TestEnvironment.RabbitManagementPort}/api/") };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{TestEnvironment.RabbitUser}:{TestEnvironment.RabbitPassword}")));
+        // The management counters lag a few seconds behind.
+        await Task.Delay(6000);
+        using var json = JsonDocument.Parse(await http.GetStringAsync($"queues/{Uri.EscapeDataString(vhost)}?columns=name,message_stats"));
+        var counts = json.RootElement.EnumerateArray()
+            .Select(q => (Name: q.GetProperty("name").GetString()!,
+                Published: q.TryGetProperty("message_stats", out var s) && s.TryGetProperty("publish", out var p) ? p.GetInt64() : 0))
+            .Where(q => q.Published > 0 && !q.Name.Contains("_error", StringComparison.Ordinal))
+            .OrderByDescending(q => q.Published)
+            .ToList();
+        return string.Join(", ", counts.Select(q => string.Create(CultureInfo.InvariantCulture, $"{q.Name} {q.Published:N0}")))
+            + string.Create(CultureInfo.InvariantCulture, $" (total {counts.Sum(q => q.Published):N0})");
+    }
+
+    /// <summary>
+    /// Exports the staged rows in PostgreSQL's binary COPY format, then times a raw binary COPY of them into an empty
+    /// copy of raw_records with the same indexes: the fastest the database takes these rows.
+    /// </summary>
+    private static async Task<(long Rows, double Seconds)> PlainCopyAsync(TestDatabase database)
+    {
+        const string Columns = "workspace_id, stream, entity_type, external_id, source_updated_at, payload, payload_hash, canonical_hash, canonical, sync_run_id, correlation_id, received_at, unify";
+        var builder = new NpgsqlConnectionStringBuilder(database.ConnectionString) { SearchPath = "\"connector-stripe\"", CommandTimeout = 0 };
+        await using var connection = new NpgsqlConnection(builder.ConnectionString);
+        await connection.OpenAsync();
+        var dump = Path.Combine(Path.GetTempPath(), $"e2e-bench-{Guid.NewGuid():N}.bin");
+        try
+        {
+            await using (var file = File.Create(dump))
+            await using (var export = await connection.BeginRawBinaryCopyAsync($"copy (select {Columns} from raw_records) to stdout (format binary)"))
+            {
+                await export.CopyToAsync(file);
+            }
+            await using (var create = new NpgsqlCommand("create table copy_bench (like raw_records including all)", connection))
+            {
+                await create.ExecuteNonQueryAsync();
+            }
+            var clock = Stopwatch.StartNew();
+            await using (var file = File.OpenRead(dump))
+            await using (var import = await connection.BeginRawBinaryCopyAsync($"copy copy_bench ({Columns}) from stdin (format binary)"))
+            {
+                await file.CopyToAsync(import);
+            }
+            clock.Stop();
+            await using var count = new NpgsqlCommand("select count(*) from copy_bench", connection);
+            var rows = (long)(await count.ExecuteScalarAsync())!;
+            await using var drop = new NpgsqlCommand("drop table copy_bench", connection);
+            await drop.ExecuteNonQueryAsync();
+            return (rows, clock.Elapsed.TotalSeconds);
+        }
+        finally
+        {
+            File.Delete(dump);
+        }
+    }
+
+    private static async Task<string> SchemaSizesAsync(TestDatabase database)
+    {
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            select n.nspname, sum(pg_total_relation_size(c.oid))::bigint
+            from pg_class c join pg_namespace n on n.oid = c.relnamespace
+            where c.relkind in ('r', 'm') and n.nspname in ('connector-stripe', 'identity-resolution', 'aggregation')
+            group by n.nspname order by 2 desc
+            """, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var parts = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{reader.GetString(0)} {reader.GetInt64(1) / 1_048_576.0:F0} MB"));
+        }
+        return string.Join(", ", parts);
+    }
+
+    private static async Task<long> ScalarAsync(TestDatabase database, string sql)
+    {
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<string> TextAsync(TestDatabase database, string sql)
+    {
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+        return Convert.ToString(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture) ?? "";
+    }
+
+    private static bool ProcessAlive(int pid) => File.Exists($"/proc/{pid}/stat");
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
+
+    /// <summary>
+    /// Samples every second: each service's resident memory and CPU, and the CPU of the database sessions each service
+    /// opened (PostgreSQL backends by application name, read from <c>/proc</c>), so the report says where the cores went.
+    /// </summary>
+    private sealed class Sampler(TestDatabase database, IReadOnlyDictionary<string, ServiceProcess> processes) : IDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly ConcurrentDictionary<string, double> _peakMiB = new();
+        private readonly ConcurrentDictionary<string, double> _cpuAtStart = new();
+        private readonly ConcurrentDictionary<string, double> _cpu = new();
+        private readonly ConcurrentDictionary<int, (string Service, double First, double Last)> _backends = new();
+
+        public async Task RunAsync()
+        {
+            foreach (var (name, process) in processes)
+            {
+                _cpuAtStart[name] = CpuSeconds(process.ProcessId);
+            }
+            await using var connection = new NpgsqlConnection(database.ConnectionString);
+            await connection.OpenAsync();
+            while (!_stop.IsCancellationRequested)
+            {
+                foreach (var (name, process) in processes)
+                {
+                    _peakMiB[name] = StatusMiB(process.ProcessId, "VmHWM:");
+                    _cpu[name] = CpuSeconds(process.ProcessId) - _cpuAtStart[name];
+                }
+                await using (var command = new NpgsqlCommand(
+                    "select pid, application_name from pg_stat_activity where datname = current_database() and application_name like 'bench-%'", connection))
+                await using (var reader = await command.ExecuteReaderAsync())
+                {
+                    while (await reader.ReadAsync())
+                    {
+                        var pid = reader.GetInt32(0);
+                        var cpu = CpuSeconds(pid);
+                        var service = reader.GetString(1)["bench-".Length..];
+                        _backends.AddOrUpdate(pid, (service, cpu, cpu), (_, b) => (b.Service, b.First, Math.Max(b.Last, cpu)));
+                    }
+                }
+                try
+                {
+                    await Task.Delay(1000, _stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+
+        public void Stop() => _stop.Cancel();
+
+        public double PeakMiB(string service) => _peakMiB.GetValueOrDefault(service);
+
+        /// <summary>CPU of each service process and of its database sessions (a session seen first mid-run counts from then).</summary>
+        public string CpuSummary() => string.Join(", ", Services.Select(s => string.Create(CultureInfo.InvariantCulture,
+            $"{s} {_cpu.GetValueOrDefault(s):F0} + its database sessions {_backends.Values.Where(b => b.Service == s).Sum(b => b.Last - b.First):F0}")));
+
+        public void Dispose() => _stop.Dispose();
+
+        private static double CpuSeconds(int pid)
+        {
+            try
+            {
+                var stat = File.ReadAllText($"/proc/{pid}/stat");
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+            }
+            catch (IOException)
+            {
+                return 0;
+            }
+        }
+
+        private static double StatusMiB(int pid, string field)
+        {
+            try
+            {
+                foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+                {
+                    if (line.StartsWith(field, StringComparison.Ordinal))
+                    {
+                        return long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024.0;
+                    }
+                }
+            }
+            catch (IOException)
+            {
+            }
+            return 0;
+        }
+    }
+}
