@@ -64,4 +64,43 @@ public class GhlRatePacerTests
         Assert.Equal("rate_limited", failure.ErrorCode);
         Assert.Contains("X-RateLimit-Daily-Remaining", failure.Message, StringComparison.Ordinal);
     }
+    [Fact]
+    public async Task A_window_counted_as_spent_is_given_back_when_the_location_says_its_requests_left_the_window()
+    {
+        var pacer = new HeaderRatePacer(TimeProvider.System, GhlApi.RateLimitHeaders, 100, TimeSpan.FromSeconds(10));
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        // A restarted connector: the location says 98 of its 100 are spent (by the connector's previous life).
+        var first = await pacer.WaitTurnAsync("w", stop.Token);
+        using (var spent = Answer(remaining: 2))
+        {
+            pacer.Answered("w", first, spent);
+        }
+        var second = await pacer.WaitTurnAsync("w", stop.Token);
+        var third = await pacer.WaitTurnAsync("w", stop.Token);
+        var blocked = pacer.WaitTurnAsync("w", stop.Token);
+        await Task.Delay(200, stop.Token);
+        Assert.False(blocked.IsCompleted);
+
+        // Those requests have left the location's window: it counts only the first two of this life and one more.
+        using (var freed = Answer(remaining: 97))
+        {
+            pacer.Answered("w", second, freed);
+        }
+        await blocked.WaitAsync(TimeSpan.FromSeconds(5), stop.Token);
+        var more = new List<HeaderRatePacer.Slot>();
+        for (var i = 0; i < 95; i++)
+        {
+            more.Add(await pacer.WaitTurnAsync("w", stop.Token).WaitAsync(TimeSpan.FromSeconds(5), stop.Token));
+        }
+
+        // 100 now counted (the 3 the location counts, answered, and 97 in flight): the next waits, whatever the location said before.
+        var over = pacer.WaitTurnAsync("w", stop.Token);
+        await Task.Delay(200, stop.Token);
+        Assert.False(over.IsCompleted);
+        Assert.Equal(95, more.Count);
+        GC.KeepAlive(third);
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => over);
+    }
 }

@@ -38,7 +38,8 @@ public sealed class RateLimitHeaders
 /// not from when it was sent: the source accepted it somewhere in between, so however long the network or a busy server
 /// took, a slot is never reused while the server may still count it, and a long sync runs close to the limit without a
 /// 429. When <c>X-RateLimit-Remaining</c> says less is left than the log thinks (another client of the same location, or
-/// this connector before a restart), the difference is counted as spent; until the first answer of a location arrives
+/// this connector before a restart), the difference is counted as spent; when it says more is left (those requests have
+/// left the source's window), the log drops its oldest answered requests down to what the source counts; until the first answer of a location arrives
 /// only one request is in flight, so a restarted connector learns what its previous life spent before it sends more.
 /// A spent daily quota (daily remaining 0) fails the run with the reason instead of retrying until midnight.
 /// Lives as long as the process (one per source): HttpClientFactory recycles handlers, the windows must outlive them.
@@ -153,6 +154,16 @@ public sealed class HeaderRatePacer(TimeProvider clock, RateLimitHeaders headers
                 for (var i = remaining; i < thinks && window.Slots.Count < window.Max; i++)
                 {
                     window.Slots.Add(new Slot { At = now, Answered = true });
+                }
+                // The source counts fewer than the log (requests counted from their answers, or spent before a restart and
+                // counted as spent now, have left its window): the log keeps that many answered requests, the newest, and
+                // every request still in flight, so it never counts fewer than the source does.
+                var counted = (int)Math.Min(window.Max, window.Max - remaining);
+                var answered = window.Slots.Count(s => s.Answered);
+                if (answered > counted)
+                {
+                    var oldest = window.Slots.Where(s => s.Answered).OrderBy(s => s.At).Take(answered - counted).ToHashSet();
+                    window.Slots.RemoveAll(oldest.Contains);
                 }
             }
         }
