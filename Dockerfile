@@ -29,6 +29,7 @@ WORKDIR /src
 # enforced in the build), the shared libraries and the one service. tests/ stays out.
 COPY global.json nuget.config Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY shared/ shared/
+COPY services/Directory.Build.props services/
 COPY services/${SERVICE}/ services/${SERVICE}/
 # Restore and publish in one step: the gateway references YARP by its path in the NuGet cache.
 RUN --mount=type=cache,id=platform-nuget,target=/root/.nuget/packages \

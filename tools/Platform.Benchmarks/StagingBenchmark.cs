@@ -22,6 +22,8 @@ internal static class StagingBenchmark
     public static async Task<int> RunAsync(string[] args)
     {
         var perStream = ArgValue(args, "--records-per-stream", 10_000);
+        // --unify deferred: the backfill stages for a later "Unify all" (no relay publishing meanwhile).
+        var deferred = args.SkipWhile(a => a != "--unify").Skip(1).FirstOrDefault() == "deferred";
         await using var database = await TestDatabase.CreateAsync("bench");
         await using var vhost = await TestVirtualHost.CreateAsync("bench");
         await using var completed = await BusProbe<SyncCompleted>.StartAsync(vhost);
@@ -54,7 +56,8 @@ internal static class StagingBenchmark
         var run = NewId.NextGuid();
         var endpoint = await completed.Bus.GetSendEndpoint(ConnectorQueues.For("stripe"));
         var clock = Stopwatch.StartNew();
-        await endpoint.Send(new StartSync { WorkspaceId = Workspace, CorrelationId = run, SyncRunId = run, Source = "stripe", Mode = SyncMode.Full });
+        await endpoint.Send(new StartSync { WorkspaceId = Workspace, CorrelationId = run, SyncRunId = run, Source = "stripe", Mode = SyncMode.Full,
+            Unify = deferred ? UnifyMode.Deferred : UnifyMode.Now });
         var done = await Task.WhenAny(
             completed.WaitForAsync(m => m.SyncRunId == run, TimeSpan.FromMinutes(30)).ContinueWith(t => (object)t.Result, TaskScheduler.Default),
             failed.WaitForAsync(m => m.SyncRunId == run, TimeSpan.FromMinutes(30)).ContinueWith(t => (object)t.Result, TaskScheduler.Default));
@@ -73,7 +76,7 @@ internal static class StagingBenchmark
         var copyRate = copied / copySeconds;
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
-            staging benchmark ({Environment.ProcessorCount} cores, {perStream} records per stream, {summary.Streams.Count} streams, {pages} pages)
+            staging benchmark ({Environment.ProcessorCount} cores, {perStream} records per stream, {summary.Streams.Count} streams, {pages} pages, unify {(deferred ? "deferred" : "now")})
               simulator backfill, rate limits off : {staged,9} records in {clock.Elapsed.TotalSeconds,7:F2} s = {backfillRate,10:F0} records/s
               plain binary COPY of the same rows  : {copied,9} rows    in {copySeconds,7:F2} s = {copyRate,10:F0} rows/s
               ratio backfill / COPY               : {backfillRate / copyRate:P1}
