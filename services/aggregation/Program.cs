@@ -7,7 +7,8 @@ using Platform.ServiceDefaults;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddPlatformDatabase<AggregationDbContext>(AggregationDbContext.Schema);
+// Its batches' temp tables empty at commit and its locks are transaction-scoped: kept per connection, not rebuilt a batch.
+builder.AddPlatformDatabase<AggregationDbContext>(AggregationDbContext.Schema, keepSessionState: true);
 builder.AddAggregation();
 builder.AddPlatformMessaging("aggregation", bus => bus.AddAggregationConsumers());
 

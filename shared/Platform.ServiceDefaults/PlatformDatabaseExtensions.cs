@@ -25,7 +25,16 @@ public static class PlatformDatabaseExtensions
     /// migrations history, a shared <see cref="NpgsqlDataSource"/> for bulk paths, a readiness check, and
     /// migrations applied at startup before the bus starts (call this before <c>AddPlatformMessaging</c>).
     /// </summary>
-    public static IHostApplicationBuilder AddPlatformDatabase<TContext>(this IHostApplicationBuilder builder, string schema)
+    /// <param name="builder">The service's host builder.</param>
+    /// <param name="schema">The service's own schema (its search_path and migrations history).</param>
+    /// <param name="keepSessionState">
+    /// Pooled connections come back without the reset (<c>DISCARD ALL</c>) that drops temp tables, session settings and
+    /// session advisory locks. Only for a service whose session state is temp tables that empty at commit
+    /// (<c>on commit delete rows</c>) and transaction-scoped locks and settings: it then creates its temp tables once a
+    /// connection instead of once a transaction (aggregation: five tables, about 18 ms of catalog work a batch).
+    /// </param>
+    public static IHostApplicationBuilder AddPlatformDatabase<TContext>(this IHostApplicationBuilder builder, string schema,
+        bool keepSessionState = false)
         where TContext : DbContext
     {
         var connectionString = builder.Configuration.GetConnectionString("Platform")
@@ -36,6 +45,10 @@ public static class PlatformDatabaseExtensions
         // model) lands in the service's own schema and nowhere else.
         var dataSource = new NpgsqlDataSourceBuilder(connectionString);
         dataSource.ConnectionStringBuilder.SearchPath = $"\"{schema}\"";
+        if (keepSessionState)
+        {
+            dataSource.ConnectionStringBuilder.NoResetOnClose = true;
+        }
         builder.Services.AddSingleton(_ => dataSource.Build());
         builder.Services.AddDbContext<TContext>((services, options) =>
             options.UseNpgsql(

@@ -2,6 +2,7 @@ using MassTransit;
 using Npgsql;
 using Platform.Aggregation.Persistence;
 using Platform.Contracts.IdentityResolution;
+using Platform.ServiceDefaults.Database;
 
 namespace Platform.Aggregation.Domain;
 

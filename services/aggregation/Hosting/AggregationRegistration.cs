@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.Aggregation.Consumers;
 using Platform.Aggregation.Domain;
 using Platform.Aggregation.Persistence;
+using Platform.ServiceDefaults.Database;
 using Platform.ServiceDefaults.Telemetry;
 
 namespace Platform.Aggregation.Hosting;
@@ -15,7 +16,8 @@ internal static class AggregationRegistration
         var options = builder.Configuration.GetSection(AggregationOptions.Section).Get<AggregationOptions>() ?? new AggregationOptions();
         builder.Services.AddSingleton(options);
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<StatisticsKeeper>();
+        builder.AddStatisticsKeeper(AggregationDbContext.Schema,
+            "sales", "client_records", "customer_activities", "customer_sales", "cs_customers", "customer_360");
         builder.Services.AddSingleton<Aggregator>();
         builder.Services.AddSingleton<RecordBatcher>();
         builder.Services.AddSingleton<Reports>();

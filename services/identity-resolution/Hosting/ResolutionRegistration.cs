@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.IdentityResolution.Consumers;
 using Platform.IdentityResolution.Domain.Resolution;
+using Platform.IdentityResolution.Persistence;
+using Platform.ServiceDefaults.Database;
 
 namespace Platform.IdentityResolution.Hosting;
 
@@ -14,6 +16,7 @@ internal static class ResolutionRegistration
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<ResolutionDefaults>();
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.AddStatisticsKeeper(IdentityDbContext.Schema, "records", "record_identifiers", "identifier_values", "clients");
         builder.Services.AddSingleton<IdentityResolver>();
         builder.Services.AddSingleton<ResolutionBatcher>();
         return builder;

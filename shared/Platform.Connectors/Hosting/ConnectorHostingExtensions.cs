@@ -18,6 +18,7 @@ using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Callers;
 using Platform.ServiceDefaults.Telemetry;
 using Refit;
+using Platform.ServiceDefaults.Database;
 
 namespace Platform.Connectors.Hosting;
 
@@ -196,6 +197,7 @@ public static class ConnectorHostingExtensions
         builder.Services.AddScoped<BackfillRunner>();
 
         builder.AddPlatformDatabase<ConnectorDbContext>(descriptor.Schema);
+        builder.AddStatisticsKeeper(descriptor.Schema, "raw_records", "raw_record_outbox", "webhook_events");
         // Commands to a connector arrive on one queue named after it (ConnectorQueues.For(source)).
         builder.AddPlatformMessaging(descriptor.ServiceName, bus =>
         {

@@ -32,11 +32,16 @@ internal sealed partial class OutboxRelay(
     RelayOptions options,
     ILogger<OutboxRelay> logger) : BackgroundService
 {
+    // The batch's ids first, then one primary-key probe each (offset 0 keeps the lateral subquery from being flattened):
+    // as a plain join, raw_records growing faster than autovacuum analysed it was planned as a scan of the whole table
+    // (bench e2e: 12 ms a batch, the connector's largest database cost).
     private const string SelectSql = """
         select r.id, r.workspace_id, r.correlation_id, r.sync_run_id, r.received_at, r.canonical::text
-        from raw_record_outbox o join raw_records r on r.id = o.id
+        from (select id from raw_record_outbox order by id limit @limit) o
+        cross join lateral (
+            select r.id, r.workspace_id, r.correlation_id, r.sync_run_id, r.received_at, r.canonical
+            from raw_records r where r.id = o.id offset 0) r
         order by o.id
-        limit @limit
         """;
 
     private const string LockSql = "select pg_try_advisory_lock(hashtextextended('outbox-relay:' || current_schema(), 0))";

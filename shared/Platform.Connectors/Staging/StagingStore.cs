@@ -5,6 +5,7 @@ using Platform.Connectors.Privacy;
 using Platform.Contracts.Records;
 using Platform.Contracts.Syncs;
 using Platform.ServiceDefaults.Telemetry;
+using Platform.ServiceDefaults.Database;
 
 namespace Platform.Connectors.Staging;
 
@@ -74,7 +75,8 @@ public sealed record WebhookStageResult(bool Duplicate, int NewRows);
 /// outbox's data; raw_record_outbox holds the ids the relay must still publish. An optional
 /// <see cref="SuppressionList"/> keeps people erased under LGPD out of every staged page and webhook.
 /// </summary>
-public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay, TimeProvider clock, SuppressionList? suppression = null)
+public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay, TimeProvider clock, SuppressionList? suppression = null,
+    StatisticsKeeper? statistics = null)
 {
     private const string RedactedBody = "{\"redacted\":\"names a person erased under LGPD\"}";
 
@@ -158,7 +160,7 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
     /// outbox by the same statement, in the page's order (four round trips a page in all). A row staged meanwhile by
     /// another transaction makes that COPY fail on the version key: the batch then goes the upsert way (COPY into a temp
     /// table, one <c>INSERT … ON CONFLICT DO NOTHING … RETURNING</c> that queues the new ids). A few rows to unify now
-    /// (a webhook's) go the upsert way at once: it takes fewer round trips.
+    /// (a webhook's) go in one such insert with the rows as arrays, at once: one round trip.
     /// </summary>
     /// <returns>How many rows were new.</returns>
     public async Task<int> StageAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StagingContext context,
@@ -175,6 +177,10 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
         if (records.Count == 0)
         {
             return 0;
+        }
+        if (statistics is not null)
+        {
+            await statistics.RefreshIfStaleAsync(cancellationToken);
         }
         var now = clock.GetUtcNow().UtcDateTime;
         int inserted;
@@ -194,7 +200,7 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
         }
         else
         {
-            inserted = await UpsertAsync(connection, transaction, context, records, now, cancellationToken);
+            inserted = await InsertFewAsync(connection, transaction, context, records, now, cancellationToken);
         }
         // Counted at insert: a page whose transaction then rolls back is counted again when it is retried.
         PlatformMetrics.RecordsStaged(inserted);
@@ -328,6 +334,68 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
             string.GetHashCode(_externalId, StringComparison.Ordinal),
             _payloadHash.Length >= 4 ? BitConverter.ToInt32(_payloadHash) : 0,
             _canonicalHash.Length >= 4 ? BitConverter.ToInt32(_canonicalHash) : 0);
+    }
+
+    private const string InsertFewSql = """
+        with inserted as (
+            insert into raw_records (workspace_id, stream, entity_type, external_id, source_updated_at, payload,
+                                     payload_hash, canonical, canonical_hash, sync_run_id, correlation_id, received_at, unify)
+            select @workspace, b.stream, b.entity_type, b.external_id, b.updated_at, b.payload,
+                   b.hash, b.canonical::jsonb, b.canonical_hash, @run, @correlation, @now, 'now'
+            from unnest(@streams, @types, @ids, @updated, @payloads, @hashes, @canonicals, @canonical_hashes)
+                 with ordinality as b (stream, entity_type, external_id, updated_at, payload, hash, canonical, canonical_hash, ord)
+            order by b.ord
+            on conflict (workspace_id, entity_type, external_id, payload_hash, canonical_hash) do nothing
+            returning id),
+        queued as (
+            insert into raw_record_outbox (id) select id from inserted)
+        select count(*)::int from inserted
+        """;
+
+    /// <summary>
+    /// A few rows to unify now (a webhook's): one statement with the rows as arrays, that skips known versions and queues
+    /// the new rows. No temp table: a pooled connection comes back reset (<c>DISCARD ALL</c>), so a temp table would be
+    /// created again for every webhook (bench e2e: 2.4 ms of catalog work, 2.5 ms of COPY and 0.6 ms of truncate a
+    /// webhook, the connector's largest database cost).
+    /// </summary>
+    private static async Task<int> InsertFewAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StagingContext context,
+        IReadOnlyList<PreparedRecord> records, DateTime now, CancellationToken cancellationToken)
+    {
+        var count = records.Count;
+        var streams = new string[count];
+        var types = new string[count];
+        var ids = new string[count];
+        var updated = new DateTime[count];
+        var payloads = new string[count];
+        var hashes = new byte[count][];
+        var canonicals = new string[count];
+        var canonicalHashes = new byte[count][];
+        for (var i = 0; i < count; i++)
+        {
+            var record = records[i];
+            streams[i] = record.Stream;
+            types[i] = record.EntityType;
+            ids[i] = record.ExternalId;
+            updated[i] = record.SourceUpdatedAt.UtcDateTime;
+            payloads[i] = record.Payload;
+            hashes[i] = record.PayloadHash;
+            canonicals[i] = record.Canonical;
+            canonicalHashes[i] = record.CanonicalHash;
+        }
+        await using var insert = new NpgsqlCommand(InsertFewSql, connection, transaction);
+        insert.Parameters.Add(new NpgsqlParameter<string>("workspace", context.WorkspaceId));
+        insert.Parameters.Add(new NpgsqlParameter("run", NpgsqlDbType.Uuid) { Value = (object?)context.SyncRunId ?? DBNull.Value });
+        insert.Parameters.Add(new NpgsqlParameter<Guid>("correlation", context.CorrelationId));
+        insert.Parameters.Add(new NpgsqlParameter<DateTime>("now", now));
+        insert.Parameters.Add(new NpgsqlParameter<string[]>("streams", streams));
+        insert.Parameters.Add(new NpgsqlParameter<string[]>("types", types));
+        insert.Parameters.Add(new NpgsqlParameter<string[]>("ids", ids));
+        insert.Parameters.Add(new NpgsqlParameter<DateTime[]>("updated", updated) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        insert.Parameters.Add(new NpgsqlParameter<string[]>("payloads", payloads));
+        insert.Parameters.Add(new NpgsqlParameter<byte[][]>("hashes", hashes) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+        insert.Parameters.Add(new NpgsqlParameter<string[]>("canonicals", canonicals));
+        insert.Parameters.Add(new NpgsqlParameter<byte[][]>("canonical_hashes", canonicalHashes) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+        return (int)(await insert.ExecuteScalarAsync(cancellationToken))!;
     }
 
     /// <summary>The upsert path: COPY into a temp table, one insert that skips known versions and queues new rows to unify now.</summary>

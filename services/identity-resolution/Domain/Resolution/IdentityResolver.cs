@@ -4,6 +4,7 @@ using Platform.Contracts.Connectors;
 using Platform.Contracts.Records;
 using Platform.IdentityResolution.Domain.Normalisation;
 using Platform.IdentityResolution.Persistence;
+using Platform.ServiceDefaults.Database;
 
 namespace Platform.IdentityResolution.Domain.Resolution;
 
@@ -15,7 +16,7 @@ namespace Platform.IdentityResolution.Domain.Resolution;
 /// in which records arrived, on batch boundaries, or on how many instances run.
 /// </summary>
 internal sealed partial class IdentityResolver(
-    NpgsqlDataSource dataSource, ResolutionDefaults defaults, TimeProvider time, ILogger<IdentityResolver> logger)
+    NpgsqlDataSource dataSource, ResolutionDefaults defaults, TimeProvider time, StatisticsKeeper statistics, ILogger<IdentityResolver> logger)
 {
     /// <summary>Resolves a batch of staged records of one workspace; returns the events to publish, by message index.</summary>
     public async Task<IReadOnlyList<PendingEvent>> ResolveAsync(IReadOnlyList<RawRecordStaged> messages, CancellationToken cancellationToken)
@@ -31,6 +32,7 @@ internal sealed partial class IdentityResolver(
             throw new ArgumentException("A batch holds records of one workspace only.", nameof(messages));
         }
         var items = messages.Select((m, i) => StagedItem.From(i, m)).ToList();
+        await statistics.RefreshIfStaleAsync(cancellationToken);
         var started = time.GetTimestamp();
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Platform.ServiceDefaults.Database;
+
+/// <summary>
+/// Keeps the planner's statistics of a service's busiest tables current during bulk work. Write paths join a few
+/// hundred keys against tables that may have grown from nothing in the last minute (a first import, a first "Unify
+/// all"); autovacuum looks once a minute, and until it analyzes them the planner believes a workspace holds a sliver of
+/// a table and scans all of it instead of looking keys up, so batches slow down as the tables grow (aggregation's
+/// write path; identity resolution's component walk, 30-45 ms a batch instead of a few; a staging lookup that read the
+/// whole workspace each page). So, at most every few seconds, the tables changed by more than a fifth since their
+/// last analyze are analyzed (a sample: a few hundred milliseconds on large tables).
+/// </summary>
+public sealed partial class StatisticsKeeper(NpgsqlDataSource dataSource, string schema, IReadOnlyList<string> tables,
+    ILogger<StatisticsKeeper> logger)
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
+    private readonly string[] _tables = [.. tables];
+    private readonly Stopwatch _sinceCheck = Stopwatch.StartNew();
+    private int _running;
+
+    /// <summary>Analyzes stale tables when it is time to look; returns at once when another caller is already at it.</summary>
+    public async Task RefreshIfStaleAsync(CancellationToken cancellationToken)
+    {
+        if (_sinceCheck.Elapsed < Interval || Interlocked.Exchange(ref _running, 1) == 1)
+        {
+            return;
+        }
+        try
+        {
+            if (_sinceCheck.Elapsed < Interval)
+            {
+                return;
+            }
+            _sinceCheck.Restart();
+            var stale = new List<string>();
+            await using (var command = dataSource.CreateCommand("""
+                select relname from pg_stat_user_tables
+                where schemaname = @schema and relname = any(@tables)
+                  and n_mod_since_analyze > greatest(1000, 0.2 * n_live_tup)
+                """))
+            {
+                command.Parameters.Add(new NpgsqlParameter<string>("schema", schema));
+                command.Parameters.Add(new NpgsqlParameter<string[]>("tables", _tables));
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    stale.Add(reader.GetString(0));
+                }
+            }
+            foreach (var table in stale)
+            {
+                // Names from the service's own list, quoted: schemas such as "identity-resolution" need it.
+                await using var analyze = dataSource.CreateCommand($"analyze \"{schema}\".\"{table}\"");
+                await analyze.ExecuteNonQueryAsync(cancellationToken);
+            }
+            if (stale.Count > 0)
+            {
+                LogAnalyzed(logger, schema, string.Join(", ", stale));
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _running, 0);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Analyzed {Schema}: {Tables} changed by more than a fifth since their last analyze")]
+    private static partial void LogAnalyzed(ILogger logger, string schema, string tables);
+}
+
+public static class StatisticsKeeperExtensions
+{
+    /// <summary>Registers the <see cref="StatisticsKeeper"/> of the service's busiest tables (in its own schema).</summary>
+    public static IHostApplicationBuilder AddStatisticsKeeper(this IHostApplicationBuilder builder, string schema, params string[] tables)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton(services => new StatisticsKeeper(
+            services.GetRequiredService<NpgsqlDataSource>(), schema, tables, services.GetRequiredService<ILogger<StatisticsKeeper>>()));
+        return builder;
+    }
+}
