@@ -7,8 +7,8 @@ using Platform.ServiceDefaults;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-// Its batches' temp tables empty at commit and its locks are transaction-scoped: kept per connection, not rebuilt a batch.
-builder.AddPlatformDatabase<AggregationDbContext>(AggregationDbContext.Schema, keepSessionState: true);
+// Its batches' temp tables empty at commit and its locks are transaction-scoped: created once a connection, kept.
+builder.AddPlatformDatabase<AggregationDbContext>(AggregationDbContext.Schema, sessionSetup: AggregationStore.TempTablesSql);
 builder.AddAggregation();
 builder.AddPlatformMessaging("aggregation", bus => bus.AddAggregationConsumers());
 

@@ -28,6 +28,9 @@ internal sealed partial class AggregationStore : IAsyncDisposable
     /// <summary>The outbox batch of events written by this transaction.</summary>
     public Guid BatchId { get; } = Guid.NewGuid();
 
+    /// <summary>The batch tables, created once on every physical connection (see <c>AddPlatformDatabase</c>'s sessionSetup).</summary>
+    public static string TempTablesSql => string.Join(";\n", TempTables);
+
     private static readonly string[] TempTables =
     [
         """
@@ -67,7 +70,7 @@ internal sealed partial class AggregationStore : IAsyncDisposable
         """,
     ];
 
-    /// <summary>Opens the transaction, takes the workspace lock and prepares the temp tables.</summary>
+    /// <summary>Opens the transaction and takes the workspace lock (every connection has the temp tables: <see cref="TempTablesSql"/>).</summary>
     public static async Task<AggregationStore> BeginAsync(NpgsqlDataSource dataSource, string workspaceId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
@@ -80,8 +83,7 @@ internal sealed partial class AggregationStore : IAsyncDisposable
                 // JIT would compile the recompute statements (their estimated cost is high) on every batch: ~200 ms each
                 // for queries that run in a few milliseconds.
                 [("set local jit = off", []),
-                 ("select pg_advisory_xact_lock(hashtextextended(@key, 0))", [("key", LockKey(workspaceId))]),
-                 .. TempTables.Select(sql => (sql, Array.Empty<(string, object?)>()))]);
+                 ("select pg_advisory_xact_lock(hashtextextended(@key, 0))", [("key", LockKey(workspaceId))])]);
             await batch.ExecuteNonQueryAsync(cancellationToken);
             return store;
         }
