@@ -26,24 +26,34 @@ public sealed class ConnectorCredentials(IConfiguration configuration, Connector
     /// commas, semicolons or spaces, or an array <c>{field}:0</c>…): how a delivery that names its account in the
     /// body (GoHighLevel's <c>locationId</c>) finds its workspace.
     /// </summary>
-    public IReadOnlyList<string> WorkspacesListing(string field, string value)
+    public IReadOnlyList<string> WorkspacesListing(string field, string value) => WorkspacesListing([field], value);
+
+    /// <summary>The workspaces where any of <paramref name="fields"/> lists <paramref name="value"/>.</summary>
+    public IReadOnlyList<string> WorkspacesListing(IReadOnlyList<string> fields, string value)
     {
-        ArgumentException.ThrowIfNullOrEmpty(field);
+        ArgumentNullException.ThrowIfNull(fields);
         if (string.IsNullOrWhiteSpace(value))
         {
             return [];
         }
-        var found = new List<string>();
-        foreach (var workspace in configuration.GetSection($"Connectors:{connector.Source}:Workspaces").GetChildren())
+        return configuration.GetSection($"Connectors:{connector.Source}:Workspaces").GetChildren()
+            .Where(workspace => fields.Any(field => Lists(workspace, field, value)))
+            .Select(workspace => workspace.Key)
+            .ToList();
+    }
+
+    /// <summary>Whether a workspace's <paramref name="field"/> (one value, a separated list or an array) lists <paramref name="value"/>.</summary>
+    public static bool Lists(IConfiguration credentials, string field, string value)
+    {
+        ArgumentNullException.ThrowIfNull(credentials);
+        ArgumentException.ThrowIfNullOrEmpty(field);
+        if (string.IsNullOrWhiteSpace(value))
         {
-            var section = workspace.GetSection(field);
-            var listed = (section.Value ?? "").Split([',', ';', ' ', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Concat(section.GetChildren().Select(c => c.Value ?? ""));
-            if (listed.Contains(value.Trim(), StringComparer.Ordinal))
-            {
-                found.Add(workspace.Key);
-            }
+            return false;
         }
-        return found;
+        var section = credentials.GetSection(field);
+        return (section.Value ?? "").Split([',', ';', ' ', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Concat(section.GetChildren().Select(c => c.Value ?? ""))
+            .Contains(value.Trim(), StringComparer.Ordinal);
     }
 }

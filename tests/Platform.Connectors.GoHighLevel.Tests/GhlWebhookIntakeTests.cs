@@ -176,4 +176,27 @@ public class GhlWebhookIntakeTests(GhlConnectorFixture fixture) : IClassFixture<
         await Platform.Testing.WebhookAnswers.AssertRefusedAlikeAsync(response, "gohighlevel");
         Assert.Equal(0, await RowsFor(contactId));
     }
+
+    [Fact]
+    public async Task A_delivery_for_any_of_a_workspaces_LocationIds_is_staged_for_it_at_the_app_url_and_its_own_url()
+    {
+        var second = $"lid{Guid.NewGuid():N}"[..20];
+        var first = $"lie{Guid.NewGuid():N}"[..20];
+        using var client = fixture.Service.CreateClient();
+
+        using var atAppUrl = await client.SendAsync(Request(Delivery(second, location: GhlConnectorFixture.MultiLocations[1]), null, "/webhooks/gohighlevel"));
+        using var atOwnUrl = await client.SendAsync(Request(Delivery(first, location: GhlConnectorFixture.MultiLocations[0]), null,
+            $"/webhooks/gohighlevel/{GhlConnectorFixture.MultiWorkspace}"));
+        using var notItsOwn = await client.SendAsync(Request(Delivery($"lix{Guid.NewGuid():N}"[..20]), null,
+            $"/webhooks/gohighlevel/{GhlConnectorFixture.MultiWorkspace}"));
+
+        Assert.Equal(HttpStatusCode.OK, atAppUrl.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, atOwnUrl.StatusCode);
+        await Platform.Testing.WebhookAnswers.AssertRefusedAlikeAsync(notItsOwn, "gohighlevel");
+        foreach (var contactId in new[] { second, first })
+        {
+            Assert.Equal(1, await fixture.CountAsync("select count(*) from raw_records where external_id = @id and workspace_id = @workspace",
+                ("id", contactId), ("workspace", GhlConnectorFixture.MultiWorkspace)));
+        }
+    }
 }

@@ -95,7 +95,7 @@ public sealed class LocatedReceiver : IWebhookReceiver, IWebhookWorkspaceLocator
 {
     public const string SignatureHeader = "x-wh-signature";
 
-    public string AccountField => "LocationIds";
+    public IReadOnlyList<string> AccountFields { get; } = ["LocationIds"];
 
     public string? AccountOf(ReadOnlyMemory<byte> body, IHeaderDictionary headers)
     {

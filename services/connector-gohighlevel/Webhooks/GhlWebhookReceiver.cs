@@ -16,7 +16,7 @@ namespace Platform.Connectors.GoHighLevel.Webhooks;
 /// during a key rotation); the body's <c>timestamp</c> must be within 5 minutes; <c>webhookId</c> is the event id
 /// (deduplicated by the SDK); the body's <c>locationId</c> must be the workspace's location. HighLevel sends every
 /// location's deliveries to one app URL, so the receiver also locates the workspace from the body
-/// (<c>POST /webhooks/gohighlevel</c>): the one workspace whose <c>LocationId</c> lists that location; a location no
+/// (<c>POST /webhooks/gohighlevel</c>): the one workspace whose <c>LocationIds</c> (or <c>LocationId</c>) lists that location; a location no
 /// workspace (or several) lists is refused like a bad signature.
 /// </summary>
 public sealed class GhlWebhookReceiver(IConfiguration configuration) : IWebhookReceiver, IWebhookWorkspaceLocator
@@ -32,8 +32,8 @@ public sealed class GhlWebhookReceiver(IConfiguration configuration) : IWebhookR
         "h/AMfHKIjE4xQA1SZuYJmNnmVZLIZBlQAF9Ntd03rfadZ+yDiOXCCs9FkHibELhCHULgCsnuDJHcrGNd5/Ddm5hxGQ0ASitgHeMZ0kcIOwKDOzOU53lDza6/Y09T7sYJ" +
         "PQe7z0cvj7aE4B+Ax1ZoZGPzpJlZtGXCsu9aTEGEnKzmsFqwcSsnw3JB31IGKAykT1hhTiaCeIY/OwwwNUY2yvcCAwEAAQ==";
 
-    /// <summary>The credentials field naming a workspace's location (the one its syncs read).</summary>
-    public string AccountField => "LocationId";
+    /// <summary>The credentials fields naming a workspace's locations (the spec's <c>LocationIds</c>, or one <c>LocationId</c>).</summary>
+    public IReadOnlyList<string> AccountFields { get; } = ["LocationIds", "LocationId"];
 
     public string? AccountOf(ReadOnlyMemory<byte> body, IHeaderDictionary headers)
     {
@@ -98,10 +98,9 @@ public sealed class GhlWebhookReceiver(IConfiguration configuration) : IWebhookR
                 return WebhookVerdict.Refuse($"The body's timestamp {signedAt:O} is outside the {Tolerance.TotalMinutes:0} minutes tolerance (a replay or a wrong clock).");
             }
             var location = GhlMapping.LocationOf(root);
-            var expected = request.Credentials[AccountField]?.Trim();
-            if (location is null || !string.Equals(location, expected, StringComparison.Ordinal))
+            if (location is null || !AccountFields.Any(field => ConnectorCredentials.Lists(request.Credentials, field, location)))
             {
-                return WebhookVerdict.Refuse($"The delivery is for location '{location}', which is not the location of workspace '{request.WorkspaceId}'.");
+                return WebhookVerdict.Refuse($"The delivery is for location '{location}', which is not a location of workspace '{request.WorkspaceId}'.");
             }
             return WebhookVerdict.Accept(webhookId, GhlMapping.TypeOf(root) ?? "unknown");
         }

@@ -38,16 +38,16 @@ public interface IWebhookReceiver
 /// <summary>
 /// A source whose deliveries name their account in the body (GoHighLevel's <c>locationId</c>) rather than in the URL.
 /// The receiver that implements it is also reachable at <c>POST /webhooks/{source}</c> (no workspace): the SDK reads
-/// the account from the body and picks the one workspace whose <see cref="AccountField"/> lists it. An account no
+/// the account from the body and picks the one workspace where one of <see cref="AccountFields"/> lists it. An account no
 /// workspace lists (or several do) is answered exactly as a bad signature (401). The URL form keeps working.
 /// </summary>
 public interface IWebhookWorkspaceLocator
 {
     /// <summary>
-    /// The credentials field that lists a workspace's accounts, PascalCase (<c>LocationIds</c>): one id, several
-    /// separated by commas, or an array (<c>LocationIds:0</c>, <c>LocationIds:1</c>).
+    /// The credentials fields that list a workspace's accounts, PascalCase (<c>LocationIds</c>, <c>LocationId</c>): each
+    /// one id, several separated by commas, or an array (<c>LocationIds:0</c>, <c>LocationIds:1</c>).
     /// </summary>
-    string AccountField { get; }
+    IReadOnlyList<string> AccountFields { get; }
 
     /// <summary>The account the delivery names; null when it names none. Never throws (the body is untrusted).</summary>
     string? AccountOf(ReadOnlyMemory<byte> body, IHeaderDictionary headers);

@@ -164,11 +164,11 @@ public static class WebhookEndpoint
         {
             return null;
         }
-        var workspaces = credentials.WorkspacesListing(locator.AccountField, account);
+        var workspaces = credentials.WorkspacesListing(locator.AccountFields, account);
         if (workspaces.Count > 1)
         {
             logger.LogWarning("{Source} webhook for account {Account} refused: workspaces {Workspaces} all list it in {Field}",
-                credentials.Source, account, string.Join(", ", workspaces), locator.AccountField);
+                credentials.Source, account, string.Join(", ", workspaces), string.Join(" or ", locator.AccountFields));
             return null;
         }
         return workspaces.Count == 1 ? workspaces[0] : null;
