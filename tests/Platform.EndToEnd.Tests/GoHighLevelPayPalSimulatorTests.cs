@@ -48,9 +48,11 @@ public class GoHighLevelPayPalSimulatorTests(SimulatorFixture simulator, ITestOu
     public async Task A_gohighlevel_sync_killed_mid_run_resumes_from_its_checkpoint_and_stages_every_contact_and_opportunity_once()
     {
         const string location = "LocKill0000000000001", token = "pit-kill";
-        await simulator.AccountAsync("gohighlevel", $"{location}:{token}", 3_000, ratePermits: 0);
+        // 12 pages of contacts, the first 20 requests answered half a second late: the runner reads pages ahead and
+        // commits up to 1,000 records a transaction, so a smaller location could be staged whole before the kill lands.
+        await simulator.AccountAsync("gohighlevel", $"{location}:{token}", 6_000, ratePermits: 0);
         using (var slow = await simulator.Admin.PostAsJsonAsync("_simulator/faults",
-            new { source = "gohighlevel", credential = token, kind = "slow", count = 10, delayMs = 500 }))
+            new { source = "gohighlevel", credential = token, kind = "slow", count = 20, delayMs = 500 }))
         {
             slow.EnsureSuccessStatusCode();
         }
@@ -66,10 +68,10 @@ public class GoHighLevelPayPalSimulatorTests(SimulatorFixture simulator, ITestOu
         await using var restarted = await simulator.ConnectorAsync("gohighlevel", "Platform.Connectors.GoHighLevel", settings);
         var completed = await simulator.CompletedAsync(run, Wait);
 
-        Assert.InRange(before, 1_000, 2_999);
-        Assert.Equal(3_000, await simulator.CountAsync("connector-gohighlevel",
+        Assert.InRange(before, 1_000, 5_999);
+        Assert.Equal(6_000, await simulator.CountAsync("connector-gohighlevel",
             "select count(*) from raw_records where workspace_id = 'ghlkill' and stream = 'contacts'"));
-        Assert.Equal(600, await simulator.CountAsync("connector-gohighlevel",
+        Assert.Equal(1_200, await simulator.CountAsync("connector-gohighlevel",
             "select count(distinct external_id) from raw_records where workspace_id = 'ghlkill' and stream = 'opportunities'"));
         Assert.Equal(2, completed.Streams.Count);
         output.WriteLine($"{before} contacts staged before the kill");
