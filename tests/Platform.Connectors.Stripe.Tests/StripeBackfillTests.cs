@@ -41,7 +41,8 @@ public class StripeBackfillTests(StripeBackfillFixture fixture) : IClassFixture<
     {
         var api = fixture.Api(2);
         api.AddCustomers(3_000, Now.AddDays(-2));
-        api.Delay = TimeSpan.FromMilliseconds(40);
+        // Slow enough that the stop lands mid-run: the runner reads pages ahead and commits up to 1,000 records at a time.
+        api.Delay = TimeSpan.FromMilliseconds(100);
         var run = NewId.NextGuid();
         await fixture.StartSyncAsync(run, 2);
 

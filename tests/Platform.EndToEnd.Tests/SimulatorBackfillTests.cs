@@ -36,9 +36,9 @@ public class SimulatorBackfillTests(SimulatorFixture simulator, ITestOutputHelpe
     {
         const string key = "sk_test_kill";
         await simulator.AccountAsync("stripe", key, 3_000, ratePermits: 0);
-        // Slow pages, so the kill lands mid-run.
+        // Slow pages, so the kill lands mid-run (the runner reads pages ahead and commits up to 1,000 records at a time).
         using (var slow = await simulator.Admin.PostAsJsonAsync("_simulator/faults",
-            new { source = "stripe", credential = key, kind = "slow", count = 12, delayMs = 400 }))
+            new { source = "stripe", credential = key, kind = "slow", count = 20, delayMs = 400 }))
         {
             slow.EnsureSuccessStatusCode();
         }
