@@ -104,7 +104,9 @@ internal static class CsvImportBenchmark
 
             var staged = import.GetProperty("rowsStaged").GetInt64();
             var stagingSeconds = (import.GetProperty("finishedAt").GetDateTimeOffset() - import.GetProperty("startedAt").GetDateTimeOffset()).TotalSeconds;
-            var (copied, copySeconds) = await PlainCopyAsync(database, Guid.Parse(import.GetProperty("id").GetString()!), folder);
+            var (copied, copySeconds) = await PlainCopy.MeasureAsync(database, "connector-csv",
+                "workspace_id, stream, entity_type, external_id, source_updated_at, payload, payload_hash, canonical, sync_run_id, correlation_id, received_at, unify",
+                $"sync_run_id = '{Guid.Parse(import.GetProperty("id").GetString()!)}'");
             var stagingRate = staged / stagingSeconds;
             var copyRate = copied / copySeconds;
 
@@ -212,38 +214,6 @@ internal static class CsvImportBenchmark
             writer.Write(string.Create(CultureInfo.InvariantCulture,
                 $"{prefix}{i};{first};{last};{first.ToLowerInvariant()}.{i}@example.com;(11) 9{i % 10000:0000}-{i / 10000 % 10000:0000};;\"Lead, Webinar {i % 7}\";{pt};{serial.ToString("0.#####", CultureInfo.GetCultureInfo("pt-BR"))};{serial + 3:0};Curso {i % 13};{cities[i % cities.Length]}\r\n"));
         }
-    }
-
-    /// <summary>
-    /// Exports the import's staged rows in PostgreSQL's binary COPY format to a file, then times a raw binary COPY of
-    /// that file into an empty copy of raw_records with the same indexes: the fastest the database takes these rows.
-    /// </summary>
-    private static async Task<(long Rows, double Seconds)> PlainCopyAsync(TestDatabase database, Guid importId, string folder)
-    {
-        const string Columns = "workspace_id, stream, entity_type, external_id, source_updated_at, payload, payload_hash, canonical, sync_run_id, correlation_id, received_at, unify";
-        var builder = new NpgsqlConnectionStringBuilder(database.ConnectionString) { SearchPath = "\"connector-csv\"", CommandTimeout = 0 };
-        await using var connection = new NpgsqlConnection(builder.ConnectionString);
-        await connection.OpenAsync();
-        var dump = Path.Combine(folder, "rows.bin");
-        await using (var file = File.Create(dump))
-        await using (var export = await connection.BeginRawBinaryCopyAsync(
-            $"copy (select {Columns} from raw_records where sync_run_id = '{importId}') to stdout (format binary)"))
-        {
-            await export.CopyToAsync(file);
-        }
-        await using (var create = new NpgsqlCommand("create table copy_bench (like raw_records including all)", connection))
-        {
-            await create.ExecuteNonQueryAsync();
-        }
-        var clock = Stopwatch.StartNew();
-        await using (var file = File.OpenRead(dump))
-        await using (var import = await connection.BeginRawBinaryCopyAsync($"copy copy_bench ({Columns}) from stdin (format binary)"))
-        {
-            await file.CopyToAsync(import);
-        }
-        clock.Stop();
-        await using var count = new NpgsqlCommand("select count(*) from copy_bench", connection);
-        return ((long)(await count.ExecuteScalarAsync())!, clock.Elapsed.TotalSeconds);
     }
 
     private static double PeakMiB(int pid) => StatusMiB(pid, "VmHWM:");

@@ -143,7 +143,8 @@ internal static class EndToEndBenchmark
             await bus.StopAsync();
 
             var messages = await MessagesAsync(vhost.Name);
-            var (copied, copySeconds) = await PlainCopyAsync(database);
+            var (copied, copySeconds) = await PlainCopy.MeasureAsync(database, "connector-stripe",
+                "workspace_id, stream, entity_type, external_id, source_updated_at, payload, payload_hash, canonical_hash, canonical, sync_run_id, correlation_id, received_at, unify");
             var rate = total / seconds;
             var copyRate = copied / copySeconds;
             var outcome = await OutcomeAsync(database);
@@ -290,47 +291,6 @@ internal static class EndToEndBenchmark
             .ToList();
         return string.Join(", ", counts.Select(q => string.Create(CultureInfo.InvariantCulture, $"{q.Name} {q.Published:N0}")))
             + string.Create(CultureInfo.InvariantCulture, $" (total {counts.Sum(q => q.Published):N0})");
-    }
-
-    /// <summary>
-    /// Exports the staged rows in PostgreSQL's binary COPY format, then times a raw binary COPY of them into an empty
-    /// copy of raw_records with the same indexes: the fastest the database takes these rows.
-    /// </summary>
-    private static async Task<(long Rows, double Seconds)> PlainCopyAsync(TestDatabase database)
-    {
-        const string Columns = "workspace_id, stream, entity_type, external_id, source_updated_at, payload, payload_hash, canonical_hash, canonical, sync_run_id, correlation_id, received_at, unify";
-        var builder = new NpgsqlConnectionStringBuilder(database.ConnectionString) { SearchPath = "\"connector-stripe\"", CommandTimeout = 0 };
-        await using var connection = new NpgsqlConnection(builder.ConnectionString);
-        await connection.OpenAsync();
-        var dump = Path.Combine(Path.GetTempPath(), $"e2e-bench-{Guid.NewGuid():N}.bin");
-        try
-        {
-            await using (var file = File.Create(dump))
-            await using (var export = await connection.BeginRawBinaryCopyAsync($"copy (select {Columns} from raw_records) to stdout (format binary)"))
-            {
-                await export.CopyToAsync(file);
-            }
-            await using (var create = new NpgsqlCommand("create table copy_bench (like raw_records including all)", connection))
-            {
-                await create.ExecuteNonQueryAsync();
-            }
-            var clock = Stopwatch.StartNew();
-            await using (var file = File.OpenRead(dump))
-            await using (var import = await connection.BeginRawBinaryCopyAsync($"copy copy_bench ({Columns}) from stdin (format binary)"))
-            {
-                await file.CopyToAsync(import);
-            }
-            clock.Stop();
-            await using var count = new NpgsqlCommand("select count(*) from copy_bench", connection);
-            var rows = (long)(await count.ExecuteScalarAsync())!;
-            await using var drop = new NpgsqlCommand("drop table copy_bench", connection);
-            await drop.ExecuteNonQueryAsync();
-            return (rows, clock.Elapsed.TotalSeconds);
-        }
-        finally
-        {
-            File.Delete(dump);
-        }
     }
 
     private static async Task<string> SchemaSizesAsync(TestDatabase database)
