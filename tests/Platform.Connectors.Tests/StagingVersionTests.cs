@@ -110,4 +110,36 @@ public sealed class StagingVersionTests(LocatedWebhookFixture fixture) : IClassF
             ) o where before > external_id
             """, ("ws", workspace)));
     }
+
+    [Fact]
+    public async Task A_page_whose_rows_another_transaction_staged_meanwhile_stages_only_its_new_rows()
+    {
+        var workspace = "race-" + Guid.NewGuid().ToString("N")[..8];
+        var staging = fixture.Services.GetRequiredService<StagingStore>();
+        var dataSource = fixture.Services.GetRequiredService<NpgsqlDataSource>();
+        var shared = Enumerable.Range(0, 25).Select(i => Record($"r{i}", "shared")).ToList();
+        var page = shared.Concat(Enumerable.Range(25, 5).Select(i => Record($"r{i}", "new"))).ToList();
+        List<StagedRecordInput> Inputs(IEnumerable<CanonicalRecord> records) =>
+            records.Select(r => new StagedRecordInput("charges", $$"""{"id":"{{r.ExternalId}}"}""", r)).ToList();
+
+        // The first transaction holds its 25 rows uncommitted while the second page's bulk COPY runs into them.
+        await using var first = await dataSource.OpenConnectionAsync();
+        await using var firstTransaction = await first.BeginTransactionAsync();
+        Assert.Equal(25, await staging.StageAsync(first, firstTransaction,
+            new StagingContext(workspace, Guid.NewGuid(), Guid.NewGuid(), UnifyMode.Now), Inputs(shared), CancellationToken.None));
+        var second = Task.Run(async () =>
+        {
+            await using var connection = await dataSource.OpenConnectionAsync();
+            await using var transaction = await connection.BeginTransactionAsync();
+            var staged = await staging.StageAsync(connection, transaction,
+                new StagingContext(workspace, Guid.NewGuid(), Guid.NewGuid(), UnifyMode.Now), Inputs(page), CancellationToken.None);
+            await transaction.CommitAsync();
+            return staged;
+        });
+        await Task.Delay(500);
+        await firstTransaction.CommitAsync();
+
+        Assert.Equal(5, await second.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(30, await fixture.CountAsync("select count(*) from raw_records where workspace_id = @ws", ("ws", workspace)));
+    }
 }

@@ -80,17 +80,6 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
 {
     private const string RedactedBody = "{\"redacted\":\"names a person erased under LGPD\"}";
 
-    private const string CreateBatchSql = """
-        create temp table if not exists staging_rows (
-            ord integer, stream text, entity_type text, external_id text, updated_at timestamptz, payload text, hash bytea, canonical jsonb,
-            canonical_hash bytea
-        ) on commit delete rows
-        """;
-
-    private const string CopySql = """
-        copy staging_rows (ord, stream, entity_type, external_id, updated_at, payload, hash, canonical, canonical_hash) from stdin (format binary)
-        """;
-
     // One index probe per id, whatever the statistics say: as a plain join, a table growing faster than autovacuum
     // analyses it was planned as a merge join over every row of the workspace (a page of a 532,000-row import read
     // the whole workspace, 190 ms a page and growing). The lateral subquery (offset 0 keeps it from being flattened)
@@ -123,22 +112,6 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
         select array_agg(id) from queued
         """;
 
-    private const string MoveSql = """
-        with inserted as (
-            insert into raw_records (workspace_id, stream, entity_type, external_id, source_updated_at, payload,
-                                     payload_hash, canonical, canonical_hash, sync_run_id, correlation_id, received_at, unify)
-            select @workspace, b.stream, b.entity_type, b.external_id, b.updated_at, b.payload,
-                   b.hash, b.canonical, b.canonical_hash, @run, @correlation, @now, @unify
-            from staging_rows b
-            order by b.ord
-            on conflict (workspace_id, entity_type, external_id, payload_hash, canonical_hash) do nothing
-            returning id),
-        queued as (
-            insert into raw_record_outbox (id) select id from inserted where @unify = 'now')
-        select count(*)::int from inserted;
-        truncate staging_rows
-        """;
-
     /// <summary>Stages a page inside the caller's transaction (so a page and its checkpoint commit together).</summary>
     /// <returns>How many rows were new.</returns>
     public Task<int> StageAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StagingContext context,
@@ -158,9 +131,9 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
     /// its ids are read, and only the new rows are binary-COPYed straight into raw_records (no temp table, no second
     /// write, no per-row upsert); rows to unify now first take their ids from the table's sequence and are queued in the
     /// outbox by the same statement, in the page's order (four round trips a page in all). A row staged meanwhile by
-    /// another transaction makes that COPY fail on the version key: the batch then goes the upsert way (COPY into a temp
-    /// table, one <c>INSERT … ON CONFLICT DO NOTHING … RETURNING</c> that queues the new ids). A few rows to unify now
-    /// (a webhook's) go in one such insert with the rows as arrays, at once: one round trip.
+    /// another transaction makes that COPY fail on the version key: the batch then goes the upsert way (one
+    /// <c>INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING … RETURNING</c> that queues the new ids). A few rows to
+    /// unify now (a webhook's) go the upsert way at once: one round trip.
     /// </summary>
     /// <returns>How many rows were new.</returns>
     public async Task<int> StageAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StagingContext context,
@@ -200,7 +173,7 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
         }
         else
         {
-            inserted = await InsertFewAsync(connection, transaction, context, records, now, cancellationToken);
+            inserted = await UpsertAsync(connection, transaction, context, records, now, cancellationToken);
         }
         // Counted at insert: a page whose transaction then rolls back is counted again when it is retried.
         PlatformMetrics.RecordsStaged(inserted);
@@ -336,29 +309,31 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
             _canonicalHash.Length >= 4 ? BitConverter.ToInt32(_canonicalHash) : 0);
     }
 
-    private const string InsertFewSql = """
+    private const string UpsertSql = """
         with inserted as (
             insert into raw_records (workspace_id, stream, entity_type, external_id, source_updated_at, payload,
                                      payload_hash, canonical, canonical_hash, sync_run_id, correlation_id, received_at, unify)
             select @workspace, b.stream, b.entity_type, b.external_id, b.updated_at, b.payload,
-                   b.hash, b.canonical::jsonb, b.canonical_hash, @run, @correlation, @now, 'now'
+                   b.hash, b.canonical::jsonb, b.canonical_hash, @run, @correlation, @now, @unify
             from unnest(@streams, @types, @ids, @updated, @payloads, @hashes, @canonicals, @canonical_hashes)
                  with ordinality as b (stream, entity_type, external_id, updated_at, payload, hash, canonical, canonical_hash, ord)
             order by b.ord
             on conflict (workspace_id, entity_type, external_id, payload_hash, canonical_hash) do nothing
             returning id),
         queued as (
-            insert into raw_record_outbox (id) select id from inserted)
+            insert into raw_record_outbox (id) select id from inserted where @unify = 'now')
         select count(*)::int from inserted
         """;
 
     /// <summary>
-    /// A few rows to unify now (a webhook's): one statement with the rows as arrays, that skips known versions and queues
-    /// the new rows. No temp table: a pooled connection comes back reset (<c>DISCARD ALL</c>), so a temp table would be
-    /// created again for every webhook (bench e2e: 2.4 ms of catalog work, 2.5 ms of COPY and 0.6 ms of truncate a
-    /// webhook, the connector's largest database cost).
+    /// The upsert path: one statement with the rows as arrays, that skips known versions (<c>ON CONFLICT DO NOTHING</c>)
+    /// and queues the new rows to unify now, in the batch's order. Taken at once by a few rows to unify now (a webhook's:
+    /// one round trip), and by a bulk batch whose COPY met a row staged meanwhile by another transaction. No temp table:
+    /// a pooled connection comes back reset (<c>DISCARD ALL</c>), so a temp table would be created again every time
+    /// (bench e2e: 2.4 ms of catalog work, 2.5 ms of COPY and 0.6 ms of truncate a webhook, the connector's largest
+    /// database cost).
     /// </summary>
-    private static async Task<int> InsertFewAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StagingContext context,
+    private static async Task<int> UpsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StagingContext context,
         IReadOnlyList<PreparedRecord> records, DateTime now, CancellationToken cancellationToken)
     {
         var count = records.Count;
@@ -382,11 +357,12 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
             canonicals[i] = record.Canonical;
             canonicalHashes[i] = record.CanonicalHash;
         }
-        await using var insert = new NpgsqlCommand(InsertFewSql, connection, transaction);
+        await using var insert = new NpgsqlCommand(UpsertSql, connection, transaction);
         insert.Parameters.Add(new NpgsqlParameter<string>("workspace", context.WorkspaceId));
         insert.Parameters.Add(new NpgsqlParameter("run", NpgsqlDbType.Uuid) { Value = (object?)context.SyncRunId ?? DBNull.Value });
         insert.Parameters.Add(new NpgsqlParameter<Guid>("correlation", context.CorrelationId));
         insert.Parameters.Add(new NpgsqlParameter<DateTime>("now", now));
+        insert.Parameters.Add(new NpgsqlParameter<string>("unify", context.Unify == UnifyMode.Deferred ? "deferred" : "now"));
         insert.Parameters.Add(new NpgsqlParameter<string[]>("streams", streams));
         insert.Parameters.Add(new NpgsqlParameter<string[]>("types", types));
         insert.Parameters.Add(new NpgsqlParameter<string[]>("ids", ids));
@@ -396,43 +372,6 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
         insert.Parameters.Add(new NpgsqlParameter<string[]>("canonicals", canonicals));
         insert.Parameters.Add(new NpgsqlParameter<byte[][]>("canonical_hashes", canonicalHashes) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
         return (int)(await insert.ExecuteScalarAsync(cancellationToken))!;
-    }
-
-    /// <summary>The upsert path: COPY into a temp table, one insert that skips known versions and queues new rows to unify now.</summary>
-    private static async Task<int> UpsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StagingContext context,
-        IReadOnlyList<PreparedRecord> records, DateTime now, CancellationToken cancellationToken)
-    {
-        await using (var create = new NpgsqlCommand(CreateBatchSql, connection, transaction))
-        {
-            await create.ExecuteNonQueryAsync(cancellationToken);
-        }
-        await using (var importer = await connection.BeginBinaryImportAsync(CopySql, cancellationToken))
-        {
-            for (var i = 0; i < records.Count; i++)
-            {
-                var record = records[i];
-                await importer.StartRowAsync(cancellationToken);
-                await importer.WriteAsync(i, NpgsqlDbType.Integer, cancellationToken);
-                await importer.WriteAsync(record.Stream, NpgsqlDbType.Text, cancellationToken);
-                await importer.WriteAsync(record.EntityType, NpgsqlDbType.Text, cancellationToken);
-                await importer.WriteAsync(record.ExternalId, NpgsqlDbType.Text, cancellationToken);
-                await importer.WriteAsync(record.SourceUpdatedAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
-                await importer.WriteAsync(record.Payload, NpgsqlDbType.Text, cancellationToken);
-                await importer.WriteAsync(record.PayloadHash, NpgsqlDbType.Bytea, cancellationToken);
-                await importer.WriteAsync(record.Canonical, NpgsqlDbType.Jsonb, cancellationToken);
-                await importer.WriteAsync(record.CanonicalHash, NpgsqlDbType.Bytea, cancellationToken);
-            }
-            await importer.CompleteAsync(cancellationToken);
-        }
-        await using var move = new NpgsqlCommand(MoveSql, connection, transaction);
-        move.Parameters.Add(new NpgsqlParameter<string>("workspace", context.WorkspaceId));
-        move.Parameters.Add(new NpgsqlParameter("run", NpgsqlDbType.Uuid) { Value = (object?)context.SyncRunId ?? DBNull.Value });
-        move.Parameters.Add(new NpgsqlParameter<Guid>("correlation", context.CorrelationId));
-        move.Parameters.Add(new NpgsqlParameter<DateTime>("now", now));
-        move.Parameters.Add(new NpgsqlParameter<string>("unify", context.Unify == UnifyMode.Deferred ? "deferred" : "now"));
-        // The batch table empties at commit; the move's second statement empties it at once, so a caller that stages twice
-        // in one transaction does not see the first page again.
-        return (int)(await move.ExecuteScalarAsync(cancellationToken))!;
     }
 
     /// <summary>Whether a vendor event id was already staged for the workspace.</summary>
