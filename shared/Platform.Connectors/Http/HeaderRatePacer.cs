@@ -59,6 +59,8 @@ public sealed class HeaderRatePacer(TimeProvider clock, RateLimitHeaders headers
     public sealed class Slot
     {
         internal DateTimeOffset At;
+        /// <summary>When the request was let go (a slot that stands for another client's request: the earliest time).</summary>
+        internal DateTimeOffset SentAt;
         internal bool Answered;
 
         /// <summary>Whether the request had to wait for its turn.</summary>
@@ -99,7 +101,7 @@ public sealed class HeaderRatePacer(TimeProvider clock, RateLimitHeaders headers
                 var inFlight = window.Slots.Count(s => !s.Answered);
                 if (window.Slots.Count < window.Max && (window.Observed || inFlight == 0))
                 {
-                    var slot = new Slot { At = now, Waited = waited };
+                    var slot = new Slot { At = now, SentAt = now, Waited = waited };
                     window.Slots.Add(slot);
                     return slot;
                 }
@@ -153,16 +155,18 @@ public sealed class HeaderRatePacer(TimeProvider clock, RateLimitHeaders headers
                 var thinks = window.Max - window.Slots.Count;
                 for (var i = remaining; i < thinks && window.Slots.Count < window.Max; i++)
                 {
-                    window.Slots.Add(new Slot { At = now, Answered = true });
+                    window.Slots.Add(new Slot { At = now, SentAt = DateTimeOffset.MinValue, Answered = true });
                 }
                 // The source counts fewer than the log (requests counted from their answers, or spent before a restart and
-                // counted as spent now, have left its window): the log keeps that many answered requests, the newest, and
-                // every request still in flight, so it never counts fewer than the source does.
+                // counted as spent now, have left its window). The source counted when it handled this request, so only
+                // requests let go before this one can be known to have left: of those, the log keeps as many as the source
+                // counts, the newest; every request let go after this one stays (the source may not have seen it yet, and
+                // its answer may already be in), so the log never counts fewer than the source does.
                 var counted = (int)Math.Min(window.Max, window.Max - remaining);
-                var answered = window.Slots.Count(s => s.Answered);
-                if (answered > counted)
+                var earlier = window.Slots.Where(s => s.Answered && s.SentAt <= slot.SentAt).ToList();
+                if (earlier.Count > counted)
                 {
-                    var oldest = window.Slots.Where(s => s.Answered).OrderBy(s => s.At).Take(answered - counted).ToHashSet();
+                    var oldest = earlier.OrderBy(s => s.At).Take(earlier.Count - counted).ToHashSet();
                     window.Slots.RemoveAll(oldest.Contains);
                 }
             }
