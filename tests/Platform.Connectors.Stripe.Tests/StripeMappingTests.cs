@@ -75,6 +75,20 @@ public class StripeMappingTests
     }
 
     [Fact]
+    public void A_dispute_names_its_cardholder_by_the_evidence_email_and_name()
+    {
+        var dispute = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(TestEnvironment.VendorSamples, "stripe", "dispute.json")))!;
+        dispute["evidence"]!["customer_email_address"] = "maria@example.com";
+        dispute["evidence"]!["customer_name"] = "Maria Souza";
+
+        var record = StripeMapping.Map(JsonDocument.Parse(dispute.ToJsonString()).RootElement)!;
+
+        Assert.Contains(new Identifier(IdentifierKinds.Email, "maria@example.com"), record.Identifiers);
+        Assert.Equal("Souza", record.Person!.LastName);
+        Assert.Null(StripeMapping.Map(Sample("dispute"))!.Person); // the sample's evidence is empty
+    }
+
+    [Fact]
     public void A_subscription_is_priced_from_its_items()
     {
         var record = StripeMapping.Map(Sample("subscription"))!;

@@ -77,6 +77,37 @@ public sealed class PrivacyStagingTests(LocatedWebhookFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task A_record_whose_mapping_reads_no_email_is_still_kept_out_when_its_payload_names_a_suppressed_email()
+    {
+        var workspace = Workspace("supp-p");
+        var salt = RandomNumberGenerator.GetBytes(32);
+        await fixture.Services.GetRequiredService<SuppressionList>().AddAsync(workspace, salt, [SuppressionKey.Hash(salt, "email", "maria.silva@example.com")!],
+            CancellationToken.None);
+        var dispute = new CanonicalRecord
+        {
+            Source = "located",
+            EntityType = EntityType.Transaction,
+            ExternalId = "dp_1",
+            SourceUpdatedAt = DateTimeOffset.UtcNow,
+            Identifiers = [new Identifier(IdentifierKinds.StripeCustomerId, "cus_x")],
+        };
+        var other = dispute with { ExternalId = "dp_2" };
+        var staging = fixture.Services.GetRequiredService<StagingStore>();
+        await using var connection = await fixture.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+
+        var staged = await staging.StageAsync(connection, transaction, new StagingContext(workspace, Guid.NewGuid(), Guid.NewGuid(), UnifyMode.Now),
+        [
+            new StagedRecordInput("disputes", """{"id":"dp_1","evidence":{"customer_email_address":"Maria.Silva@Example.COM"}}""", dispute),
+            new StagedRecordInput("disputes", """{"id":"dp_2","evidence":{"customer_email_address":"ana.maria.silva@example.com"}}""", other),
+        ], CancellationToken.None);
+        await transaction.CommitAsync();
+
+        Assert.Equal(1, staged); // another address that contains hers is someone else
+        Assert.Equal(0, await fixture.CountAsync("select count(*) from raw_records where workspace_id = @w and payload ilike '%\"maria.silva@%'", ("w", workspace)));
+    }
+
+    [Fact]
     public async Task The_connectors_erasure_removes_every_raw_row_of_the_person_and_suppresses_them_but_keeps_everyone_else()
     {
         var workspace = Workspace("erase");

@@ -149,13 +149,17 @@ public sealed class PrivacyTests(PrivacyFixture platform, ITestOutputHelper outp
 
     private async Task<Person> PersonInAllThreeSourcesAsync()
     {
+        var disputedCharges = (await platform.QueryAsync("connector-stripe",
+            "select payload::jsonb->>'charge' from raw_records where workspace_id = @w and stream = 'disputes'", ("w", W))).Select(r => (string)r[0]!).ToArray();
+        Assert.NotEmpty(disputedCharges);
         var candidates = await platform.QueryAsync("identity-resolution", """
             select c.id, c.identifiers::text from clients c
             where c.workspace_id = @w and c.status = 'active'
               and c.identifiers @> '[{"kind": "email"}]' and c.identifiers @> '[{"kind": "phone"}]' and c.identifiers @> '[{"kind": "cpf"}]'
               and (select count(distinct r.source) from records r where r.client_id = c.id and r.source in ('stripe', 'hotmart', 'ploomes')) = 3
-            order by c.id
-            """, ("w", W));
+            -- someone with a disputed charge first: the dispute names them only by its evidence email, which a backfill brings again
+            order by exists (select 1 from records r where r.client_id = c.id and r.source = 'stripe' and r.external_id = any(@disputed)) desc, c.id
+            """, ("w", W), ("disputed", disputedCharges));
         foreach (var candidate in candidates)
         {
             var id = (Guid)candidate[0]!;

@@ -197,7 +197,10 @@ public static class StripeMapping
         EntityType = EntityType.Transaction,
         ExternalId = id,
         SourceUpdatedAt = updatedAt,
-        Identifiers = Ids((IdentifierKinds.StripeCustomerId, Str(r, "customer"))),
+        // A dispute names no customer, only the evidence the cardholder's bank was sent (email, name).
+        Identifiers = Ids((IdentifierKinds.StripeCustomerId, Str(r, "customer")),
+            (IdentifierKinds.Email, Str(Obj(r, "evidence"), "customer_email_address"))),
+        Person = PersonOf(Str(Obj(r, "evidence"), "customer_name"), default),
         Money = MoneyOf(r, "amount", Str(r, "currency") ?? "", status, created, null, null),
         Attributes = Attrs(
             ("stripe_object", Str(r, "object")),

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Npgsql;
 using Platform.Connectors.Staging;
 using Platform.Contracts.Records;
@@ -11,7 +12,7 @@ namespace Platform.Connectors.Privacy;
 /// record that arrives with any of them (a later sync, a backfill, a webhook) is not staged, until a recorded new
 /// consent lifts the hashes. Empty for almost every workspace, so the check is one indexed read per staged page.
 /// </summary>
-public sealed class SuppressionList(NpgsqlDataSource dataSource)
+public sealed partial class SuppressionList(NpgsqlDataSource dataSource)
 {
     private const string ReadSql = """
         select s.salt, array(select value_hash from privacy_suppressions p where p.workspace_id = s.workspace_id)
@@ -68,7 +69,7 @@ public sealed class SuppressionList(NpgsqlDataSource dataSource)
         {
             return records;
         }
-        var kept = records.Where(r => !matcher.Matches(IdentifiersOf(r.Canonical))).ToList();
+        var kept = records.Where(r => !matcher.Matches(IdentifiersOf(r.Canonical), r.Payload)).ToList();
         return kept.Count == records.Count ? records : kept;
     }
 
@@ -92,9 +93,30 @@ public sealed class SuppressionList(NpgsqlDataSource dataSource)
     }
 
     /// <summary>A workspace's salt and hashes.</summary>
-    public sealed class Matcher(byte[] salt, HashSet<string> hashes)
+    public sealed partial class Matcher(byte[] salt, HashSet<string> hashes)
     {
-        public bool Matches(IEnumerable<Identifier> identifiers) =>
-            identifiers.Any(i => SuppressionKey.Hash(salt, i.Kind, i.Value) is { } hash && hashes.Contains(hash));
+        /// <summary>
+        /// Whether the record names a suppressed person: by an identifier its mapping read, or by an email anywhere in
+        /// what the source sent (a mapping that does not read a field, such as a dispute's evidence, must not let the
+        /// person back in).
+        /// </summary>
+        public bool Matches(IEnumerable<Identifier> identifiers, string? payload) =>
+            identifiers.Any(i => SuppressionKey.Hash(salt, i.Kind, i.Value) is { } hash && hashes.Contains(hash))
+            || (payload is not null && AnyEmailIn(payload));
+
+        private bool AnyEmailIn(string payload)
+        {
+            foreach (var email in EmailInText().EnumerateMatches(payload))
+            {
+                if (SuppressionKey.Hash(salt, "email", payload.Substring(email.Index, email.Length)) is { } hash && hashes.Contains(hash))
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        [GeneratedRegex(@"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+", RegexOptions.CultureInvariant)]
+        private static partial Regex EmailInText();
     }
 }

@@ -395,7 +395,7 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         if (suppression is not null && await SuppressionList.ReadAsync(connection, transaction, context.WorkspaceId, cancellationToken) is { } suppressed
-            && records.Any(r => suppressed.Matches(r.Record.Identifiers)))
+            && records.Any(r => suppressed.Matches(r.Record.Identifiers, r.Payload)))
         {
             body = RedactedBody; // the event id is kept (a redelivery stays a duplicate), the person is not
         }
