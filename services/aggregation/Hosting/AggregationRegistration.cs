@@ -20,6 +20,7 @@ internal static class AggregationRegistration
             "sales", "client_records", "customer_activities", "customer_sales", "cs_customers", "customer_360");
         builder.Services.AddSingleton<Aggregator>();
         builder.Services.AddSingleton<RecordBatcher>();
+        builder.Services.AddSingleton<ClientBatcher>();
         builder.Services.AddSingleton<Reports>();
         builder.Services.AddHostedService<OutboxRelay>();
         builder.Services.AddHostedService<SegmentRefresher>();
@@ -34,7 +35,7 @@ internal static class AggregationRegistration
         bus.AddConsumer<RecordLinkedConsumer, RecordLinkedConsumerDefinition>();
         bus.AddConsumer<ClientsMergedConsumer>();
         bus.AddConsumer<ClientSplitConsumer>();
-        bus.AddConsumer<ClientUpdatedConsumer>();
+        bus.AddConsumer<ClientUpdatedConsumer, ClientUpdatedConsumerDefinition>();
         bus.AddConsumer<SgtSyncCompletedConsumer>();
         return bus;
     }

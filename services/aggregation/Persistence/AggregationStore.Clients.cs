@@ -1,4 +1,5 @@
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Platform.Aggregation.Persistence;
 
@@ -103,28 +104,32 @@ internal sealed partial class AggregationStore
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Upserts a client's display fields; an update not newer than the held version changes nothing.</summary>
-    public static async Task UpsertClientAsync(NpgsqlDataSource dataSource, Contracts.IdentityResolution.ClientUpdated client,
+    /// <summary>
+    /// Upserts clients' display fields in one statement; an update not newer than the held version changes nothing, and
+    /// of several updates of one client in the batch only the newest is written.
+    /// </summary>
+    public static async Task UpsertClientsAsync(NpgsqlDataSource dataSource, IReadOnlyList<Contracts.IdentityResolution.ClientUpdated> clients,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
-        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(clients);
+        var newest = clients.GroupBy(c => c.ClientId).Select(g => g.MaxBy(c => c.Version)!).ToList();
         await using var command = dataSource.CreateCommand("""
             insert into clients as c (client_id, workspace_id, display_name, primary_email, primary_phone, document, version, updated_at)
-            values (@id, @w, @name, @email, @phone, @document, @version, @at)
+            select * from unnest(@ids, @ws, @names, @emails, @phones, @documents, @versions, @ats)
             on conflict (client_id) do update set workspace_id = excluded.workspace_id, display_name = excluded.display_name,
                 primary_email = excluded.primary_email, primary_phone = excluded.primary_phone, document = excluded.document,
                 version = excluded.version, updated_at = excluded.updated_at
             where excluded.version > c.version
             """);
-        command.Parameters.Add(Parameter("id", client.ClientId));
-        command.Parameters.Add(Parameter("w", client.WorkspaceId));
-        command.Parameters.Add(Parameter("name", client.DisplayName));
-        command.Parameters.Add(Parameter("email", client.PrimaryEmail));
-        command.Parameters.Add(Parameter("phone", client.PrimaryPhone));
-        command.Parameters.Add(Parameter("document", client.Document));
-        command.Parameters.Add(Parameter("version", client.Version));
-        command.Parameters.Add(Parameter("at", client.UpdatedAt.ToUniversalTime()));
+        command.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", [.. newest.Select(c => c.ClientId)]));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("ws", [.. newest.Select(c => c.WorkspaceId)]));
+        command.Parameters.Add(new NpgsqlParameter<string?[]>("names", [.. newest.Select(c => c.DisplayName)]) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<string?[]>("emails", [.. newest.Select(c => c.PrimaryEmail)]) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<string?[]>("phones", [.. newest.Select(c => c.PrimaryPhone)]) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<string?[]>("documents", [.. newest.Select(c => c.Document)]) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<long[]>("versions", [.. newest.Select(c => c.Version)]));
+        command.Parameters.Add(new NpgsqlParameter<DateTime[]>("ats", [.. newest.Select(c => c.UpdatedAt.UtcDateTime)]) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }
