@@ -66,6 +66,33 @@ public sealed class PrivacyTests(PrivacyFixture platform, ITestOutputHelper outp
         left = Occurrences(await platform.DumpAsync(), person);
         Assert.True(left.Count == 0, $"back after the backfill:{Environment.NewLine}{string.Join(Environment.NewLine, left.Take(10))}");
         Assert.Equal(totalsAfter, await TotalsAsync());
+
+        // The person gives a new consent (through the API, naming each of their identifiers): the suppression is lifted
+        // and the next backfill brings their records, sales and client back.
+        var lifted = 0;
+        foreach (var named in person.Emails.Select(e => (object)new { workspaceId = W, email = e })
+                     .Concat(person.Phones.Select(p => (object)new { workspaceId = W, phone = p }))
+                     .Concat(person.Cpfs.Select(c => (object)new { workspaceId = W, cpf = c })))
+        {
+            using var consent = await platform.Api.PostAsJsonAsync("/api/privacy/consents", named);
+            var answer = await consent.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.True(consent.StatusCode == HttpStatusCode.OK, $"{(int)consent.StatusCode} {answer}");
+            Assert.Empty(answer.GetProperty("failedServices").EnumerateArray());
+            lifted += answer.GetProperty("lifted").GetInt32();
+        }
+        Assert.True(lifted >= person.Emails.Count + person.Cpfs.Count, $"lifted {lifted}");
+        foreach (var source in PrivacyFixture.Sources)
+        {
+            await platform.SyncAsync(source, TimeSpan.FromMinutes(3));
+        }
+        await SettleAsync();
+        var back = await platform.QueryAsync("identity-resolution", """
+            select count(*) from clients c
+            where c.workspace_id = @w and c.status = 'active' and c.identifiers @> jsonb_build_array(jsonb_build_object('kind', 'email', 'value', @email::text))
+            """, ("w", W), ("email", person.Emails[0]));
+        Assert.Equal(1L, (long)back[0][0]!);
+        Assert.NotEmpty(Occurrences(await platform.DumpAsync(), person));
+        Assert.Equal(totalsBefore, await TotalsAsync());
     }
 
     [Fact]
