@@ -29,6 +29,9 @@ namespace Platform.Connectors.Ploomes.Domain;
 /// </summary>
 public sealed class PloomesWebhookReceiver(IPloomesApi api, IConfiguration configuration) : IWebhookReceiver
 {
+    /// <summary>Ploomes pushes ids only: mapping re-reads the entity, so a redelivery is looked up first.</summary>
+    public bool MapCallsSource => true;
+
     public const string ValidationKeyHeader = "X-Ploomes-Validation-Key";
 
     public WebhookVerdict Verify(WebhookRequest request)

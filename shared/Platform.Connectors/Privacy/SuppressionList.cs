@@ -60,18 +60,6 @@ public sealed partial class SuppressionList(NpgsqlDataSource dataSource)
         return hashes.Length == 0 ? null : new Matcher(reader.GetFieldValue<byte[]>(0), [.. hashes]);
     }
 
-    /// <summary>The records of a staged page that name nobody on the list (the page itself when nobody is suppressed).</summary>
-    public static async Task<IReadOnlyList<PreparedRecord>> WithoutSuppressedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
-        string workspaceId, IReadOnlyList<PreparedRecord> records, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(records);
-        if (await ReadAsync(connection, transaction, workspaceId, cancellationToken) is not { } matcher)
-        {
-            return records;
-        }
-        var kept = records.Where(r => !matcher.Matches(IdentifiersOf(r.Canonical), r.Payload)).ToList();
-        return kept.Count == records.Count ? records : kept;
-    }
 
     private static List<Identifier> IdentifiersOf(string canonical)
     {
@@ -100,6 +88,14 @@ public sealed partial class SuppressionList(NpgsqlDataSource dataSource)
         /// what the source sent (a mapping that does not read a field, such as a dispute's evidence, must not let the
         /// person back in).
         /// </summary>
+        /// <summary>The records of a staged page that name nobody on the list (the page itself when none does).</summary>
+        public IReadOnlyList<PreparedRecord> Without(IReadOnlyList<PreparedRecord> records)
+        {
+            ArgumentNullException.ThrowIfNull(records);
+            var kept = records.Where(r => !Matches(IdentifiersOf(r.Canonical), r.Payload)).ToList();
+            return kept.Count == records.Count ? records : kept;
+        }
+
         public bool Matches(IEnumerable<Identifier> identifiers, string? payload) =>
             identifiers.Any(i => SuppressionKey.Hash(salt, i.Kind, i.Value) is { } hash && hashes.Contains(hash))
             || (payload is not null && AnyEmailIn(payload));

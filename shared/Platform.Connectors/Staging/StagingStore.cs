@@ -143,9 +143,19 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
         ArgumentNullException.ThrowIfNull(transaction);
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(records);
-        if (suppression is not null && records.Count > 0)
+        var suppressed = suppression is not null && records.Count > 0
+            ? await SuppressionList.ReadAsync(connection, transaction, context.WorkspaceId, cancellationToken)
+            : null;
+        return await StageAsync(connection, transaction, context, records, suppressed, cancellationToken);
+    }
+
+    /// <summary>Stages prepared rows, leaving out those that name someone on the workspace's list (already read).</summary>
+    private async Task<int> StageAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StagingContext context,
+        IReadOnlyList<PreparedRecord> records, SuppressionList.Matcher? suppressed, CancellationToken cancellationToken)
+    {
+        if (suppressed is not null)
         {
-            records = await SuppressionList.WithoutSuppressedAsync(connection, transaction, context.WorkspaceId, records, cancellationToken);
+            records = suppressed.Without(records);
         }
         if (records.Count == 0)
         {
@@ -394,8 +404,8 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
         ArgumentNullException.ThrowIfNull(records);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        if (suppression is not null && await SuppressionList.ReadAsync(connection, transaction, context.WorkspaceId, cancellationToken) is { } suppressed
-            && records.Any(r => suppressed.Matches(r.Record.Identifiers, r.Payload)))
+        var suppressed = suppression is null ? null : await SuppressionList.ReadAsync(connection, transaction, context.WorkspaceId, cancellationToken);
+        if (suppressed is not null && records.Any(r => suppressed.Matches(r.Record.Identifiers, r.Payload)))
         {
             body = RedactedBody; // the event id is kept (a redelivery stays a duplicate), the person is not
         }
@@ -416,7 +426,12 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
                 return new WebhookStageResult(Duplicate: true, NewRows: 0);
             }
         }
-        var inserted = await StageAsync(connection, transaction, context, records, cancellationToken);
+        var prepared = new PreparedRecord[records.Count];
+        for (var i = 0; i < prepared.Length; i++)
+        {
+            prepared[i] = PreparedRecord.From(records[i]);
+        }
+        var inserted = await StageAsync(connection, transaction, context, prepared, suppressed, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         relay.Notify();
         return new WebhookStageResult(Duplicate: false, NewRows: inserted);

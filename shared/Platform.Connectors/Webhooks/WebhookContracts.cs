@@ -29,6 +29,13 @@ public interface IWebhookReceiver
     IReadOnlyCollection<string> SecretFields => [];
 
     /// <summary>
+    /// Whether <see cref="MapAsync"/> calls the source's API (Ploomes re-reads the entity). Only then does the SDK look
+    /// the event id up before mapping, so a redelivery costs no call to the source; otherwise the staging transaction's
+    /// own insert of the event id finds a redelivery (one query fewer for every webhook).
+    /// </summary>
+    bool MapCallsSource => false;
+
+    /// <summary>
     /// Maps a verified event to records to stage (none for event types the platform does not use). May call the
     /// source's API (Ploomes pushes ids only). Throws <see cref="WebhookPayloadException"/> for a malformed body.
     /// </summary>

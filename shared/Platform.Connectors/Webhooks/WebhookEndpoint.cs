@@ -120,8 +120,10 @@ public static class WebhookEndpoint
         // Verification saw the raw body; everything after it (mapping, storage) sees the body without vendor secrets.
         request = request with { Body = WebhookBodies.Redact(body, receiver.SecretFields) };
         var staging = services.GetRequiredService<StagingStore>();
-        // A redelivery is answered before mapping, which may call the source's API (Ploomes re-reads the entity).
-        if (!verdict.IdentifiedByContent && await staging.IsKnownWebhookEventAsync(workspaceId, verdict.EventId, cancellationToken))
+        // A redelivery is answered before a mapping that calls the source's API (Ploomes re-reads the entity); other
+        // sources' redeliveries are found by the staging transaction's insert of the event id.
+        if (receiver.MapCallsSource && !verdict.IdentifiedByContent
+            && await staging.IsKnownWebhookEventAsync(workspaceId, verdict.EventId, cancellationToken))
         {
             return TypedResults.Ok(new WebhookAccepted(verdict.EventId, Duplicate: true, Staged: 0));
         }
