@@ -47,7 +47,8 @@ public sealed class ConnectedSourcesFixture : IAsyncLifetime
         // No Connectors__Stripe__Workspaces__* at all: every credential comes through the API.
         var stripe = await Start("connector-stripe", "Platform.Connectors.Stripe", common,
         [
-            ("Connectors__Stripe__Http__BaseAddress", Simulator.Address.ToString()),
+            // Nothing listens here: each workspace reaches the simulator through the baseAddress it is connected with.
+            ("Connectors__Stripe__Http__BaseAddress", "http://127.0.0.1:1/"),
             ("Connectors__Stripe__Http__RatePermits", "0"),
             ("Connector__Backfill__PollInterval", "00:00:00.500"),
             ("Connector__Settings__OrchestratorAddress", $"http://127.0.0.1:{orchestratorPort}/"),

@@ -41,7 +41,8 @@ public sealed class ConnectedSourcesTests(ConnectedSourcesFixture fixture, ITest
         // Connect: the workspace, then Stripe with the simulator's credentials.
         await ExpectAsync(await Api.PutAsJsonAsync($"/api/workspaces/{Workspace}", new { name = "Blue" }), HttpStatusCode.Created, "PUT workspace");
         await ExpectAsync(await Api.PutAsJsonAsync($"/api/workspaces/{Workspace}/sources/stripe",
-            new { apiKey = ConnectedSourcesFixture.SimulatorKey, webhookSecret = WebhookSecret }), HttpStatusCode.Created, "PUT stripe");
+            new { apiKey = ConnectedSourcesFixture.SimulatorKey, webhookSecret = WebhookSecret, baseAddress = fixture.Simulator.Address }),
+            HttpStatusCode.Created, "PUT stripe");
         var listed = await Api.GetFromJsonAsync<JsonElement>($"/api/workspaces/{Workspace}/sources");
         Assert.DoesNotContain(ConnectedSourcesFixture.SimulatorKey, listed.GetRawText(), StringComparison.Ordinal);
 
@@ -49,7 +50,7 @@ public sealed class ConnectedSourcesTests(ConnectedSourcesFixture fixture, ITest
         var check = await (await Api.PostAsync($"/api/workspaces/{Workspace}/sources/stripe/check", null)).Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(check.GetProperty("ok").GetBoolean(), check.GetRawText());
         await ExpectAsync(await Api.PutAsJsonAsync("/api/workspaces/tokeniza", new { name = "Tokeniza" }), HttpStatusCode.Created, "PUT tokeniza");
-        await ExpectAsync(await Api.PutAsJsonAsync("/api/workspaces/tokeniza/sources/stripe", new { apiKey = "sk_test_not_a_key" }),
+        await ExpectAsync(await Api.PutAsJsonAsync("/api/workspaces/tokeniza/sources/stripe", new { apiKey = "sk_test_not_a_key", baseAddress = fixture.Simulator.Address }),
             HttpStatusCode.Created, "PUT tokeniza stripe");
         var wrong = await (await Api.PostAsync("/api/workspaces/tokeniza/sources/stripe/check", null)).Content.ReadFromJsonAsync<JsonElement>();
         Assert.False(wrong.GetProperty("ok").GetBoolean());

@@ -124,6 +124,9 @@ public sealed class ConnectorBuilder(IHostApplicationBuilder host, ConnectorDesc
             client.AddHttpMessageHandler(services => new RateLimitHandler(limiter, services.GetRequiredService<SourceHttpCounters>()));
         }
         client.AddHttpMessageHandler(() => new RequestStampHandler());
+        // Innermost: every attempt (retries, token requests) of a workspace with its own base address goes there.
+        client.AddHttpMessageHandler(services => new WorkspaceBaseAddressHandler(services.GetRequiredService<ConnectorCredentials>(),
+            options.BaseAddress ?? throw new InvalidOperationException($"Connectors:{Descriptor.Source}:Http:BaseAddress is not set.")));
     }
 
     /// <summary>Replaces the default credentials check (first page of each stream) with a cheaper one (one call).</summary>
