@@ -55,7 +55,8 @@ public static class PlatformDatabaseExtensions
         // Statements run often are prepared on each physical connection (Npgsql keeps them across pooled resets): the
         // webhook path and the batch paths run the same few statements thousands of times, and parsing and planning
         // each one again was a third of the connector's database CPU (bench e2e 20k: its sessions 11 -> 8 CPU-s, end to
-        // end 511 -> 569 records/s). Database:MaxAutoPrepare=0 turns it off; a connection string's own value wins.
+        // end 511 -> 569 records/s). Database:MaxAutoPrepare=0 turns it off (needed behind a transaction-mode PgBouncer
+        // older than 1.21, which cannot keep prepared statements); a connection string's own value wins.
         if (dataSource.ConnectionStringBuilder.MaxAutoPrepare == 0)
         {
             dataSource.ConnectionStringBuilder.MaxAutoPrepare = builder.Configuration.GetValue("Database:MaxAutoPrepare", 64);

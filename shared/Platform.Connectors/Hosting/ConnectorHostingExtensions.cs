@@ -125,7 +125,7 @@ public sealed class ConnectorBuilder(IHostApplicationBuilder host, ConnectorDesc
         }
         client.AddHttpMessageHandler(() => new RequestStampHandler());
         // Innermost: every attempt (retries, token requests) of a workspace with its own base address goes there.
-        client.AddHttpMessageHandler(services => new WorkspaceBaseAddressHandler(services.GetRequiredService<ConnectorCredentials>(),
+        client.AddHttpMessageHandler(services => new WorkspaceBaseAddressHandler(services.GetService<ConnectorCredentials>(),
             options.BaseAddress ?? throw new InvalidOperationException($"Connectors:{Descriptor.Source}:Http:BaseAddress is not set.")));
     }
 

@@ -8,7 +8,8 @@ namespace Platform.Connectors.Http;
 /// default base address are moved (an OAuth token endpoint of another host stays where it is); a setting that is not
 /// an absolute http(s) address is ignored (the orchestrator refuses one when it is stored).
 /// </summary>
-public sealed class WorkspaceBaseAddressHandler(ConnectorCredentials credentials, Uri defaultBase) : DelegatingHandler
+/// <remarks>Without <see cref="ConnectorCredentials"/> (a client built alone, in tests) it passes every request on.</remarks>
+public sealed class WorkspaceBaseAddressHandler(ConnectorCredentials? credentials, Uri defaultBase) : DelegatingHandler
 {
     /// <summary>The configuration key of the setting (the spec's <c>baseAddress</c>).</summary>
     public const string Field = "BaseAddress";
@@ -18,7 +19,7 @@ public sealed class WorkspaceBaseAddressHandler(ConnectorCredentials credentials
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.RequestUri is { IsAbsoluteUri: true } uri
+        if (credentials is not null && request.RequestUri is { IsAbsoluteUri: true } uri
             && uri.AbsoluteUri.StartsWith(_default, StringComparison.OrdinalIgnoreCase)
             && credentials.For(SourceRequest.WorkspaceOf(request))[Field] is { Length: > 0 } configured
             && Uri.TryCreate(configured.Trim(), UriKind.Absolute, out var workspaceBase)
