@@ -27,14 +27,3 @@ internal sealed class ClientBatcher(NpgsqlDataSource dataSource, AggregationOpti
         return batch.Select(_ => true).ToList();
     }
 }
-
-/// <summary>Many messages held at once so batches can form (as <see cref="RecordLinkedConsumerDefinition"/>).</summary>
-internal sealed class ClientUpdatedConsumerDefinition : ConsumerDefinition<ClientUpdatedConsumer>
-{
-    public ClientUpdatedConsumerDefinition(AggregationOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        ConcurrentMessageLimit = options.ConcurrentMessages;
-        Endpoint(e => e.PrefetchCount = options.ConcurrentMessages);
-    }
-}

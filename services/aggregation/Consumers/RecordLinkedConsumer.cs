@@ -14,12 +14,14 @@ internal sealed class RecordLinkedConsumer(RecordBatcher batcher) : IConsumer<Re
 }
 
 /// <summary>
-/// Many messages held at once so batches can form (they wait on the batcher, not on a database connection each). The
-/// failure policy is the platform's, set once in <c>AddPlatformMessaging</c>.
+/// Many messages held at once so batches can form (they wait on a batcher, not on a database connection each), for
+/// every consumer that hands its messages to a <see cref="Platform.ServiceDefaults.GroupCommitBatcher{TMessage, TResult}"/>.
+/// The failure policy is the platform's, set once in <c>AddPlatformMessaging</c>.
 /// </summary>
-internal sealed class RecordLinkedConsumerDefinition : ConsumerDefinition<RecordLinkedConsumer>
+internal sealed class BatchedConsumerDefinition<TConsumer> : ConsumerDefinition<TConsumer>
+    where TConsumer : class, IConsumer
 {
-    public RecordLinkedConsumerDefinition(AggregationOptions options)
+    public BatchedConsumerDefinition(AggregationOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         ConcurrentMessageLimit = options.ConcurrentMessages;

@@ -20,43 +20,12 @@ internal sealed partial class Aggregator(
     [FromKeyedServices(PlatformDatabaseExtensions.SessionStateSource)] NpgsqlDataSource batches,
     AggregationOptions options, IBus bus, StatisticsKeeper statistics, ILogger<Aggregator> logger)
 {
-    // One batch of a workspace at a time in this instance: the others wait here, not on the workspace's advisory lock
-    // holding a connection each (a burst of merges grew the pool to 35 connections, each paying the batch tables' setup).
+    // One batch of a workspace at a time in this instance (see AggregationStore.BeginAsync): a burst of merges had grown
+    // the pool to 35 connections, each waiting on the advisory lock.
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _workspaceGates = new(StringComparer.Ordinal);
 
-    /// <summary>Opens a batch of the workspace once this instance has no other batch of it open.</summary>
-    private async Task<GatedStore> BeginAsync(string workspaceId, CancellationToken cancellationToken)
-    {
-        var gate = _workspaceGates.GetOrAdd(workspaceId, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken);
-        try
-        {
-            return new GatedStore(await AggregationStore.BeginAsync(batches, workspaceId, cancellationToken), gate);
-        }
-        catch
-        {
-            gate.Release();
-            throw;
-        }
-    }
-
-    /// <summary>A batch and the gate it holds until it is disposed.</summary>
-    private sealed class GatedStore(AggregationStore store, SemaphoreSlim gate) : IAsyncDisposable
-    {
-        public AggregationStore Store => store;
-
-        public async ValueTask DisposeAsync()
-        {
-            try
-            {
-                await store.DisposeAsync();
-            }
-            finally
-            {
-                gate.Release();
-            }
-        }
-    }
+    private Task<AggregationStore> BeginAsync(string workspaceId, CancellationToken cancellationToken) =>
+        AggregationStore.BeginAsync(batches, workspaceId, _workspaceGates.GetOrAdd(workspaceId, _ => new SemaphoreSlim(1, 1)), cancellationToken);
 
     /// <summary>Aggregates linked records of one workspace.</summary>
     public async Task AggregateAsync(IReadOnlyList<RecordLinked> messages, CancellationToken cancellationToken)
@@ -74,9 +43,8 @@ internal sealed partial class Aggregator(
         var facts = messages.Select((m, i) => RecordFacts.From(i, m)).ToList();
         await statistics.RefreshIfStaleAsync(cancellationToken);
         Guid batchId;
-        await using (var gated = await BeginAsync(workspaceId, cancellationToken))
+        await using (var store = await BeginAsync(workspaceId, cancellationToken))
         {
-            var store = gated.Store;
             await store.LoadAsync(facts, cancellationToken);
             await store.ApplyRecordsAsync(cancellationToken);
             await store.RecomputeAsync(messages[0].CorrelationId, options.Segments, cancellationToken);
@@ -91,9 +59,8 @@ internal sealed partial class Aggregator(
     {
         ArgumentNullException.ThrowIfNull(message);
         Guid batchId;
-        await using (var gated = await BeginAsync(message.WorkspaceId, cancellationToken))
+        await using (var store = await BeginAsync(message.WorkspaceId, cancellationToken))
         {
-            var store = gated.Store;
             var survivor = await store.SurvivorOfAsync(message.SurvivorClientId, cancellationToken);
             var merged = message.MergedClientIds.Append(message.SurvivorClientId).Where(id => id != survivor).Distinct().ToArray();
             // The message's version is the survivor's only when the survivor was not itself merged away meanwhile.
@@ -113,9 +80,8 @@ internal sealed partial class Aggregator(
         ArgumentNullException.ThrowIfNull(message);
         var moves = message.Moves.Select(m => new MoveWrite(m.Source, m.EntityType, m.ExternalId, m.ToClientId)).ToList();
         Guid batchId;
-        await using (var gated = await BeginAsync(message.WorkspaceId, cancellationToken))
+        await using (var store = await BeginAsync(message.WorkspaceId, cancellationToken))
         {
-            var store = gated.Store;
             await store.ApplySplitAsync(message.ClientId, message.ClientVersion, moves, message.CorrelationId, message.SplitAt, cancellationToken);
             await store.RecomputeAsync(message.CorrelationId, options.Segments, cancellationToken);
             await store.CommitAsync(cancellationToken);

@@ -32,10 +32,10 @@ internal static class AggregationRegistration
     /// <summary>The consumers of identity resolution's events, and of SGT's finished syncs (customer success's sync time).</summary>
     public static IBusRegistrationConfigurator AddAggregationConsumers(this IBusRegistrationConfigurator bus)
     {
-        bus.AddConsumer<RecordLinkedConsumer, RecordLinkedConsumerDefinition>();
+        bus.AddConsumer<RecordLinkedConsumer, BatchedConsumerDefinition<RecordLinkedConsumer>>();
         bus.AddConsumer<ClientsMergedConsumer>();
         bus.AddConsumer<ClientSplitConsumer>();
-        bus.AddConsumer<ClientUpdatedConsumer, ClientUpdatedConsumerDefinition>();
+        bus.AddConsumer<ClientUpdatedConsumer, BatchedConsumerDefinition<ClientUpdatedConsumer>>();
         bus.AddConsumer<SgtSyncCompletedConsumer>();
         return bus;
     }

@@ -15,12 +15,14 @@ internal sealed partial class AggregationStore : IAsyncDisposable
 {
     private readonly NpgsqlConnection _connection;
     private readonly NpgsqlTransaction _transaction;
+    private readonly SemaphoreSlim _gate;
 
-    private AggregationStore(string workspaceId, NpgsqlConnection connection, NpgsqlTransaction transaction)
+    private AggregationStore(string workspaceId, NpgsqlConnection connection, NpgsqlTransaction transaction, SemaphoreSlim gate)
     {
         WorkspaceId = workspaceId;
         _connection = connection;
         _transaction = transaction;
+        _gate = gate;
     }
 
     public string WorkspaceId { get; }
@@ -70,15 +72,24 @@ internal sealed partial class AggregationStore : IAsyncDisposable
         """,
     ];
 
-    /// <summary>Opens the transaction and takes the workspace lock (every connection has the temp tables: <see cref="TempTablesSql"/>).</summary>
-    public static async Task<AggregationStore> BeginAsync(NpgsqlDataSource dataSource, string workspaceId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits for this instance's <paramref name="gate"/> of the workspace (held until the store is disposed: other
+    /// batches of the workspace wait in memory, not on the advisory lock holding a connection each), then opens the
+    /// transaction and takes the workspace lock (every connection of <paramref name="dataSource"/> has the temp tables:
+    /// <see cref="TempTablesSql"/>).
+    /// </summary>
+    public static async Task<AggregationStore> BeginAsync(NpgsqlDataSource dataSource, string workspaceId, SemaphoreSlim gate,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
-        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        ArgumentNullException.ThrowIfNull(gate);
+        await gate.WaitAsync(cancellationToken);
+        NpgsqlConnection? connection = null;
         try
         {
+            connection = await dataSource.OpenConnectionAsync(cancellationToken);
             var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
-            var store = new AggregationStore(workspaceId, connection, transaction);
+            var store = new AggregationStore(workspaceId, connection, transaction, gate);
             await using var batch = store.Batch(
                 // JIT would compile the recompute statements (their estimated cost is high) on every batch: ~200 ms each
                 // for queries that run in a few milliseconds.
@@ -89,7 +100,11 @@ internal sealed partial class AggregationStore : IAsyncDisposable
         }
         catch
         {
-            await connection.DisposeAsync();
+            if (connection is not null)
+            {
+                await connection.DisposeAsync();
+            }
+            gate.Release();
             throw;
         }
     }
@@ -101,8 +116,15 @@ internal sealed partial class AggregationStore : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _transaction.DisposeAsync();
-        await _connection.DisposeAsync();
+        try
+        {
+            await _transaction.DisposeAsync();
+            await _connection.DisposeAsync();
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     /// <summary>Statements sent in one round trip, each with its own parameters (<c>@w</c> is always the workspace).</summary>

@@ -273,12 +273,7 @@ public sealed partial class BackfillRunner(
             {
                 var page = await next;
                 next = page.NextCursor is null ? null : reader.ReadPageAsync(context, page.NextCursor, cancellationToken);
-                var prepared = new PreparedRecord[page.Records.Count];
-                for (var i = 0; i < prepared.Length; i++)
-                {
-                    prepared[i] = PreparedRecord.From(page.Records[i]);
-                }
-                await pages.WriteAsync(new PreparedPage(prepared, page.NextCursor, page.Fetched), cancellationToken);
+                await pages.WriteAsync(new PreparedPage(PreparedRecord.FromAll(page.Records), page.NextCursor, page.Fetched), cancellationToken);
                 if (next is null)
                 {
                     return;

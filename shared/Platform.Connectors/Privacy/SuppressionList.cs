@@ -60,7 +60,6 @@ public sealed partial class SuppressionList(NpgsqlDataSource dataSource)
         return hashes.Length == 0 ? null : new Matcher(reader.GetFieldValue<byte[]>(0), [.. hashes]);
     }
 
-
     private static List<Identifier> IdentifiersOf(string canonical)
     {
         using var document = JsonDocument.Parse(canonical);
@@ -83,11 +82,6 @@ public sealed partial class SuppressionList(NpgsqlDataSource dataSource)
     /// <summary>A workspace's salt and hashes.</summary>
     public sealed partial class Matcher(byte[] salt, HashSet<string> hashes)
     {
-        /// <summary>
-        /// Whether the record names a suppressed person: by an identifier its mapping read, or by an email anywhere in
-        /// what the source sent (a mapping that does not read a field, such as a dispute's evidence, must not let the
-        /// person back in).
-        /// </summary>
         /// <summary>The records of a staged page that name nobody on the list (the page itself when none does).</summary>
         public IReadOnlyList<PreparedRecord> Without(IReadOnlyList<PreparedRecord> records)
         {
@@ -96,6 +90,11 @@ public sealed partial class SuppressionList(NpgsqlDataSource dataSource)
             return kept.Count == records.Count ? records : kept;
         }
 
+        /// <summary>
+        /// Whether the record names a suppressed person: by an identifier its mapping read, or by an email anywhere in
+        /// what the source sent (a mapping that does not read a field, such as a dispute's evidence, must not let the
+        /// person back in).
+        /// </summary>
         public bool Matches(IEnumerable<Identifier> identifiers, string? payload) =>
             identifiers.Any(i => SuppressionKey.Hash(salt, i.Kind, i.Value) is { } hash && hashes.Contains(hash))
             || (payload is not null && AnyEmailIn(payload));

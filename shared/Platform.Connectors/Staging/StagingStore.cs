@@ -54,6 +54,18 @@ public sealed record PreparedRecord(string Stream, string EntityType, string Ext
         return new PreparedRecord(input.Stream, record.EntityType.ToString(), record.ExternalId, record.SourceUpdatedAt, input.Payload,
             CanonicalJson.PayloadHash(input.Payload), canonical, canonicalHash);
     }
+
+    /// <summary>Every record of a page or webhook, prepared in order.</summary>
+    public static PreparedRecord[] FromAll(IReadOnlyList<StagedRecordInput> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var prepared = new PreparedRecord[inputs.Count];
+        for (var i = 0; i < prepared.Length; i++)
+        {
+            prepared[i] = From(inputs[i]);
+        }
+        return prepared;
+    }
 }
 
 /// <summary>Who is staging: the workspace, the run (null for webhooks), the correlation id and the unify mode.</summary>
@@ -118,12 +130,7 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
         IReadOnlyList<StagedRecordInput> records, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
-        var prepared = new PreparedRecord[records.Count];
-        for (var i = 0; i < prepared.Length; i++)
-        {
-            prepared[i] = PreparedRecord.From(records[i]);
-        }
-        return StageAsync(connection, transaction, context, prepared, cancellationToken);
+        return StageAsync(connection, transaction, context, PreparedRecord.FromAll(records), cancellationToken);
     }
 
     /// <summary>
@@ -426,12 +433,7 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
                 return new WebhookStageResult(Duplicate: true, NewRows: 0);
             }
         }
-        var prepared = new PreparedRecord[records.Count];
-        for (var i = 0; i < prepared.Length; i++)
-        {
-            prepared[i] = PreparedRecord.From(records[i]);
-        }
-        var inserted = await StageAsync(connection, transaction, context, prepared, suppressed, cancellationToken);
+        var inserted = await StageAsync(connection, transaction, context, PreparedRecord.FromAll(records), suppressed, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         relay.Notify();
         return new WebhookStageResult(Duplicate: false, NewRows: inserted);
