@@ -16,8 +16,10 @@ public sealed class SyncCommandCenterTests(SyncCommandCenterFixture center, ITes
     {
         const string workspace = "cc-backfill";
         var size = SyncCommandCenterFixture.Workspaces[workspace];
-        // The first two pages of each stream take 1.2 s: long enough to watch, short of the 3 s stuck threshold.
-        await center.FaultAsync(workspace, new { source = "ploomes", credential = SyncCommandCenterFixture.KeyOf(workspace), kind = "slow", count = 4, delayMs = 1_200 });
+        // Every page (three of each stream) takes 1.2 s: each gap is short of the 3 s stuck threshold, and the run stays
+        // running for about two seconds after its first progress (with only the first two pages slow, the last two came
+        // together and a loaded machine once missed the sub-second window in which the run was running).
+        await center.FaultAsync(workspace, new { source = "ploomes", credential = SyncCommandCenterFixture.KeyOf(workspace), kind = "slow", count = 6, delayMs = 1_200 });
 
         var location = await StartSyncAsync(new { workspaceId = workspace, source = "ploomes", mode = "full" });
         var seen = new List<(string Status, int Pages)>();
