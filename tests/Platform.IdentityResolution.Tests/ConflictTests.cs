@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Platform.Contracts.Records;
+using Platform.IdentityResolution.Domain.Resolution;
 using static Platform.IdentityResolution.Tests.StagedRecords;
 
 namespace Platform.IdentityResolution.Tests;
@@ -47,6 +49,47 @@ public sealed class ConflictTests(IdentityResolutionFixture service) : IClassFix
         Assert.Single(service.Conflicts.Received, c => c.WorkspaceId == workspace);
         Assert.Equal(conflict.Id, Assert.Single((await service.GetJsonAsync<PageDto<ConflictDto>>($"/api/conflicts?workspaceId={workspace}")).Items).Id);
     }
+
+    [Fact]
+    public async Task When_the_first_holder_of_a_shared_phone_drops_it_the_conflicts_between_the_other_holders_open()
+    {
+        // Ana (hotmart, first in canonical order) refuses Bia and Caio on the shared phone: the conflicts are hers.
+        // Her newer version drops the phone: Bia and Caio still share it and refuse each other, though no record of
+        // theirs arrived.
+        var workspace = NewWorkspace();
+        var resolver = service.Service.Services.GetRequiredService<IdentityResolver>();
+        var at = DateTimeOffset.UtcNow.AddHours(-1);
+        foreach (var message in new[]
+        {
+            Staged(workspace, "hotmart", EntityType.Purchase, "HP-ana", Ids("email:ana@example.com", "phone:(11) 98765-4321"), sourceUpdatedAt: at),
+            Staged(workspace, "ploomes", EntityType.Contact, "PL-bia", Ids("email:bia@example.com", "phone:(11) 98765-4321"), sourceUpdatedAt: at),
+            Staged(workspace, "ploomes", EntityType.Contact, "PL-caio", Ids("email:caio@example.com", "phone:(11) 98765-4321"), sourceUpdatedAt: at),
+        })
+        {
+            await resolver.ResolveAsync([message], CancellationToken.None);
+        }
+        var ana = (await service.RecordAsync(workspace, "hotmart", "HP-ana")).ClientId!.Value;
+        var bia = (await service.RecordAsync(workspace, "ploomes", "PL-bia")).ClientId!.Value;
+        var caio = (await service.RecordAsync(workspace, "ploomes", "PL-caio")).ClientId!.Value;
+        Assert.Equal(
+            new[] { Pair(ana, bia), Pair(ana, caio) }.Order(),
+            (await OpenConflictsAsync(workspace)).Select(c => Pair(c.ClientAId, c.ClientBId)).Order());
+
+        await resolver.ResolveAsync(
+            [Staged(workspace, "hotmart", EntityType.Purchase, "HP-ana", Ids("email:ana@example.com"), sourceUpdatedAt: at.AddMinutes(5))],
+            CancellationToken.None);
+
+        var open = Assert.Single(await OpenConflictsAsync(workspace));
+        Assert.Equal((Pair(bia, caio), "+5511987654321"), (Pair(open.ClientAId, open.ClientBId), open.IdentifierValue));
+    }
+
+    private static List<Identifier> Ids(params string[] identifiers) =>
+        identifiers.Select(i => new Identifier(i[..i.IndexOf(':', StringComparison.Ordinal)], i[(i.IndexOf(':', StringComparison.Ordinal) + 1)..])).ToList();
+
+    private static string Pair(Guid a, Guid b) => string.Join(" <> ", new[] { a, b }.Order());
+
+    private async Task<List<ConflictDto>> OpenConflictsAsync(string workspace) =>
+        (await service.GetJsonAsync<PageDto<ConflictDto>>($"/api/conflicts?workspaceId={workspace}")).Items;
 
     [Fact]
     public async Task Resolving_a_conflict_with_merge_makes_one_client_that_stays_merged_when_more_records_arrive()

@@ -122,7 +122,7 @@ internal sealed partial class IdentityResolver(
     /// disagreeing records, and unblocks detected values that no longer are. Detection reads every value the
     /// applied records hold or held, from the stored records alone, so the blocked set is a function of the
     /// stored records and decisions, not of arrival order or batching. Returns the records holding values whose
-    /// state changed: their clients must be recomputed.
+    /// state changed, and the other holders of values a newer version dropped: their clients must be recomputed.
     /// </summary>
     private async Task<List<long>> WriteIdentifiersAsync(
         ResolutionStore store,
@@ -173,7 +173,15 @@ internal sealed partial class IdentityResolver(
             }
         }
         await store.SetBlockedAsync(changes, now, cancellationToken);
-        return await store.RecordsHoldingAsync(changes.Select(c => c.Item1).ToList(), cancellationToken);
+
+        // A value a newer version dropped still links its other holders, but differently: the record that dropped
+        // it may have been the first holder, whose refusals were the open conflicts. Its other holders are not
+        // reached from the record any more, so they are recomputed too (a blocked value links nobody: skipped).
+        var blockedAfter = changes.GroupBy(c => c.Item1).ToDictionary(g => g.Key, g => g.Last().Item2);
+        var stillLinking = previousValues
+            .Where(v => (blockedAfter.TryGetValue(v.Id, out var reason) ? reason : v.BlockedReason) is null)
+            .Select(v => v.Id);
+        return await store.RecordsHoldingAsync(changes.Select(c => c.Item1).Concat(stillLinking).Distinct().ToList(), cancellationToken);
     }
 
     private static async Task<Dictionary<long, (long, CanonicalRecord)>> PayloadsAsync(
