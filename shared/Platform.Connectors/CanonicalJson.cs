@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -34,6 +35,21 @@ public static class CanonicalJson
         catch (JsonException)
         {
             return SHA256.HashData(Encoding.UTF8.GetBytes(payload));
+        }
+        return SHA256.HashData(buffer.WrittenSpan);
+    }
+
+    /// <summary>
+    /// <see cref="PayloadHash(string)"/> of an element already parsed (an object of a list page): the same bytes hashed,
+    /// without parsing its text again.
+    /// </summary>
+    public static byte[] PayloadHash(JsonElement payload)
+    {
+        var buffer = t_compact ??= new ArrayBufferWriter<byte>(4096);
+        buffer.ResetWrittenCount();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            payload.WriteTo(writer);
         }
         return SHA256.HashData(buffer.WrittenSpan);
     }
@@ -87,40 +103,18 @@ public static class CanonicalJson
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_serialized;
 
+    /// <summary>
+    /// Writes an element as PostgreSQL prints the jsonb it parses to. Names, strings and numbers are copied from the
+    /// document's UTF-8 bytes when they hold no escape (a string or name with none is printed by PostgreSQL byte for byte
+    /// as written: an escape is how JSON spells a quote, backslash or control character; a number with no exponent and
+    /// no negative zero prints as written); the rest are decoded and written as PostgreSQL escapes them.
+    /// </summary>
     private static void WriteJsonb(ArrayBufferWriter<byte> text, JsonElement element, string? skipTopLevel = null)
     {
         switch (element.ValueKind)
         {
             case JsonValueKind.Object:
-                var properties = new (string Name, JsonElement Value, int Index)[element.GetPropertyCount()];
-                var count = 0;
-                foreach (var property in element.EnumerateObject())
-                {
-                    if (property.Name != skipTopLevel)
-                    {
-                        properties[count] = (property.Name, property.Value, count);
-                        count++;
-                    }
-                }
-                // jsonb orders keys by length, then by their UTF-8 bytes, and keeps the last of duplicate keys.
-                Array.Sort(properties, 0, count, JsonbKeyOrder.Instance);
-                Write(text, "{"u8);
-                var written = 0;
-                for (var i = 0; i < count; i++)
-                {
-                    if (i + 1 < count && properties[i + 1].Name == properties[i].Name)
-                    {
-                        continue;
-                    }
-                    if (written++ > 0)
-                    {
-                        Write(text, ", "u8);
-                    }
-                    WriteJsonbString(text, properties[i].Name);
-                    Write(text, ": "u8);
-                    WriteJsonb(text, properties[i].Value);
-                }
-                Write(text, "}"u8);
+                WriteJsonbObject(text, element, skipTopLevel);
                 break;
             case JsonValueKind.Array:
                 Write(text, "["u8);
@@ -137,10 +131,26 @@ public static class CanonicalJson
                 Write(text, "]"u8);
                 break;
             case JsonValueKind.String:
-                WriteJsonbString(text, element.GetString()!);
+                var rawString = JsonMarshal.GetRawUtf8Value(element);
+                if (rawString.IndexOf((byte)'\\') < 0)
+                {
+                    Write(text, rawString);
+                }
+                else
+                {
+                    WriteJsonbString(text, element.GetString()!);
+                }
                 break;
             case JsonValueKind.Number:
-                WriteUtf8(text, NumericText(element.GetRawText()));
+                var rawNumber = JsonMarshal.GetRawUtf8Value(element);
+                if (rawNumber.IndexOfAny((byte)'e', (byte)'E') < 0 && (rawNumber[0] != (byte)'-' || rawNumber.IndexOfAnyInRange((byte)'1', (byte)'9') >= 0))
+                {
+                    Write(text, rawNumber);
+                }
+                else
+                {
+                    WriteUtf8(text, NumericText(element.GetRawText()));
+                }
                 break;
             case JsonValueKind.True:
                 Write(text, "true"u8);
@@ -153,6 +163,130 @@ public static class CanonicalJson
                 break;
         }
     }
+
+    /// <summary>
+    /// An object as jsonb prints it: keys ordered by their UTF-8 length, then bytes; of duplicate keys the last one. The
+    /// keys' UTF-8 bytes are gathered in one buffer per thread (nested objects above the outer one's), so no key becomes a
+    /// string unless it holds an escape.
+    /// </summary>
+    private static void WriteJsonbObject(ArrayBufferWriter<byte> text, JsonElement element, string? skipTopLevel)
+    {
+        var names = t_names ??= new JsonbNames();
+        var mark = names.Length;
+        var entries = ArrayPool<JsonbEntry>.Shared.Rent(element.GetPropertyCount());
+        try
+        {
+            var count = 0;
+            foreach (var property in element.EnumerateObject())
+            {
+                if (skipTopLevel is not null && property.NameEquals(skipTopLevel))
+                {
+                    continue;
+                }
+                var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+                var start = names.Length;
+                if (raw.IndexOf((byte)'\\') < 0)
+                {
+                    names.Append(raw);
+                }
+                else
+                {
+                    names.Append(Encoding.UTF8.GetBytes(property.Name));
+                }
+                entries[count] = new JsonbEntry(start, names.Length - start, count, property.Value, raw.IndexOf((byte)'\\') >= 0);
+                count++;
+            }
+            SortJsonbKeys(entries.AsSpan(0, count), names.Buffer);
+
+            Write(text, "{"u8);
+            var written = 0;
+            for (var i = 0; i < count; i++)
+            {
+                var entry = entries[i];
+                if (i + 1 < count && names.Span(entries[i + 1]).SequenceEqual(names.Span(entry)))
+                {
+                    continue;
+                }
+                if (written++ > 0)
+                {
+                    Write(text, ", "u8);
+                }
+                if (entry.Escaped)
+                {
+                    WriteJsonbString(text, Encoding.UTF8.GetString(names.Span(entry)));
+                }
+                else
+                {
+                    Write(text, "\""u8);
+                    Write(text, names.Span(entry));
+                    Write(text, "\""u8);
+                }
+                Write(text, ": "u8);
+                WriteJsonb(text, entry.Value);
+            }
+            Write(text, "}"u8);
+        }
+        finally
+        {
+            ArrayPool<JsonbEntry>.Shared.Return(entries, clearArray: true);
+            names.Length = mark;
+        }
+    }
+
+    /// <summary>Insertion sort (objects have a few keys) by UTF-8 length, then bytes, then position (so the last duplicate ends last).</summary>
+    private static void SortJsonbKeys(Span<JsonbEntry> entries, byte[] names)
+    {
+        for (var i = 1; i < entries.Length; i++)
+        {
+            var current = entries[i];
+            var j = i - 1;
+            while (j >= 0 && CompareJsonbKeys(entries[j], current, names) > 0)
+            {
+                entries[j + 1] = entries[j];
+                j--;
+            }
+            entries[j + 1] = current;
+        }
+    }
+
+    private static int CompareJsonbKeys(in JsonbEntry x, in JsonbEntry y, byte[] names)
+    {
+        var byLength = x.NameLength.CompareTo(y.NameLength);
+        if (byLength != 0)
+        {
+            return byLength;
+        }
+        var byBytes = names.AsSpan(x.NameStart, x.NameLength).SequenceCompareTo(names.AsSpan(y.NameStart, y.NameLength));
+        return byBytes != 0 ? byBytes : x.Index.CompareTo(y.Index);
+    }
+
+    /// <summary>A key of an object being written: where its UTF-8 bytes are, its position, its value.</summary>
+    private readonly record struct JsonbEntry(int NameStart, int NameLength, int Index, JsonElement Value, bool Escaped);
+
+    /// <summary>The UTF-8 bytes of the keys of the objects being written on this thread.</summary>
+    private sealed class JsonbNames
+    {
+        public byte[] Buffer { get; private set; } = new byte[1024];
+
+        public int Length { get; set; }
+
+        public ReadOnlySpan<byte> Span(in JsonbEntry entry) => Buffer.AsSpan(entry.NameStart, entry.NameLength);
+
+        public void Append(ReadOnlySpan<byte> bytes)
+        {
+            if (Length + bytes.Length > Buffer.Length)
+            {
+                var larger = new byte[Math.Max(Buffer.Length * 2, Length + bytes.Length)];
+                Buffer.AsSpan(0, Length).CopyTo(larger);
+                Buffer = larger;
+            }
+            bytes.CopyTo(Buffer.AsSpan(Length));
+            Length += bytes.Length;
+        }
+    }
+
+    [ThreadStatic]
+    private static JsonbNames? t_names;
 
     /// <summary>
     /// A JSON number as PostgreSQL's numeric prints it: no exponent (<c>1.5e-7</c> → <c>0.00000015</c>, <c>12.3E1</c> →
@@ -226,25 +360,5 @@ public static class CanonicalJson
     {
         var written = Encoding.UTF8.GetBytes(chars, text.GetSpan(Encoding.UTF8.GetMaxByteCount(chars.Length)));
         text.Advance(written);
-    }
-
-    /// <summary>Length in UTF-8 bytes, then the bytes; equal names in their order in the text, so the last duplicate ends last.</summary>
-    private sealed class JsonbKeyOrder : IComparer<(string Name, JsonElement Value, int Index)>
-    {
-        public static readonly JsonbKeyOrder Instance = new();
-
-        public int Compare((string Name, JsonElement Value, int Index) x, (string Name, JsonElement Value, int Index) y)
-        {
-            var byLength = Encoding.UTF8.GetByteCount(x.Name).CompareTo(Encoding.UTF8.GetByteCount(y.Name));
-            if (byLength != 0)
-            {
-                return byLength;
-            }
-            // UTF-16 order is UTF-8 byte order except between surrogates and U+E000..U+FFFF: compare bytes then.
-            var byName = x.Name.AsSpan().IndexOfAnyInRange('\uD800', '\uFFFF') < 0 && y.Name.AsSpan().IndexOfAnyInRange('\uD800', '\uFFFF') < 0
-                ? string.CompareOrdinal(x.Name, y.Name)
-                : Encoding.UTF8.GetBytes(x.Name).AsSpan().SequenceCompareTo(Encoding.UTF8.GetBytes(y.Name));
-            return byName != 0 ? byName : x.Index.CompareTo(y.Index);
-        }
     }
 }

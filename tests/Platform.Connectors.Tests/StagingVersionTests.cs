@@ -60,8 +60,16 @@ public sealed class StagingVersionTests(LocatedWebhookFixture fixture) : IClassF
     [InlineData("""{"sourceUpdatedAt":"2026-01-01T00:00:00Z","b":1,"aa":2,"a":{"z":[1,2.50,-3],"y":null,"x":true},"a":"last wins"}""")]
     [InlineData("""{"k\ue000":"private use","k\ud83d\ude00":"emoji","kz":"z","k\u00e9":"\u0001\u001f\u007f \" \\ \/ tab\t"}""")]
     [InlineData("""{"n":1E+3,"m":1.5e-7,"o":0.10,"p":-0,"y":-0.0,"z":12.3E1,"w":-12.5E-2,"v":1e20,"q":[],"r":{},"s":[{"b":1,"a":2}]}""")]
+    [InlineData("""{"b":{"\u0062b":3,"ba":4,"\/":"\/"},"\u0061":1,"a":2,"c":"caf\u00e9 ç","d":-0.50,"e":-10,"f":[0,-0.0,1.000]}""")]
+    [InlineData("""{"z":{"y":{"x":{"w":1,"ww":[{"v":"deep","vv":{"u":{}}}]},"x2":"\u0002"},"y2":true},"z2":null}""")]
+    [InlineData("LONG")]
     public async Task The_mapping_hash_of_any_json_is_the_one_postgresql_computes(string json)
     {
+        if (json == "LONG")
+        {
+            var keys = string.Join(",", Enumerable.Range(0, 40).Select(i => $"\"{new string((char)('a' + i % 26), 50 + i)}\":{{\"k{i}\":{i}}}"));
+            json = "{" + keys + "}";
+        }
         await using var command = fixture.Services.GetRequiredService<NpgsqlDataSource>()
             .CreateCommand("select sha256(convert_to((@json::jsonb - 'sourceUpdatedAt')::text, 'UTF8'))");
         command.Parameters.Add(new NpgsqlParameter<string>("json", json));

@@ -41,7 +41,7 @@ public sealed class GhlContactsReader(IGoHighLevelApi api, GhlFieldNames fieldNa
         string? next = null;
         foreach (var contact in contacts.EnumerateArray())
         {
-            records.Add(new StagedRecordInput(StreamName, contact.GetRawText(), GhlMapping.Contact(contact, names)));
+            records.Add(StagedRecordInput.Of(StreamName, contact, GhlMapping.Contact(contact, names)));
             next = contact.TryGetProperty("searchAfter", out var after) && after.ValueKind == JsonValueKind.Array ? after.GetRawText() : null;
         }
         if (records.Count < GhlApi.MaxPageLimit)

@@ -43,7 +43,7 @@ public sealed class GhlOpportunitiesReader(IGoHighLevelApi api) : ISourceStreamR
         var records = new List<StagedRecordInput>(opportunities.GetArrayLength());
         foreach (var opportunity in opportunities.EnumerateArray())
         {
-            records.Add(new StagedRecordInput(StreamName, opportunity.GetRawText(), GhlMapping.Opportunity(opportunity, account.Currency)));
+            records.Add(StagedRecordInput.Of(StreamName, opportunity, GhlMapping.Opportunity(opportunity, account.Currency)));
         }
         string? next = null;
         if (records.Count == GhlApi.MaxOpportunityLimit && root.TryGetProperty("meta", out var meta)

@@ -74,7 +74,7 @@ public sealed class HotmartSalesStreamReader(IHotmartApi api, IOptions<HotmartOp
             var record = HotmartMapping.MapSale(item, transaction is null ? null : buyers.GetValueOrDefault(transaction), readAt);
             if (record is not null)
             {
-                records.Add(new StagedRecordInput(Name, item.GetRawText(), record));
+                records.Add(StagedRecordInput.Of(Name, item, record));
             }
         }
         var next = position.Next(page.PageInfo?.NextPageToken, page.Items.Count == 0, windows);

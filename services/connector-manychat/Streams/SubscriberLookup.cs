@@ -53,7 +53,7 @@ public sealed class SubscriberLookup(NpgsqlDataSource dataSource, ManyChatClient
         {
             if (subscriber is { } s && seen.Add(s.GetProperty("id").ToString()))
             {
-                records.Add(new StagedRecordInput(StreamName, s.GetRawText(), ManyChatMapping.Map(s, clock.GetUtcNow())));
+                records.Add(StagedRecordInput.Of(StreamName, s, ManyChatMapping.Map(s, clock.GetUtcNow())));
             }
         }
         var next = clients.Count == PageSize ? clients[^1].Id.ToString() : null;

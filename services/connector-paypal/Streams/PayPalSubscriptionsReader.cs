@@ -61,7 +61,7 @@ public sealed class PayPalSubscriptionsReader(IPayPalApi api, TimeProvider clock
                 continue;
             }
             using var subscription = response.Content("PayPal", context.WorkspaceId);
-            records.Add(new StagedRecordInput(StreamName, subscription.RootElement.GetRawText(), PayPalMapping.Subscription(subscription.RootElement)));
+            records.Add(StagedRecordInput.Of(StreamName, subscription.RootElement, PayPalMapping.Subscription(subscription.RootElement)));
         }
         return new BackfillPage(records, window.Next(totalPages, last), ids.Count);
     }

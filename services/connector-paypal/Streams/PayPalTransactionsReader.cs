@@ -45,7 +45,7 @@ public sealed partial class PayPalTransactionsReader(IPayPalApi api, TimeProvide
         {
             try
             {
-                records.Add(new StagedRecordInput(StreamName, detail.GetRawText(), PayPalMapping.Transaction(detail)));
+                records.Add(StagedRecordInput.Of(StreamName, detail, PayPalMapping.Transaction(detail)));
             }
             catch (Exception ex) when (ex is JsonException or FormatException)
             {

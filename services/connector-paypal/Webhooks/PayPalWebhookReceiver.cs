@@ -51,7 +51,7 @@ public sealed class PayPalWebhookReceiver(PayPalSignatureVerifier verifier) : IW
         var record = PayPalMapping.Webhook(document.RootElement);
         IReadOnlyList<StagedRecordInput> records = record is null
             ? []
-            : [new StagedRecordInput("transactions", document.RootElement.GetProperty("resource").GetRawText(), record)];
+            : [StagedRecordInput.Of("transactions", document.RootElement.GetProperty("resource"), record)];
         return ValueTask.FromResult(records);
     }
 }

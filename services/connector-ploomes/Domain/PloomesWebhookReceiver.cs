@@ -104,7 +104,7 @@ public sealed class PloomesWebhookReceiver(IPloomesApi api, IConfiguration confi
         var record = isDeal ? PloomesMapping.MapDeal(current, options) : PloomesMapping.MapContact(current, options);
         return record is null
             ? []
-            : [new StagedRecordInput(isDeal ? PloomesMapping.DealsStream : PloomesMapping.ContactsStream, current.GetRawText(), record)];
+            : [StagedRecordInput.Of(isDeal ? PloomesMapping.DealsStream : PloomesMapping.ContactsStream, current, record)];
     }
 
     /// <summary>Compares digests, so neither the content nor the length of the key leaks through timing.</summary>

@@ -133,7 +133,7 @@ public static class PloomesPaging
         {
             if (map(item) is { } record)
             {
-                records.Add(new StagedRecordInput(stream, item.GetRawText(), record));
+                records.Add(StagedRecordInput.Of(stream, item, record));
             }
         }
         var next = items.Count < PageSize ? null : Next(position, items).ToString();

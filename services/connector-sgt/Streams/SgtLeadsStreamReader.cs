@@ -40,7 +40,7 @@ public sealed class SgtLeadsStreamReader(ISgtApi api) : ISourceStreamReader
             {
                 continue;
             }
-            records.Add(new StagedRecordInput(Name, lead.GetRawText(), record));
+            records.Add(StagedRecordInput.Of(Name, lead, record));
         }
         var more = result.Data.Count > 0 && page < result.TotalPages;
         return new BackfillPage(records, more ? (page + 1).ToString(CultureInfo.InvariantCulture) : null, result.Data.Count);

@@ -111,7 +111,7 @@ public sealed class StripeWebhookReceiver : IWebhookReceiver
         var mapped = StripeMapping.Map(obj, eventCreated);
         IReadOnlyList<StagedRecordInput> records = mapped is null
             ? []
-            : [new StagedRecordInput(StripeMapping.StreamOf(mapped.EntityType, obj), obj.GetRawText(), mapped)];
+            : [StagedRecordInput.Of(StripeMapping.StreamOf(mapped.EntityType, obj), obj, mapped)];
         return ValueTask.FromResult(records);
     }
 }

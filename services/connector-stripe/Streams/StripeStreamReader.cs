@@ -81,7 +81,7 @@ public sealed class StripeStreamReader(IStripeApi api, StripeResource stream, Ti
                 var created = DateTimeOffset.FromUnixTimeSeconds(evt.GetProperty("created").GetInt64());
                 if (StripeMapping.Map(obj, created) is { } record)
                 {
-                    records.Add(new StagedRecordInput(stream.Name, obj.GetRawText(), record));
+                    records.Add(StagedRecordInput.Of(stream.Name, obj, record));
                 }
             }
             var next = events!.HasMore && data.Count > 0 ? EventsPrefix + Id(data[^1]) : null;
@@ -105,7 +105,7 @@ public sealed class StripeStreamReader(IStripeApi api, StripeResource stream, Ti
         {
             if (StripeMapping.Map(obj, readAt) is { } record)
             {
-                mapped.Add(new StagedRecordInput(stream.Name, obj.GetRawText(), record));
+                mapped.Add(StagedRecordInput.Of(stream.Name, obj, record));
             }
         }
         return new BackfillPage(mapped, page!.HasMore && objects.Count > 0 ? Id(objects[^1]) : null, objects.Count);

@@ -13,7 +13,15 @@ namespace Platform.Connectors.Staging;
 /// <param name="Stream">The stream it came from (<c>customers</c>, <c>charges</c>…; webhooks use the object's stream).</param>
 /// <param name="Payload">The vendor payload exactly as received.</param>
 /// <param name="Record">The canonical mapping.</param>
-public sealed record StagedRecordInput(string Stream, string Payload, CanonicalRecord Record);
+public sealed record StagedRecordInput(string Stream, string Payload, CanonicalRecord Record)
+{
+    /// <summary>The payload's <see cref="CanonicalJson.PayloadHash(string)"/>, when the reader computed it from the parsed object.</summary>
+    public byte[]? PayloadHash { get; init; }
+
+    /// <summary>A record read as part of a parsed answer (a list page): its text is stored, its hash taken from the element.</summary>
+    public static StagedRecordInput Of(string stream, JsonElement payload, CanonicalRecord record) =>
+        new(stream, payload.GetRawText(), record) { PayloadHash = CanonicalJson.PayloadHash(payload) };
+}
 
 /// <summary>
 /// A record ready for COPY: its mapping already serialized and its version hash already computed. Connectors stage
@@ -52,7 +60,7 @@ public sealed record PreparedRecord(string Stream, string EntityType, string Ext
         var record = input.Record;
         var (canonical, canonicalHash) = CanonicalJson.SerializeWithMappingHash(record);
         return new PreparedRecord(input.Stream, record.EntityType.ToString(), record.ExternalId, record.SourceUpdatedAt, input.Payload,
-            CanonicalJson.PayloadHash(input.Payload), canonical, canonicalHash);
+            input.PayloadHash ?? CanonicalJson.PayloadHash(input.Payload), canonical, canonicalHash);
     }
 
     /// <summary>Every record of a page or webhook, prepared in order.</summary>
