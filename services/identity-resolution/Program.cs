@@ -14,7 +14,10 @@ builder.AddIdentityResolution();
 builder.AddWorkspaceRecompute();
 builder.AddIdentityPrivacy();
 builder.AddPlatformMessaging("identity-resolution", bus =>
-    bus.AddConsumer<RawRecordStagedConsumer, RawRecordStagedConsumerDefinition>());
+{
+    bus.AddConsumer<RawRecordStagedConsumer, RawRecordStagedConsumerDefinition>();
+    bus.AddConsumer<RawRecordsStagedConsumer, RawRecordsStagedConsumerDefinition>();
+});
 
 var app = builder.Build();
 

@@ -32,7 +32,7 @@ public sealed class StripeBackfillFixture : IAsyncLifetime
         Completed = await BusProbe<SyncCompleted>.StartAsync(VirtualHost);
         Failed = await BusProbe<SyncFailed>.StartAsync(VirtualHost);
         Progress = await BusProbe<SyncProgressed>.StartAsync(VirtualHost);
-        Staged = await BusProbe<RawRecordStaged>.StartAsync(VirtualHost);
+        Staged = await BusProbe<RawRecordStaged>.StartAsync<RawRecordsStaged>(VirtualHost, many => many.Records);
         StartHost();
     }
 

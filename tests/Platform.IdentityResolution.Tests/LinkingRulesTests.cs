@@ -1,3 +1,4 @@
+using Platform.Testing;
 using System.Net;
 using Platform.Contracts.Records;
 using static Platform.IdentityResolution.Tests.StagedRecords;

@@ -19,7 +19,14 @@ public sealed class BusProbe<T> : IAsyncDisposable where T : class
 
     public IBus Bus => _bus;
 
-    public static async Task<BusProbe<T>> StartAsync(TestVirtualHost virtualHost)
+    public static Task<BusProbe<T>> StartAsync(TestVirtualHost virtualHost) => StartAsync<T>(virtualHost, null);
+
+    /// <summary>
+    /// A probe that also records the <typeparamref name="T"/>s carried inside <typeparamref name="TMany"/> messages
+    /// (a relay's bulk <c>RawRecordsStaged</c>, say), as if each had been published alone.
+    /// </summary>
+    public static async Task<BusProbe<T>> StartAsync<TMany>(TestVirtualHost virtualHost, Func<TMany, IEnumerable<T>>? unwrap)
+        where TMany : class
     {
         BusProbe<T>? probe = null;
         var bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(cfg =>
@@ -39,6 +46,18 @@ public sealed class BusProbe<T> : IAsyncDisposable where T : class
                     probe._signal.Release();
                     return Task.CompletedTask;
                 });
+                if (unwrap is not null)
+                {
+                    e.Handler<TMany>(context =>
+                    {
+                        foreach (var message in unwrap(context.Message))
+                        {
+                            probe!._received.Enqueue(message);
+                            probe._signal.Release();
+                        }
+                        return Task.CompletedTask;
+                    });
+                }
             });
         });
         probe = new BusProbe<T>(bus);

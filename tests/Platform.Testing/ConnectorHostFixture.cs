@@ -25,7 +25,7 @@ public abstract class ConnectorHostFixture<TProgram>(string source) : IAsyncLife
         await BeforeHostAsync();
         Database = await TestDatabase.CreateAsync(source);
         VirtualHost = await TestVirtualHost.CreateAsync(source);
-        Staged = await BusProbe<RawRecordStaged>.StartAsync(VirtualHost);
+        Staged = await BusProbe<RawRecordStaged>.StartAsync<RawRecordsStaged>(VirtualHost, many => many.Records);
         var settings = Settings();
         settings.TryAdd("Connector:Relay:PollInterval", "00:00:00.200");
         Service = new ServiceFactory<TProgram>(Database, VirtualHost, settings);

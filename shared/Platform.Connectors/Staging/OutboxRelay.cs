@@ -12,14 +12,23 @@ namespace Platform.Connectors.Staging;
 public sealed class RelayOptions
 {
     public int BatchSize { get; set; } = 500;
+
+    /// <summary>
+    /// Rows of a sync run published together in one <see cref="RawRecordsStaged"/> at most (1: one
+    /// <see cref="RawRecordStaged"/> a row, as webhook rows always go).
+    /// </summary>
+    public int RecordsPerMessage { get; set; } = 100;
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(30);
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>
-/// Publishes <see cref="RawRecordStaged"/> for the ids queued in raw_record_outbox (committed, releasable rows) in id
-/// order: the whole batch at once with the broker's confirms pipelined, then the confirmed ids leave the outbox (a
+/// Publishes the rows whose ids are queued in raw_record_outbox (committed, releasable rows) in id order: a webhook's
+/// rows one <see cref="RawRecordStaged"/> each (the live path), a sync run's rows up to
+/// <see cref="RelayOptions.RecordsPerMessage"/> of a workspace in one <see cref="RawRecordsStaged"/> (a bulk message
+/// costs the broker, the relay and identity resolution one delivery, not a hundred). The whole batch is published at
+/// once with the broker's confirms pipelined, then the confirmed ids leave the outbox (a
 /// delete from a narrow table; raw_records itself is never rewritten). A session advisory lock per connector schema
 /// makes one relay instance publish at a time. If the broker is slow or down, what it confirmed leaves the outbox
 /// and the rest waits for the next batch: nothing is lost, nothing confirmed is published again.
@@ -119,7 +128,10 @@ internal sealed partial class OutboxRelay(
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(options.PublishTimeout);
             // Every publish is started before any confirm is awaited: one round trip for the batch, not one per message.
-            var sends = batch.Select(b => bus.Publish(b.Message, context => context.CorrelationId = b.Message.CorrelationId, timeout.Token)).ToList();
+            var messages = Messages(batch);
+            var sends = messages.Select(m => m.Message is RawRecordsStaged many
+                ? bus.Publish(many, context => context.CorrelationId = many.Records[0].SyncRunId ?? many.Records[0].CorrelationId, timeout.Token)
+                : bus.Publish((RawRecordStaged)m.Message, context => context.CorrelationId = ((RawRecordStaged)m.Message).CorrelationId, timeout.Token)).ToList();
             Exception? failure = null;
             try
             {
@@ -131,7 +143,7 @@ internal sealed partial class OutboxRelay(
             {
                 failure = ex;
             }
-            var confirmed = batch.Where((_, i) => sends[i].IsCompletedSuccessfully).Select(b => b.Id).ToArray();
+            var confirmed = messages.Where((_, i) => sends[i].IsCompletedSuccessfully).SelectMany(m => m.Ids).ToArray();
             if (confirmed.Length > 0)
             {
                 await using var done = new NpgsqlCommand("delete from raw_record_outbox where id = any(@ids)", connection);
@@ -140,7 +152,7 @@ internal sealed partial class OutboxRelay(
             }
             if (failure is not null)
             {
-                throw new InvalidOperationException($"{batch.Count - confirmed.Length} of {batch.Count} messages were not confirmed by the broker.", failure);
+                throw new InvalidOperationException($"{batch.Count - confirmed.Length} of {batch.Count} rows were not confirmed by the broker.", failure);
             }
             return batch.Count;
         }
@@ -149,6 +161,49 @@ internal sealed partial class OutboxRelay(
             await using var unlock = new NpgsqlCommand(UnlockSql, connection);
             await unlock.ExecuteScalarAsync(CancellationToken.None);
         }
+    }
+
+    /// <summary>
+    /// The batch as messages, in id order: a webhook's row alone; consecutive rows of sync runs of one workspace together,
+    /// up to <see cref="RelayOptions.RecordsPerMessage"/>.
+    /// </summary>
+    private List<(long[] Ids, object Message)> Messages(List<(long Id, RawRecordStaged Message)> batch)
+    {
+        var messages = new List<(long[] Ids, object Message)>();
+        var run = new List<(long Id, RawRecordStaged Message)>();
+        void Flush()
+        {
+            if (run.Count == 1)
+            {
+                messages.Add(([run[0].Id], run[0].Message));
+            }
+            else if (run.Count > 1)
+            {
+                messages.Add((run.Select(r => r.Id).ToArray(), new RawRecordsStaged
+                {
+                    WorkspaceId = run[0].Message.WorkspaceId,
+                    Source = connector.Source,
+                    Records = run.Select(r => r.Message).ToList(),
+                }));
+            }
+            run.Clear();
+        }
+        foreach (var row in batch)
+        {
+            if (row.Message.SyncRunId is null || options.RecordsPerMessage <= 1)
+            {
+                Flush();
+                messages.Add(([row.Id], row.Message));
+                continue;
+            }
+            if (run.Count > 0 && (run[0].Message.WorkspaceId != row.Message.WorkspaceId || run.Count >= options.RecordsPerMessage))
+            {
+                Flush();
+            }
+            run.Add(row);
+        }
+        Flush();
+        return messages;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Connector} relay could not publish; retrying in {Backoff}")]

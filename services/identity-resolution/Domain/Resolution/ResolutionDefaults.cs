@@ -23,6 +23,9 @@ internal sealed class IdentityResolutionOptions
     /// <summary>Staged records each instance holds at once (prefetch and concurrent consumers); batches form from them.</summary>
     public int ConcurrentMessages { get; set; } = 400;
 
+    /// <summary>Bulk messages of a sync run (<c>RawRecordsStaged</c>, up to a few hundred records each) each instance holds at once.</summary>
+    public int ConcurrentBulkMessages { get; set; } = 4;
+
     /// <summary>Records a workspace recompute job handles per transaction (whole components, so a big one may exceed it).</summary>
     public int RecomputeChunkRecords { get; set; } = 500;
 

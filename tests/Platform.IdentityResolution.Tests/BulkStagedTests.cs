@@ -1,0 +1,37 @@
+using Platform.Contracts.Connectors;
+using Platform.Contracts.Records;
+using Platform.Testing;
+using static Platform.IdentityResolution.Tests.StagedRecords;
+
+namespace Platform.IdentityResolution.Tests;
+
+public sealed class BulkStagedTests(IdentityResolutionFixture service) : IClassFixture<IdentityResolutionFixture>
+{
+    [Fact]
+    public async Task A_bulk_message_resolves_every_record_and_a_record_that_fails_on_its_own_ends_alone_in_the_error_queue()
+    {
+        var workspace = NewWorkspace();
+        // Forty people, each bought twice (two records that link), and one record whose external id no index can hold.
+        var records = Enumerable.Range(0, 40)
+            .SelectMany(i => new[]
+            {
+                Record(workspace, "stripe", EntityType.Contact, $"cus_{i}", $"email:pessoa{i}@example.com", $"stripe_customer_id:cus_{i}"),
+                Record(workspace, "stripe", EntityType.Charge, $"ch_{i}", $"email:pessoa{i}@example.com"),
+            })
+            .ToList();
+        var poison = Record(workspace, "stripe", EntityType.Contact, "cus_" + string.Concat(Enumerable.Range(0, 300).Select(_ => Guid.NewGuid().ToString("N"))), "email:poison@example.com");
+        records.Insert(33, poison);
+        var errors = await service.VirtualHost.QueueMessageCountAsync("identity-resolution-raw-record-staged_error");
+
+        await service.ClientUpdates.Bus.Publish(new RawRecordsStaged { WorkspaceId = workspace, Source = "stripe", Records = records });
+
+        var stats = await service.WaitForRecordsAsync(workspace, 80);
+        Assert.Equal(40, (await service.ClientsAsync(workspace)).Count);
+        await Eventually.HoldsAsync(
+            () => service.RecordLinks.Received.Count(l => l.WorkspaceId == workspace) >= 80, "every good record is announced linked");
+        await Eventually.HoldsAsync(async () => await service.VirtualHost.QueueMessageCountAsync("identity-resolution-raw-record-staged_error") == errors + 1,
+            "the poison record alone is in the error queue", TimeSpan.FromSeconds(60));
+        Assert.Equal(80, stats.Records);
+        Assert.Equal(0, await service.VirtualHost.QueueMessageCountAsync("identity-resolution-raw-records-staged_error"));
+    }
+}
