@@ -4,6 +4,8 @@ using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Contracts.Records;
 using Platform.IdentityResolution.Domain.Resolution;
+using Platform.IdentityResolution.Privacy;
+using Platform.ServiceDefaults.Privacy;
 using static Platform.IdentityResolution.Tests.StagedRecords;
 
 namespace Platform.IdentityResolution.Tests;
@@ -82,6 +84,39 @@ public sealed class ConflictTests(IdentityResolutionFixture service) : IClassFix
 
         var open = Assert.Single(await OpenConflictsAsync(workspace));
         Assert.Equal((Pair(bia, caio), "+5511987654321"), (Pair(open.ClientAId, open.ClientBId), open.IdentifierValue));
+    }
+
+    [Fact]
+    public async Task When_the_first_holder_of_a_shared_phone_is_erased_the_conflicts_between_the_other_holders_open()
+    {
+        // The same family line as above; Ana asks to be erased (LGPD) by her email. The phone is Bia's and Caio's too.
+        var workspace = NewWorkspace();
+        var resolver = service.Service.Services.GetRequiredService<IdentityResolver>();
+        foreach (var message in new[]
+        {
+            Staged(workspace, "hotmart", EntityType.Purchase, "HP-ana", Ids("email:ana@example.com", "phone:(11) 98765-4321")),
+            Staged(workspace, "ploomes", EntityType.Contact, "PL-bia", Ids("email:bia@example.com", "phone:(11) 98765-4321")),
+            Staged(workspace, "ploomes", EntityType.Contact, "PL-caio", Ids("email:caio@example.com", "phone:(11) 98765-4321")),
+        })
+        {
+            await resolver.ResolveAsync([message], CancellationToken.None);
+        }
+        var bia = (await service.RecordAsync(workspace, "ploomes", "PL-bia")).ClientId!.Value;
+        var caio = (await service.RecordAsync(workspace, "ploomes", "PL-caio")).ClientId!.Value;
+        Assert.Equal(2, (await OpenConflictsAsync(workspace)).Count);
+
+        var privacy = service.Service.Services.GetRequiredService<IdentityPrivacyParticipant>();
+        var subject = await privacy.LookupAsync(
+            new PrivacySubject { WorkspaceId = workspace, RequestId = Guid.NewGuid(), Identifiers = [new SubjectIdentifier("email", "ana@example.com")] },
+            CancellationToken.None);
+        await privacy.EraseAsync(subject, CancellationToken.None);
+        // The phone is Bia's and Caio's too: it is not looked for, their records stay.
+        Assert.DoesNotContain(subject.Identifiers, i => i.Kind == "phone");
+        Assert.Equal(2, await service.CountAsync("select count(*) from \"identity-resolution\".records where workspace_id = @workspace", workspace));
+
+        var open = Assert.Single(await OpenConflictsAsync(workspace));
+        Assert.Equal((Pair(bia, caio), "+5511987654321"), (Pair(open.ClientAId, open.ClientBId), open.IdentifierValue));
+        await service.Conflicts.WaitForAsync(c => c.WorkspaceId == workspace && c.ConflictId == open.Id);
     }
 
     private static List<Identifier> Ids(params string[] identifiers) =>

@@ -184,6 +184,27 @@ internal sealed partial class IdentityResolver
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// Recomputes the components of some records under the workspace lock (records they shared a value with were
+    /// erased: the conflicts between them, which were the erased record's, are theirs now) and returns the events to
+    /// publish after it.
+    /// </summary>
+    public async Task<IReadOnlyList<object>> RecomputeAsync(string workspaceId, IReadOnlyCollection<long> seeds, string reason, Guid correlationId,
+        CancellationToken cancellationToken)
+    {
+        if (seeds.Count == 0)
+        {
+            return [];
+        }
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var outcome = await InWorkspaceAsync(connection, workspaceId, correlationId, async (store, rules, now) =>
+        {
+            var result = await ComponentRecompute.RunAsync(store, workspaceId, seeds, new HashSet<long>(), rules, now, cancellationToken);
+            return (null, new OperatorActionResult(null, result.Changed.Select(c => c.Id).ToList(), $"{seeds.Count} records recomputed"), result, reason);
+        }, cancellationToken);
+        return outcome.Events;
+    }
+
     private static Guid? ClientOf(RecomputeResult result, long recordId) =>
         result.Partition.Placements.TryGetValue(recordId, out var placement) ? result.Assignment.GroupClients[placement.Group] : null;
 
