@@ -24,7 +24,7 @@ internal sealed class IdentityResolutionOptions
     public int ConcurrentMessages { get; set; } = 400;
 
     /// <summary>Bulk messages of a sync run (<c>RawRecordsStaged</c>, up to a few hundred records each) each instance holds at once.</summary>
-    public int ConcurrentBulkMessages { get; set; } = 4;
+    public int ConcurrentBulkMessages { get; set; } = 8;
 
     /// <summary>Records a workspace recompute job handles per transaction (whole components, so a big one may exceed it).</summary>
     public int RecomputeChunkRecords { get; set; } = 500;
