@@ -184,16 +184,10 @@ public static class CanonicalJson
                     continue;
                 }
                 var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+                var escaped = raw.IndexOf((byte)'\\') >= 0;
                 var start = names.Length;
-                if (raw.IndexOf((byte)'\\') < 0)
-                {
-                    names.Append(raw);
-                }
-                else
-                {
-                    names.Append(Encoding.UTF8.GetBytes(property.Name));
-                }
-                entries[count] = new JsonbEntry(start, names.Length - start, count, property.Value, raw.IndexOf((byte)'\\') >= 0);
+                names.Append(escaped ? Encoding.UTF8.GetBytes(property.Name) : raw);
+                entries[count] = new JsonbEntry(start, names.Length - start, count, property.Value, escaped);
                 count++;
             }
             SortJsonbKeys(entries.AsSpan(0, count), names.Buffer);

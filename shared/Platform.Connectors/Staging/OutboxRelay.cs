@@ -129,9 +129,7 @@ internal sealed partial class OutboxRelay(
             timeout.CancelAfter(options.PublishTimeout);
             // Every publish is started before any confirm is awaited: one round trip for the batch, not one per message.
             var messages = Messages(batch);
-            var sends = messages.Select(m => m.Message is RawRecordsStaged many
-                ? bus.Publish(many, context => context.CorrelationId = many.Records[0].SyncRunId ?? many.Records[0].CorrelationId, timeout.Token)
-                : bus.Publish((RawRecordStaged)m.Message, context => context.CorrelationId = ((RawRecordStaged)m.Message).CorrelationId, timeout.Token)).ToList();
+            var sends = messages.Select(m => bus.Publish(m.Message, m.Message.GetType(), context => context.CorrelationId = m.CorrelationId, timeout.Token)).ToList();
             Exception? failure = null;
             try
             {
@@ -167,15 +165,16 @@ internal sealed partial class OutboxRelay(
     /// The batch as messages, in id order: a webhook's row alone; consecutive rows of sync runs of one workspace together,
     /// up to <see cref="RelayOptions.RecordsPerMessage"/>.
     /// </summary>
-    private List<(long[] Ids, object Message)> Messages(List<(long Id, RawRecordStaged Message)> batch)
+    private List<(long[] Ids, object Message, Guid CorrelationId)> Messages(List<(long Id, RawRecordStaged Message)> batch)
     {
-        var messages = new List<(long[] Ids, object Message)>();
+        var messages = new List<(long[] Ids, object Message, Guid CorrelationId)>();
         var run = new List<(long Id, RawRecordStaged Message)>();
+        void Alone((long Id, RawRecordStaged Message) row) => messages.Add(([row.Id], row.Message, row.Message.CorrelationId));
         void Flush()
         {
             if (run.Count == 1)
             {
-                messages.Add(([run[0].Id], run[0].Message));
+                Alone(run[0]);
             }
             else if (run.Count > 1)
             {
@@ -184,7 +183,7 @@ internal sealed partial class OutboxRelay(
                     WorkspaceId = run[0].Message.WorkspaceId,
                     Source = connector.Source,
                     Records = run.Select(r => r.Message).ToList(),
-                }));
+                }, run[0].Message.SyncRunId ?? run[0].Message.CorrelationId));
             }
             run.Clear();
         }
@@ -193,7 +192,7 @@ internal sealed partial class OutboxRelay(
             if (row.Message.SyncRunId is null || options.RecordsPerMessage <= 1)
             {
                 Flush();
-                messages.Add(([row.Id], row.Message));
+                Alone(row);
                 continue;
             }
             if (run.Count > 0 && (run[0].Message.WorkspaceId != row.Message.WorkspaceId || run.Count >= options.RecordsPerMessage))
