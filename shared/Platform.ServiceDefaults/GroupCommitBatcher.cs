@@ -45,6 +45,30 @@ public abstract partial class GroupCommitBatcher<TMessage, TResult>(int maxBatch
         return pending.Completion.Task;
     }
 
+    /// <summary>
+    /// Submits every message of a bulk message and waits for them all; a message that failed on its own (the batch it
+    /// was in has already been retried one by one) is returned among <c>Failed</c> instead of failing the others, so
+    /// the caller can send it on alone and only it meets the retry policy and the <c>_error</c> queue.
+    /// </summary>
+    public async Task<(IReadOnlyList<TResult> Results, IReadOnlyList<TMessage> Failed)> SubmitAllAsync(
+        IReadOnlyList<TMessage> messages, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var submitted = messages.Select(m => SubmitAsync(m, cancellationToken)).ToList();
+        try
+        {
+            await Task.WhenAll(submitted).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Each message's outcome is read below: a failure is that message's alone.
+        catch (Exception) when (!submitted.Any(t => t.IsCanceled))
+#pragma warning restore CA1031
+        {
+        }
+        var results = submitted.Where(t => t.IsCompletedSuccessfully).Select(t => t.Result).ToList();
+        var failed = messages.Where((_, i) => submitted[i].IsFaulted).ToList();
+        return (results, failed);
+    }
+
     private async Task DrainAsync(string key)
     {
         while (true)

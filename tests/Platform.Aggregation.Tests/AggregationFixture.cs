@@ -105,29 +105,6 @@ public sealed class AggregationFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>Waits until the probe's received events of the workspace stop changing (events are published after commit).</summary>
-    public static async Task<List<T>> QuietAsync<T>(BusProbe<T> probe, Func<T, bool> match) where T : class
-    {
-        var last = -1;
-        var stableSince = DateTime.UtcNow;
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (DateTime.UtcNow < deadline)
-        {
-            var count = probe.Received.Count(match);
-            if (count != last)
-            {
-                last = count;
-                stableSince = DateTime.UtcNow;
-            }
-            else if (DateTime.UtcNow - stableSince > TimeSpan.FromMilliseconds(400))
-            {
-                break;
-            }
-            await Task.Delay(50);
-        }
-        return probe.Received.Where(match).ToList();
-    }
-
     public async Task<T> GetJsonAsync<T>(string path)
     {
         using var response = await Http.GetAsync(new Uri(path, UriKind.Relative));

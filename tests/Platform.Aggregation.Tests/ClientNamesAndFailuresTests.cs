@@ -4,6 +4,7 @@ using Platform.Aggregation.Domain;
 using Platform.Aggregation.Hosting;
 using Platform.Contracts.IdentityResolution;
 using Platform.Contracts.Records;
+using Platform.Testing;
 using static Platform.Aggregation.Tests.LinkedRecords;
 
 namespace Platform.Aggregation.Tests;
@@ -68,6 +69,32 @@ public sealed class ClientNamesAndFailuresTests(AggregationFixture service)
         // The bad record alone is still failing (retried by the platform policy, then parked in the _error queue).
         Assert.Equal(before + good.Count, service.Consumed.Count(workspace));
         Assert.Equal(0L, await service.ScalarAsync<long>("select count(*) from client_records where workspace_id = @w and external_id like 'BAD%'", ("w", workspace)));
+    }
+
+    [Fact]
+    public async Task A_sync_runs_links_in_one_message_are_aggregated_as_if_each_came_alone_and_one_that_fails_goes_alone_to_the_error_queue()
+    {
+        var workspace = NewWorkspace();
+        var (ana, bia) = (Guid.NewGuid(), Guid.NewGuid());
+        var poison = Linked(workspace, bia, HotmartPurchase("BAD\u0000BULK", "APPROVED", 10m, T0));
+        var links = Enumerable.Range(0, 30).Select(i => Linked(workspace, i % 3 == 0 ? bia : ana, HotmartPurchase($"BULK{i}", "APPROVED", 10m, T0.AddDays(i))))
+            .Append(Linked(workspace, ana, HotmartPurchase("BULK7", "REFUNDED", 10m, T0.AddDays(40), T0.AddDays(7))))
+            .ToList();
+        links.Insert(12, poison);
+        var errors = await service.VirtualHost.QueueMessageCountAsync("aggregation-record-linked_error");
+        var before = service.Consumed.Count(workspace);
+
+        await service.SalesUpdates.Bus.Publish(new RecordsLinked { WorkspaceId = workspace, CorrelationId = Guid.NewGuid(), Records = links });
+
+        await Eventually.HoldsAsync(() => service.Consumed.Count(workspace) > before, "the bulk message is consumed");
+        var anaSales = await service.GetJsonAsync<ClientSalesDto>($"/api/customers/{ana}/sales");
+        var biaSales = await service.GetJsonAsync<ClientSalesDto>($"/api/customers/{bia}/sales");
+        // Ana: 20 sales, the one re-read later as refunded no longer counts; Bia: 10, the poison never stored.
+        Assert.Equal((20, 190.00m), (anaSales.Total, Assert.Single(anaSales.Totals).TotalRevenue));
+        Assert.Equal((10, 100.00m), (biaSales.Total, Assert.Single(biaSales.Totals).TotalRevenue));
+        await Eventually.HoldsAsync(async () => await service.VirtualHost.QueueMessageCountAsync("aggregation-record-linked_error") == errors + 1,
+            "the failing link alone is in the per-record error queue", TimeSpan.FromSeconds(60));
+        Assert.Equal(0, await service.VirtualHost.QueueMessageCountAsync("aggregation-records-linked_error"));
     }
 
     [Fact]

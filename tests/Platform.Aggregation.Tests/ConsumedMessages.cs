@@ -43,6 +43,7 @@ public sealed class ConsumedMessages : IConsumeObserver
     private static string? WorkspaceOf(object message) => message switch
     {
         RecordLinked m => m.WorkspaceId,
+        RecordsLinked m => m.WorkspaceId,
         ClientsMerged m => m.WorkspaceId,
         ClientSplit m => m.WorkspaceId,
         ClientUpdated m => m.WorkspaceId,

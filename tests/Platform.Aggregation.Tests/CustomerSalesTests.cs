@@ -33,7 +33,7 @@ public sealed class CustomerSalesTests(AggregationFixture service)
         var random = new Random(20240301);
 
         await service.PublishAndSettleAsync(workspace, history.OrderBy(_ => random.Next()));
-        var eventsAfterFirstPass = (await AggregationFixture.QuietAsync(service.SalesUpdates, e => e.WorkspaceId == workspace)).Count;
+        var eventsAfterFirstPass = (await service.SalesUpdates.QuietAsync(e => e.WorkspaceId == workspace)).Count;
         // Replayed in another order: every message again, nothing may change.
         await service.PublishAndSettleAsync(workspace, history.OrderBy(_ => random.Next()).Select(m => m with { CorrelationId = Guid.NewGuid() }));
 
@@ -56,7 +56,7 @@ public sealed class CustomerSalesTests(AggregationFixture service)
         Assert.Equal(8, sales.Total);
 
         // The last event per currency carries the final totals, and the replay published nothing.
-        var events = await AggregationFixture.QuietAsync(service.SalesUpdates, e => e.WorkspaceId == workspace);
+        var events = await service.SalesUpdates.QuietAsync(e => e.WorkspaceId == workspace);
         Assert.Equal(eventsAfterFirstPass, events.Count);
         var lastBrl = events.Last(e => e.Currency == "BRL");
         Assert.Equal((client, 1097.00m, 2, 3, 1), (lastBrl.ClientId, lastBrl.TotalRevenue, lastBrl.TotalSales, lastBrl.TotalDeals, lastBrl.WonDeals));

@@ -31,7 +31,7 @@ public sealed class CustomerSuccessTests(AggregationFixture service)
             list.Items.Select(c => (c.ClientId, c.BecameReason, c.BecameAt)).ToList());
         Assert.All(list.Items, c => Assert.Equal("active", c.Status));
         Assert.Equal(["Cliente", "VIP"], list.Items.Single(c => c.ClientId == tagged).Tags);
-        var announced = await AggregationFixture.QuietAsync(service.BecameClients, e => e.WorkspaceId == workspace);
+        var announced = await service.BecameClients.QuietAsync(e => e.WorkspaceId == workspace);
         Assert.Equal(
             [(buyer, "paid_purchase"), (tagged, "source_tag"), (dealer, "won_deal")],
             announced.Select(e => (e.ClientId, e.Reason)).OrderBy(e => e.Reason, StringComparer.Ordinal).ToList());
@@ -42,7 +42,7 @@ public sealed class CustomerSuccessTests(AggregationFixture service)
         await service.PublishAndSettleAsync(workspace, [Linked(workspace, buyer, HotmartPurchase("HPW", "REFUNDED", 97m, T0.AddDays(9), T0.AddDays(1)))]);
         var inactive = await service.GetJsonAsync<PageDto<CsCustomerDto>>($"/api/cs-customers?workspaceId={workspace}&status=inactive");
         Assert.Equal(buyer, Assert.Single(inactive.Items).ClientId);
-        Assert.Equal(3, (await AggregationFixture.QuietAsync(service.BecameClients, e => e.WorkspaceId == workspace)).Count);
+        Assert.Equal(3, (await service.BecameClients.QuietAsync(e => e.WorkspaceId == workspace)).Count);
     }
 
     [Fact]

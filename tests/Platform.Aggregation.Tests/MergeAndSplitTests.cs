@@ -46,7 +46,7 @@ public sealed class MergeAndSplitTests(AggregationFixture service)
             var problem = await gone.Content.ReadFromJsonAsync<ProblemDto>();
             Assert.Contains(survivor.ToString(), problem!.Detail, StringComparison.Ordinal);
         }
-        var events = await AggregationFixture.QuietAsync(service.SalesUpdates, e => e.WorkspaceId == workspace);
+        var events = await service.SalesUpdates.QuietAsync(e => e.WorkspaceId == workspace);
         Assert.Equal(1050.00m, events.Last(e => e.ClientId == survivor && e.Currency == "BRL").TotalRevenue);
         // The merged client's totals went to zero (its sales moved).
         Assert.Equal(0m, events.Last(e => e.ClientId == merged && e.Currency == "BRL").TotalRevenue);
@@ -116,7 +116,7 @@ public sealed class MergeAndSplitTests(AggregationFixture service)
         var left = await service.GetJsonAsync<ClientSalesDto>($"/api/customers/{original}/sales");
         Assert.Equal(["HS1"], left.Items.Select(s => s.ExternalId).ToList());
         Assert.Equal(["BRL"], left.Totals.Select(t => t.Currency).ToList());
-        var events = await AggregationFixture.QuietAsync(service.SalesUpdates, e => e.WorkspaceId == workspace);
+        var events = await service.SalesUpdates.QuietAsync(e => e.WorkspaceId == workspace);
         Assert.Equal(0m, events.Last(e => e.ClientId == original && e.Currency == "USD").TotalRevenue);
     }
 

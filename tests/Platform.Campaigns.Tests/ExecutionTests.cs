@@ -143,7 +143,9 @@ public sealed partial class ExecutionTests(CampaignsFixture service)
             },
         };
         var started = DateTime.UtcNow;
-        await service.PublishAsync([cart, .. Person(workspace, client, email, firstName: "Ana")]);
+        // A backfill brings the cart with its run's other links (RecordsLinked); the redelivery below comes alone.
+        await service.PublishAsync([new RecordsLinked { WorkspaceId = workspace, CorrelationId = Guid.NewGuid(), Records = [cart] },
+            .. Person(workspace, client, email, firstName: "Ana")]);
         var received = await service.Smtp.WaitForAsync([email], 1, TimeSpan.FromMinutes(1));
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromMinutes(1));
         Assert.StartsWith("Você esqueceu algo", Assert.Single(received).Subject, StringComparison.Ordinal);

@@ -41,7 +41,8 @@ public sealed class TagPushTests(ManyChatConnectorFixture fixture) : IClassFixtu
             {
                 WorkspaceId = Workspace, CorrelationId = Guid.NewGuid(), ClientId = vip, Reason = "paid_purchase", BecameAt = DateTimeOffset.UtcNow,
             });
-            await fixture.Staged.Bus.Publish(new RecordLinked
+            // The cart arrives with a backfill's other links (RecordsLinked), a contact's among them.
+            var cartLink = new RecordLinked
             {
                 WorkspaceId = Workspace,
                 CorrelationId = Guid.NewGuid(),
@@ -57,7 +58,13 @@ public sealed class TagPushTests(ManyChatConnectorFixture fixture) : IClassFixtu
                     Identifiers = [new Identifier(IdentifierKinds.Email, "caio@example.com")],
                     Attributes = new Dictionary<string, string?> { ["status"] = "abandoned" },
                 },
-            });
+            };
+            var contactLink = cartLink with
+            {
+                ClientId = buyer,
+                Record = cartLink.Record with { EntityType = EntityType.Contact, ExternalId = "contact-1", Attributes = new Dictionary<string, string?>() },
+            };
+            await fixture.Staged.Bus.Publish(new RecordsLinked { WorkspaceId = Workspace, CorrelationId = Guid.NewGuid(), Records = [contactLink, cartLink] });
         }
 
         using var api = fixture.Service.CreateClient();

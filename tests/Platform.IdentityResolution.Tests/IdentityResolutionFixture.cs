@@ -20,7 +20,10 @@ public class IdentityResolutionFixture : IAsyncLifetime
     public ServiceFactory<Program> Service { get; private set; } = null!;
     public HttpClient Http { get; private set; } = null!;
     public BusProbe<ClientUpdated> ClientUpdates { get; private set; } = null!;
+    /// <summary>Every link, whether published alone (<c>RecordLinked</c>) or with a sync run's others (<c>RecordsLinked</c>).</summary>
     public BusProbe<RecordLinked> RecordLinks { get; private set; } = null!;
+    /// <summary>The bulk messages themselves.</summary>
+    public BusProbe<RecordsLinked> BulkLinks { get; private set; } = null!;
     public BusProbe<ClientsMerged> Merges { get; private set; } = null!;
     public BusProbe<ClientSplit> Splits { get; private set; } = null!;
     public BusProbe<MergeConflictRecorded> Conflicts { get; private set; } = null!;
@@ -36,7 +39,8 @@ public class IdentityResolutionFixture : IAsyncLifetime
         Http = Service.CreateClient();
         await WaitUntilReadyAsync(Http);
         ClientUpdates = await BusProbe<ClientUpdated>.StartAsync(VirtualHost);
-        RecordLinks = await BusProbe<RecordLinked>.StartAsync(VirtualHost);
+        RecordLinks = await BusProbe<RecordLinked>.StartAsync<RecordsLinked>(VirtualHost, m => m.Records);
+        BulkLinks = await BusProbe<RecordsLinked>.StartAsync(VirtualHost);
         Merges = await BusProbe<ClientsMerged>.StartAsync(VirtualHost);
         Splits = await BusProbe<ClientSplit>.StartAsync(VirtualHost);
         Conflicts = await BusProbe<MergeConflictRecorded>.StartAsync(VirtualHost);

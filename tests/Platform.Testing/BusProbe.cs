@@ -65,6 +65,32 @@ public sealed class BusProbe<T> : IAsyncDisposable where T : class
         return probe;
     }
 
+    /// <summary>
+    /// The matching messages once their count stopped changing for 400 ms (at most 20 s): events are published after
+    /// their commit, so a test that counts them waits for the last one first.
+    /// </summary>
+    public async Task<List<T>> QuietAsync(Func<T, bool> match)
+    {
+        var last = -1;
+        var stableSince = DateTime.UtcNow;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (DateTime.UtcNow < deadline)
+        {
+            var count = _received.Count(match);
+            if (count != last)
+            {
+                last = count;
+                stableSince = DateTime.UtcNow;
+            }
+            else if (DateTime.UtcNow - stableSince > TimeSpan.FromMilliseconds(400))
+            {
+                break;
+            }
+            await Task.Delay(50);
+        }
+        return _received.Where(match).ToList();
+    }
+
     /// <summary>Waits until a received message matches, or fails the test with what did arrive.</summary>
     public async Task<T> WaitForAsync(Func<T, bool> match, TimeSpan? timeout = null)
     {

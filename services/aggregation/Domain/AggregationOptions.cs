@@ -15,6 +15,9 @@ internal sealed class AggregationOptions
     /// </summary>
     public int ConcurrentMessages { get; set; } = 500;
 
+    /// <summary>Bulk messages of linked records (<c>RecordsLinked</c>, up to a few hundred links each) held at once.</summary>
+    public int ConcurrentBulkMessages { get; set; } = 8;
+
     /// <summary>How often the relay publishes events a crash left in the outbox (only events older than this are taken).</summary>
     public int OutboxRelaySeconds { get; set; } = 15;
 

@@ -33,6 +33,7 @@ internal static class AggregationRegistration
     public static IBusRegistrationConfigurator AddAggregationConsumers(this IBusRegistrationConfigurator bus)
     {
         bus.AddConsumer<RecordLinkedConsumer, BatchedConsumerDefinition<RecordLinkedConsumer>>();
+        bus.AddConsumer<RecordsLinkedConsumer, RecordsLinkedConsumerDefinition>();
         bus.AddConsumer<ClientsMergedConsumer>();
         bus.AddConsumer<ClientSplitConsumer>();
         bus.AddConsumer<ClientUpdatedConsumer, BatchedConsumerDefinition<ClientUpdatedConsumer>>();

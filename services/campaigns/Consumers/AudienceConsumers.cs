@@ -15,22 +15,32 @@ internal sealed class ClientUpdatedConsumer(AudienceStore store) : IConsumer<Cli
     public Task Consume(ConsumeContext<ClientUpdated> context) => store.ApplyClientUpdatedAsync(context.Message, context.CancellationToken);
 }
 
-/// <summary>Sources, tags and WhatsApp of a client; an abandoned cart starts the campaigns that wait for one.</summary>
-internal sealed class RecordLinkedConsumer(NpgsqlDataSource dataSource, AudienceStore store, CampaignLauncher launcher) : IConsumer<RecordLinked>
+/// <summary>
+/// Sources, tags and WhatsApp of a client; an abandoned cart starts the campaigns that wait for one. A sync run's links
+/// (<see cref="RecordsLinked"/>) are applied in one transaction, each as if it had come alone.
+/// </summary>
+internal sealed class RecordLinkedConsumer(NpgsqlDataSource dataSource, AudienceStore store, CampaignLauncher launcher)
+    : IConsumer<RecordLinked>, IConsumer<RecordsLinked>
 {
-    public async Task Consume(ConsumeContext<RecordLinked> context)
+    public Task Consume(ConsumeContext<RecordLinked> context) => ApplyAsync([context.Message], context.CancellationToken);
+
+    public Task Consume(ConsumeContext<RecordsLinked> context) => ApplyAsync(context.Message.Records, context.CancellationToken);
+
+    private async Task ApplyAsync(IReadOnlyList<RecordLinked> links, CancellationToken cancellationToken)
     {
-        var message = context.Message;
-        await using (var connection = await dataSource.OpenConnectionAsync(context.CancellationToken))
-        await using (var transaction = await connection.BeginTransactionAsync(context.CancellationToken))
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
-            await store.ApplyRecordLinkedAsync(connection, transaction, message, context.CancellationToken);
-            await transaction.CommitAsync(context.CancellationToken);
+            foreach (var link in links)
+            {
+                await store.ApplyRecordLinkedAsync(connection, transaction, link, cancellationToken);
+            }
+            await transaction.CommitAsync(cancellationToken);
         }
-        if (IsAbandonedCart(message.Record))
+        foreach (var link in links.Where(l => IsAbandonedCart(l.Record)))
         {
-            await launcher.TriggerAsync(message.WorkspaceId, "cart_abandoned", message.ClientId,
-                $"{message.Record.Source}:{message.Record.ExternalId}", context.CancellationToken);
+            await launcher.TriggerAsync(link.WorkspaceId, "cart_abandoned", link.ClientId,
+                $"{link.Record.Source}:{link.Record.ExternalId}", cancellationToken);
         }
     }
 

@@ -55,20 +55,35 @@ public sealed class CustomerBecameClientConsumer(TagRequests requests) : IConsum
     }
 }
 
-/// <summary>A purchase record linked to a client (an abandoned Hotmart cart…): the <c>purchase_status:*</c> rules.</summary>
-public sealed class RecordLinkedConsumer(TagRequests requests) : IConsumer<RecordLinked>
+/// <summary>
+/// A purchase record linked to a client (an abandoned Hotmart cart…): the <c>purchase_status:*</c> rules. A sync run's
+/// links (<see cref="RecordsLinked"/>) are taken one by one, as if each had come alone.
+/// </summary>
+public sealed class RecordLinkedConsumer(TagRequests requests) : IConsumer<RecordLinked>, IConsumer<RecordsLinked>
 {
     public Task Consume(ConsumeContext<RecordLinked> context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var message = context.Message;
-        if (message.Record.EntityType != EntityType.Purchase)
+        return RequestAsync(context.Message, context.CancellationToken);
+    }
+
+    public async Task Consume(ConsumeContext<RecordsLinked> context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        foreach (var link in context.Message.Records)
+        {
+            await RequestAsync(link, context.CancellationToken);
+        }
+    }
+
+    private Task RequestAsync(RecordLinked link, CancellationToken cancellationToken)
+    {
+        if (link.Record.EntityType != EntityType.Purchase)
         {
             return Task.CompletedTask;
         }
-        var status = message.Record.Money?.Status ?? message.Record.Attributes.GetValueOrDefault("status");
-        return requests.RequestAsync(message.WorkspaceId, message.ClientId, rules => TagRules.PurchaseStatus(rules, status),
-            context.CancellationToken);
+        var status = link.Record.Money?.Status ?? link.Record.Attributes.GetValueOrDefault("status");
+        return requests.RequestAsync(link.WorkspaceId, link.ClientId, rules => TagRules.PurchaseStatus(rules, status), cancellationToken);
     }
 }
 

@@ -19,6 +19,22 @@ public sealed record RecordLinked
     public required CanonicalRecord Record { get; init; }
 }
 
+/// <summary>
+/// The <see cref="RecordLinked"/>s of records a sync run staged together (one <c>RawRecordsStaged</c> message), in one
+/// message instead of one each; webhook records keep the per-record <see cref="RecordLinked"/>. Every subscriber of
+/// <see cref="RecordLinked"/> consumes this too, item by item, exactly as if each had come alone (at least once, any
+/// order between messages: an item's <see cref="RecordLinked.ClientVersion"/> says which link is newer).
+/// </summary>
+public sealed record RecordsLinked
+{
+    /// <summary>The tenant of every item.</summary>
+    public required string WorkspaceId { get; init; }
+    /// <summary>Correlation id of the first record of the sync run's message.</summary>
+    public required Guid CorrelationId { get; init; }
+    /// <summary>The links, in the order they were resolved.</summary>
+    public required IReadOnlyList<RecordLinked> Records { get; init; }
+}
+
 /// <summary>Published whenever a client is created or changes. <see cref="Version"/> only grows per client.</summary>
 public sealed record ClientUpdated
 {
