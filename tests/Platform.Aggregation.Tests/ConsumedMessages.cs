@@ -44,6 +44,7 @@ public sealed class ConsumedMessages : IConsumeObserver
     {
         RecordLinked m => m.WorkspaceId,
         RecordsLinked m => m.WorkspaceId,
+        ClientsUpdated m => m.WorkspaceId,
         ClientsMerged m => m.WorkspaceId,
         ClientSplit m => m.WorkspaceId,
         ClientUpdated m => m.WorkspaceId,

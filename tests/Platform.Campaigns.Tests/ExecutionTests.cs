@@ -143,9 +143,11 @@ public sealed partial class ExecutionTests(CampaignsFixture service)
             },
         };
         var started = DateTime.UtcNow;
-        // A backfill brings the cart with its run's other links (RecordsLinked); the redelivery below comes alone.
+        // A backfill brings the cart and the person with its run's others (RecordsLinked, ClientsUpdated); the redelivery below comes alone.
+        var person = Person(workspace, client, email, firstName: "Ana").ToList();
         await service.PublishAsync([new RecordsLinked { WorkspaceId = workspace, CorrelationId = Guid.NewGuid(), Records = [cart] },
-            .. Person(workspace, client, email, firstName: "Ana")]);
+            new ClientsUpdated { WorkspaceId = workspace, CorrelationId = Guid.NewGuid(), Clients = person.OfType<ClientUpdated>().ToList() },
+            .. person.Where(m => m is not ClientUpdated)]);
         var received = await service.Smtp.WaitForAsync([email], 1, TimeSpan.FromMinutes(1));
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromMinutes(1));
         Assert.StartsWith("Você esqueceu algo", Assert.Single(received).Subject, StringComparison.Ordinal);

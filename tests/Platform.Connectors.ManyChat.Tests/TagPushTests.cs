@@ -21,7 +21,7 @@ public sealed class TagPushTests(ManyChatConnectorFixture fixture) : IClassFixtu
         var cart = Guid.NewGuid();
         var vip = Guid.NewGuid();
         await PublishClientAsync(buyer, "buyer-1");
-        await PublishClientAsync(cart, "cart-1");
+        await PublishClientAsync(cart, "cart-1", bulk: true);
         await PublishClientAsync(vip, "vip-1");
 
         // The first calls fail: the pushes are retried, not lost and not doubled.
@@ -145,8 +145,10 @@ public sealed class TagPushTests(ManyChatConnectorFixture fixture) : IClassFixtu
         Assert.Equal(("merge-sub", "Comprador"), (call.GetProperty("subscriberId").GetString(), call.GetProperty("tagName").GetString()));
     }
 
-    private Task PublishClientAsync(Guid client, string subscriberId) =>
-        fixture.Staged.Bus.Publish(new ClientUpdated
+    /// <summary>A client as identity resolution announces it, alone or (<paramref name="bulk"/>) with a sync run's others.</summary>
+    private Task PublishClientAsync(Guid client, string subscriberId, bool bulk = false)
+    {
+        var updated = new ClientUpdated
         {
             WorkspaceId = Workspace,
             CorrelationId = Guid.NewGuid(),
@@ -156,5 +158,9 @@ public sealed class TagPushTests(ManyChatConnectorFixture fixture) : IClassFixtu
             Identifiers = [new Identifier(IdentifierKinds.ManychatSubscriberId, subscriberId)],
             RecordCount = 2,
             UpdatedAt = DateTimeOffset.UtcNow,
-        });
+        };
+        return bulk
+            ? fixture.Staged.Bus.Publish(new ClientsUpdated { WorkspaceId = Workspace, CorrelationId = Guid.NewGuid(), Clients = [updated] })
+            : fixture.Staged.Bus.Publish(updated);
+    }
 }

@@ -29,7 +29,7 @@ public sealed class PlatformFixture : IAsyncLifetime
     {
         Database = await TestDatabase.CreateAsync("e2e");
         VirtualHost = await TestVirtualHost.CreateAsync("e2e");
-        ClientUpdates = await BusProbe<ClientUpdated>.StartAsync(VirtualHost);
+        ClientUpdates = await BusProbe<ClientUpdated>.StartAsync<ClientsUpdated>(VirtualHost, m => m.Clients);
 
         var common = new Dictionary<string, string?>(VirtualHost.Settings().Select(s => new KeyValuePair<string, string?>(s.Key.Replace(":", "__", StringComparison.Ordinal), s.Value)))
         {

@@ -43,7 +43,7 @@ public sealed class SyncCommandCenterFixture : IAsyncLifetime
     {
         Database = await TestDatabase.CreateAsync("synccc");
         VirtualHost = await TestVirtualHost.CreateAsync("synccc");
-        ClientUpdates = await BusProbe<ClientUpdated>.StartAsync(VirtualHost);
+        ClientUpdates = await BusProbe<ClientUpdated>.StartAsync<ClientsUpdated>(VirtualHost, m => m.Clients);
         Simulator = await Start("source-simulator", "Platform.SourceSimulator", [], []);
         SimulatorAdmin = new HttpClient { BaseAddress = Simulator.Address, Timeout = TimeSpan.FromSeconds(60) };
         foreach (var (workspace, size) in Workspaces)

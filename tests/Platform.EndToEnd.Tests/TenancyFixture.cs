@@ -42,7 +42,7 @@ public sealed class TenancyFixture : IAsyncLifetime
     {
         Database = await TestDatabase.CreateAsync("tenancy");
         VirtualHost = await TestVirtualHost.CreateAsync("tenancy");
-        ClientUpdates = await BusProbe<ClientUpdated>.StartAsync(VirtualHost);
+        ClientUpdates = await BusProbe<ClientUpdated>.StartAsync<ClientsUpdated>(VirtualHost, m => m.Clients);
         var common = new Dictionary<string, string?>(VirtualHost.Settings().Select(s =>
             new KeyValuePair<string, string?>(s.Key.Replace(":", "__", StringComparison.Ordinal), s.Value)))
         {

@@ -33,7 +33,7 @@ public sealed class BulkStagedTests(IdentityResolutionFixture service) : IClassF
             "the poison record alone is in the error queue", TimeSpan.FromSeconds(60));
         Assert.Equal(80, stats.Records);
         Assert.Equal(0, await service.VirtualHost.QueueMessageCountAsync("identity-resolution-raw-records-staged_error"));
-        // The links came together, not one message each; each client was announced once, at its newest version.
+        // The links came together, not one message each; each client was announced once, at its newest version, together.
         var bulk = await service.BulkLinks.QuietAsync(b => b.WorkspaceId == workspace);
         Assert.Equal(80, bulk.Sum(b => b.Records.Count));
         Assert.Single(bulk);
@@ -41,5 +41,6 @@ public sealed class BulkStagedTests(IdentityResolutionFixture service) : IClassF
         Assert.Equal(40, clients.Count);
         Assert.Equal(40, clients.Select(c => c.ClientId).Distinct().Count());
         Assert.All(clients, c => Assert.Equal(2, c.RecordCount));
+        Assert.Equal(40, Assert.Single(await service.BulkClients.QuietAsync(b => b.WorkspaceId == workspace)).Clients.Count);
     }
 }

@@ -24,6 +24,7 @@ public class IdentityResolutionFixture : IAsyncLifetime
     public BusProbe<RecordLinked> RecordLinks { get; private set; } = null!;
     /// <summary>The bulk messages themselves.</summary>
     public BusProbe<RecordsLinked> BulkLinks { get; private set; } = null!;
+    public BusProbe<ClientsUpdated> BulkClients { get; private set; } = null!;
     public BusProbe<ClientsMerged> Merges { get; private set; } = null!;
     public BusProbe<ClientSplit> Splits { get; private set; } = null!;
     public BusProbe<MergeConflictRecorded> Conflicts { get; private set; } = null!;
@@ -38,9 +39,10 @@ public class IdentityResolutionFixture : IAsyncLifetime
         Service = new ServiceFactory<Program>(Database, VirtualHost, Settings);
         Http = Service.CreateClient();
         await WaitUntilReadyAsync(Http);
-        ClientUpdates = await BusProbe<ClientUpdated>.StartAsync(VirtualHost);
+        ClientUpdates = await BusProbe<ClientUpdated>.StartAsync<ClientsUpdated>(VirtualHost, m => m.Clients);
         RecordLinks = await BusProbe<RecordLinked>.StartAsync<RecordsLinked>(VirtualHost, m => m.Records);
         BulkLinks = await BusProbe<RecordsLinked>.StartAsync(VirtualHost);
+        BulkClients = await BusProbe<ClientsUpdated>.StartAsync(VirtualHost);
         Merges = await BusProbe<ClientsMerged>.StartAsync(VirtualHost);
         Splits = await BusProbe<ClientSplit>.StartAsync(VirtualHost);
         Conflicts = await BusProbe<MergeConflictRecorded>.StartAsync(VirtualHost);
@@ -165,7 +167,7 @@ public class IdentityResolutionFixture : IAsyncLifetime
 
     public virtual async Task DisposeAsync()
     {
-        foreach (var probe in new IAsyncDisposable?[] { Conflicts, Splits, Merges, RecordLinks, ClientUpdates })
+        foreach (var probe in new IAsyncDisposable?[] { Conflicts, Splits, Merges, RecordLinks, BulkLinks, BulkClients, ClientUpdates })
         {
             if (probe is not null)
             {

@@ -54,6 +54,21 @@ public sealed class TestVirtualHost : IAsyncDisposable
             : 0;
     }
 
+    /// <summary>The bodies of up to <paramref name="count"/> messages of one queue, left in it (requeued).</summary>
+    public async Task<IReadOnlyList<string>> PeekAsync(string queue, int count = 100)
+    {
+        var body = new StringContent(
+            $$"""{"count":{{count}},"ackmode":"ack_requeue_true","encoding":"auto","truncate":1000000}""", Encoding.UTF8, "application/json");
+        using var response = await _management.PostAsync($"queues/{Uri.EscapeDataString(Name)}/{Uri.EscapeDataString(queue)}/get", body);
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return [];
+        }
+        response.EnsureSuccessStatusCode();
+        using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStreamAsync());
+        return json.RootElement.EnumerateArray().Select(m => m.GetProperty("payload").GetString() ?? "").ToList();
+    }
+
     public async ValueTask DisposeAsync()
     {
         using var _ = await _management.DeleteAsync($"vhosts/{Uri.EscapeDataString(Name)}");

@@ -70,7 +70,7 @@ public sealed class CommandCenterFixture : IAsyncLifetime
         EnsureWebAppBuilt();
         Database = await TestDatabase.CreateAsync("webcc");
         VirtualHost = await TestVirtualHost.CreateAsync("webcc");
-        ClientUpdates = await BusProbe<ClientUpdated>.StartAsync(VirtualHost);
+        ClientUpdates = await BusProbe<ClientUpdated>.StartAsync<ClientsUpdated>(VirtualHost, m => m.Clients);
         var simulator = await Start("source-simulator", "Platform.SourceSimulator", [], []);
         SimulatorAdmin = new HttpClient { BaseAddress = simulator.Address, Timeout = TimeSpan.FromSeconds(60) };
         foreach (var (workspace, size) in Workspaces)

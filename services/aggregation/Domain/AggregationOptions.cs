@@ -15,7 +15,7 @@ internal sealed class AggregationOptions
     /// </summary>
     public int ConcurrentMessages { get; set; } = 500;
 
-    /// <summary>Bulk messages of linked records (<c>RecordsLinked</c>, up to a few hundred links each) held at once.</summary>
+    /// <summary>Bulk messages (<c>RecordsLinked</c>, <c>ClientsUpdated</c>: up to a few hundred items each) of each kind held at once.</summary>
     public int ConcurrentBulkMessages { get; set; } = 8;
 
     /// <summary>How often the relay publishes events a crash left in the outbox (only events older than this are taken).</summary>

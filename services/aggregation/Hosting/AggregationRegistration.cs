@@ -33,10 +33,11 @@ internal static class AggregationRegistration
     public static IBusRegistrationConfigurator AddAggregationConsumers(this IBusRegistrationConfigurator bus)
     {
         bus.AddConsumer<RecordLinkedConsumer, BatchedConsumerDefinition<RecordLinkedConsumer>>();
-        bus.AddConsumer<RecordsLinkedConsumer, RecordsLinkedConsumerDefinition>();
+        bus.AddConsumer<RecordsLinkedConsumer, BulkConsumerDefinition<RecordsLinkedConsumer>>();
         bus.AddConsumer<ClientsMergedConsumer>();
         bus.AddConsumer<ClientSplitConsumer>();
         bus.AddConsumer<ClientUpdatedConsumer, BatchedConsumerDefinition<ClientUpdatedConsumer>>();
+        bus.AddConsumer<ClientsUpdatedConsumer, BulkConsumerDefinition<ClientsUpdatedConsumer>>();
         bus.AddConsumer<SgtSyncCompletedConsumer>();
         return bus;
     }

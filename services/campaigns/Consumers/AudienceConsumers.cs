@@ -9,10 +9,18 @@ using Platform.Contracts.Records;
 
 namespace Platform.Campaigns.Consumers;
 
-/// <summary>Names, email, phone and ManyChat id of a client (newest version wins).</summary>
-internal sealed class ClientUpdatedConsumer(AudienceStore store) : IConsumer<ClientUpdated>
+/// <summary>Names, email, phone and ManyChat id of a client (newest version wins); a sync run's clients (<see cref="ClientsUpdated"/>) one by one.</summary>
+internal sealed class ClientUpdatedConsumer(AudienceStore store) : IConsumer<ClientUpdated>, IConsumer<ClientsUpdated>
 {
     public Task Consume(ConsumeContext<ClientUpdated> context) => store.ApplyClientUpdatedAsync(context.Message, context.CancellationToken);
+
+    public async Task Consume(ConsumeContext<ClientsUpdated> context)
+    {
+        foreach (var client in context.Message.Clients)
+        {
+            await store.ApplyClientUpdatedAsync(client, context.CancellationToken);
+        }
+    }
 }
 
 /// <summary>

@@ -6,27 +6,45 @@ using Platform.Contracts.Records;
 
 namespace Platform.Connectors.ManyChat.Outbound;
 
-/// <summary>Keeps the workspace's clients (email, phone, ManyChat subscriber id) for the lookup sync and the tag pushes.</summary>
-public sealed class ClientUpdatedConsumer(TagPushStore store, TagPushSignal signal) : IConsumer<ClientUpdated>
+/// <summary>
+/// Keeps the workspace's clients (email, phone, ManyChat subscriber id) for the lookup sync and the tag pushes; a sync
+/// run's clients (<see cref="ClientsUpdated"/>) one by one.
+/// </summary>
+public sealed class ClientUpdatedConsumer(TagPushStore store, TagPushSignal signal) : IConsumer<ClientUpdated>, IConsumer<ClientsUpdated>
 {
-    public async Task Consume(ConsumeContext<ClientUpdated> context)
+    public Task Consume(ConsumeContext<ClientUpdated> context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var client = context.Message;
-        var subscriber = client.Identifiers.FirstOrDefault(i => i.Kind == IdentifierKinds.ManychatSubscriberId)?.Value;
-        await store.UpsertClientAsync(new ManyChatClientRow
+        return ApplyAsync([context.Message], context.CancellationToken);
+    }
+
+    public Task Consume(ConsumeContext<ClientsUpdated> context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return ApplyAsync(context.Message.Clients, context.CancellationToken);
+    }
+
+    private async Task ApplyAsync(IReadOnlyList<ClientUpdated> clients, CancellationToken cancellationToken)
+    {
+        var subscribed = false;
+        foreach (var client in clients)
         {
-            WorkspaceId = client.WorkspaceId,
-            ClientId = client.ClientId,
-            Version = client.Version,
-            Email = client.PrimaryEmail ?? client.Identifiers.FirstOrDefault(i => i.Kind == IdentifierKinds.Email)?.Value,
-            Phone = client.PrimaryPhone ?? client.Identifiers.FirstOrDefault(i => i.Kind == IdentifierKinds.Phone)?.Value,
-            SubscriberId = subscriber,
-            UpdatedAt = client.UpdatedAt,
-        }, context.CancellationToken);
-        if (subscriber is not null)
+            var subscriber = client.Identifiers.FirstOrDefault(i => i.Kind == IdentifierKinds.ManychatSubscriberId)?.Value;
+            await store.UpsertClientAsync(new ManyChatClientRow
+            {
+                WorkspaceId = client.WorkspaceId,
+                ClientId = client.ClientId,
+                Version = client.Version,
+                Email = client.PrimaryEmail ?? client.Identifiers.FirstOrDefault(i => i.Kind == IdentifierKinds.Email)?.Value,
+                Phone = client.PrimaryPhone ?? client.Identifiers.FirstOrDefault(i => i.Kind == IdentifierKinds.Phone)?.Value,
+                SubscriberId = subscriber,
+                UpdatedAt = client.UpdatedAt,
+            }, cancellationToken);
+            subscribed |= subscriber is not null;
+        }
+        if (subscribed)
         {
-            signal.Notify(); // pushes waiting for this client's subscriber can go now
+            signal.Notify(); // pushes waiting for these clients' subscribers can go now
         }
     }
 }

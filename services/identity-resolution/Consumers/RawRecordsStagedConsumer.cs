@@ -8,9 +8,10 @@ namespace Platform.IdentityResolution.Consumers;
 /// <summary>
 /// Resolves the records of a sync run a relay published together (<see cref="RawRecordsStaged"/>): each joins the group
 /// commits of <see cref="ResolutionBatcher"/> as a lone <see cref="RawRecordStaged"/> would, and what changed is
-/// published after the commits: the links together (<see cref="RecordsLinked"/>), each changed client once. A record
-/// that fails on its own (the batcher has retried it alone) goes back to the broker as a <see cref="RawRecordStaged"/>
-/// of its own, so only it meets the retry policy and the <c>_error</c> queue, never the hundred records it came with.
+/// published after the commits: the links together (<see cref="RecordsLinked"/>), each changed client once, together
+/// (<see cref="ClientsUpdated"/>). A record that fails on its own (the batcher has retried it alone) goes back to the
+/// broker as a <see cref="RawRecordStaged"/> of its own, so only it meets the retry policy and the <c>_error</c> queue,
+/// never the hundred records it came with.
 /// </summary>
 internal sealed class RawRecordsStagedConsumer(ResolutionBatcher batcher) : IConsumer<RawRecordsStaged>
 {
@@ -22,13 +23,13 @@ internal sealed class RawRecordsStagedConsumer(ResolutionBatcher batcher) : ICon
         await Task.WhenAll(failed.Select(r => context.Publish(r, c => c.CorrelationId = r.CorrelationId, context.CancellationToken)));
     }
 
-    /// <summary>Most links in one <see cref="RecordsLinked"/> (a recompute may move many records besides the message's own).</summary>
+    /// <summary>Most items in one <see cref="RecordsLinked"/> or <see cref="ClientsUpdated"/> (a recompute may move many records besides the message's own).</summary>
     internal const int LinksPerMessage = 500;
 
     /// <summary>
-    /// What the message's records changed, in as few messages as say it: the links in <see cref="RecordsLinked"/>s, one
-    /// <see cref="ClientUpdated"/> per client (its newest version: all are published after the same commits, and a
-    /// subscriber ignores a version not above the one it holds), every other event as it is.
+    /// What the message's records changed, in as few messages as say it: the links in <see cref="RecordsLinked"/>s, each
+    /// changed client once in <see cref="ClientsUpdated"/>s (its newest version: all are published after the same
+    /// commits, and a subscriber ignores a version not above the one it holds), every other event as it is.
     /// </summary>
     internal static IReadOnlyList<object> Coalesce(string workspaceId, IEnumerable<object> events)
     {
@@ -53,7 +54,12 @@ internal sealed class RawRecordsStagedConsumer(ResolutionBatcher batcher) : ICon
                     break;
             }
         }
-        others.AddRange(clients.Values);
+        others.AddRange(clients.Values.OrderBy(c => c.ClientId).Chunk(LinksPerMessage).Select(chunk => new ClientsUpdated
+        {
+            WorkspaceId = workspaceId,
+            CorrelationId = chunk[0].CorrelationId,
+            Clients = chunk,
+        }));
         others.AddRange(links.Chunk(LinksPerMessage).Select(chunk => new RecordsLinked
         {
             WorkspaceId = workspaceId,

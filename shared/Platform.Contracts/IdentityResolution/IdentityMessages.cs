@@ -76,6 +76,22 @@ public sealed record ClientUpdated
     public string? CompanyName { get; init; }
 }
 
+/// <summary>
+/// The <see cref="ClientUpdated"/>s a sync run's records caused (one <c>RawRecordsStaged</c> message): each changed
+/// client once, at its newest version, in one message; what webhook records change keeps the per-client
+/// <see cref="ClientUpdated"/>. Every subscriber of <see cref="ClientUpdated"/> consumes this too, item by item, as if
+/// each had come alone (a version not above the one held changes nothing).
+/// </summary>
+public sealed record ClientsUpdated
+{
+    /// <summary>The tenant of every item.</summary>
+    public required string WorkspaceId { get; init; }
+    /// <summary>Correlation id of the first item.</summary>
+    public required Guid CorrelationId { get; init; }
+    /// <summary>The clients, one item each.</summary>
+    public required IReadOnlyList<ClientUpdated> Clients { get; init; }
+}
+
 /// <summary>Published when clients merged into one; the others no longer exist.</summary>
 public sealed record ClientsMerged
 {
