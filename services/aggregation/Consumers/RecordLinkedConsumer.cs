@@ -1,6 +1,7 @@
 using MassTransit;
 using Platform.Aggregation.Domain;
 using Platform.Contracts.IdentityResolution;
+using Platform.ServiceDefaults;
 
 namespace Platform.Aggregation.Consumers;
 
@@ -13,18 +14,7 @@ internal sealed class RecordLinkedConsumer(RecordBatcher batcher) : IConsumer<Re
     public Task Consume(ConsumeContext<RecordLinked> context) => batcher.SubmitAsync(context.Message, context.CancellationToken);
 }
 
-/// <summary>
-/// Many messages held at once so batches can form (they wait on a batcher, not on a database connection each), for
-/// every consumer that hands its messages to a <see cref="Platform.ServiceDefaults.GroupCommitBatcher{TMessage, TResult}"/>.
-/// The failure policy is the platform's, set once in <c>AddPlatformMessaging</c>.
-/// </summary>
-internal sealed class BatchedConsumerDefinition<TConsumer> : ConsumerDefinition<TConsumer>
-    where TConsumer : class, IConsumer
-{
-    public BatchedConsumerDefinition(AggregationOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        ConcurrentMessageLimit = options.ConcurrentMessages;
-        Endpoint(e => e.PrefetchCount = options.ConcurrentMessages);
-    }
-}
+/// <summary>Per-record messages (<c>ConcurrentMessages</c>) held at once by every consumer that hands them to a batcher.</summary>
+internal sealed class BatchedConsumerDefinition<TConsumer>(AggregationOptions options)
+    : HeldMessagesDefinition<TConsumer>(options.ConcurrentMessages)
+    where TConsumer : class, IConsumer;

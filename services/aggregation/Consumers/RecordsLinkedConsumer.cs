@@ -47,14 +47,7 @@ internal static class BulkItems
     }
 }
 
-/// <summary>A few bulk messages at once (each holds up to a few hundred items), enough for the batchers to fill their transactions.</summary>
-internal sealed class BulkConsumerDefinition<TConsumer> : ConsumerDefinition<TConsumer>
-    where TConsumer : class, IConsumer
-{
-    public BulkConsumerDefinition(AggregationOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        ConcurrentMessageLimit = options.ConcurrentBulkMessages;
-        Endpoint(e => e.PrefetchCount = options.ConcurrentBulkMessages);
-    }
-}
+/// <summary>A few bulk messages (<c>ConcurrentBulkMessages</c>, up to a few hundred items each) held at once: enough for the batchers to fill their transactions.</summary>
+internal sealed class BulkConsumerDefinition<TConsumer>(AggregationOptions options)
+    : HeldMessagesDefinition<TConsumer>(options.ConcurrentBulkMessages)
+    where TConsumer : class, IConsumer;

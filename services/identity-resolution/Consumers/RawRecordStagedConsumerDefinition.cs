@@ -1,5 +1,5 @@
-using MassTransit;
 using Platform.IdentityResolution.Domain.Resolution;
+using Platform.ServiceDefaults;
 
 namespace Platform.IdentityResolution.Consumers;
 
@@ -8,12 +8,5 @@ namespace Platform.IdentityResolution.Consumers;
 /// (they wait on the batcher, not on a database connection each). The failure policy (retries, redelivery,
 /// <c>_error</c> queue) is the platform's, set once in <c>AddPlatformMessaging</c>.
 /// </summary>
-internal sealed class RawRecordStagedConsumerDefinition : ConsumerDefinition<RawRecordStagedConsumer>
-{
-    public RawRecordStagedConsumerDefinition(IdentityResolutionOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        ConcurrentMessageLimit = options.ConcurrentMessages;
-        Endpoint(e => e.PrefetchCount = options.ConcurrentMessages);
-    }
-}
+internal sealed class RawRecordStagedConsumerDefinition(IdentityResolutionOptions options)
+    : HeldMessagesDefinition<RawRecordStagedConsumer>(options.ConcurrentMessages);

@@ -2,6 +2,7 @@ using MassTransit;
 using Platform.Contracts.Connectors;
 using Platform.Contracts.IdentityResolution;
 using Platform.IdentityResolution.Domain.Resolution;
+using Platform.ServiceDefaults;
 
 namespace Platform.IdentityResolution.Consumers;
 
@@ -24,7 +25,7 @@ internal sealed class RawRecordsStagedConsumer(ResolutionBatcher batcher) : ICon
     }
 
     /// <summary>Most items in one <see cref="RecordsLinked"/> or <see cref="ClientsUpdated"/> (a recompute may move many records besides the message's own).</summary>
-    internal const int LinksPerMessage = 500;
+    internal const int ItemsPerMessage = 500;
 
     /// <summary>
     /// What the message's records changed, in as few messages as say it: the links in <see cref="RecordsLinked"/>s, each
@@ -54,13 +55,13 @@ internal sealed class RawRecordsStagedConsumer(ResolutionBatcher batcher) : ICon
                     break;
             }
         }
-        others.AddRange(clients.Values.OrderBy(c => c.ClientId).Chunk(LinksPerMessage).Select(chunk => new ClientsUpdated
+        others.AddRange(clients.Values.OrderBy(c => c.ClientId).Chunk(ItemsPerMessage).Select(chunk => new ClientsUpdated
         {
             WorkspaceId = workspaceId,
             CorrelationId = chunk[0].CorrelationId,
             Clients = chunk,
         }));
-        others.AddRange(links.Chunk(LinksPerMessage).Select(chunk => new RecordsLinked
+        others.AddRange(links.Chunk(ItemsPerMessage).Select(chunk => new RecordsLinked
         {
             WorkspaceId = workspaceId,
             CorrelationId = chunk[0].CorrelationId,
@@ -74,12 +75,5 @@ internal sealed class RawRecordsStagedConsumer(ResolutionBatcher batcher) : ICon
 /// Endpoint settings for <see cref="RawRecordsStagedConsumer"/>: a few bulk messages at once (each holds up to a few
 /// hundred records), enough for the batcher to fill its transactions.
 /// </summary>
-internal sealed class RawRecordsStagedConsumerDefinition : ConsumerDefinition<RawRecordsStagedConsumer>
-{
-    public RawRecordsStagedConsumerDefinition(IdentityResolutionOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        ConcurrentMessageLimit = options.ConcurrentBulkMessages;
-        Endpoint(e => e.PrefetchCount = options.ConcurrentBulkMessages);
-    }
-}
+internal sealed class RawRecordsStagedConsumerDefinition(IdentityResolutionOptions options)
+    : HeldMessagesDefinition<RawRecordsStagedConsumer>(options.ConcurrentBulkMessages);
