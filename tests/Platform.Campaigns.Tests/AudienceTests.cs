@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json;
+using Platform.Contracts.IdentityResolution;
+using Platform.Contracts.Records;
 using static Platform.Campaigns.Tests.CampaignsFixture;
 
 namespace Platform.Campaigns.Tests;
@@ -108,5 +110,38 @@ public sealed class AudienceTests(CampaignsFixture service)
         var missing = await service.Http.GetAsync(new Uri($"/api/campaigns/{Guid.NewGuid()}?workspaceId={workspace}", UriKind.Relative));
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Equal("application/problem+json", missing.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task A_link_that_cannot_be_stored_in_a_sync_runs_bulk_message_fails_alone_and_the_others_are_applied()
+    {
+        var workspace = NewWorkspace();
+        var links = Enumerable.Range(0, 4).Select(i => new RecordLinked
+        {
+            WorkspaceId = workspace,
+            CorrelationId = Guid.NewGuid(),
+            ClientId = Guid.NewGuid(),
+            ClientVersion = 1,
+            RawRecordId = i + 1,
+            Record = new CanonicalRecord
+            {
+                // PostgreSQL text cannot hold a NUL character: the third link can never be stored.
+                Source = i == 2 ? "bad\u0000source" : "hotmart",
+                EntityType = EntityType.Contact,
+                ExternalId = $"bulk-{workspace}-{i}",
+                SourceUpdatedAt = DateTimeOffset.UtcNow,
+                Identifiers = [new Identifier(IdentifierKinds.Email, $"bulk{i}.{workspace}@example.com")],
+            },
+        }).ToList();
+
+        await service.PublishAsync([new RecordsLinked { WorkspaceId = workspace, CorrelationId = Guid.NewGuid(), Records = links }]);
+
+        await EventuallyAsync(async () => await service.ScalarAsync<long>(
+            "select count(*) from audience_members where workspace_id = @w", ("w", workspace)) == 3, "the three good links to be applied");
+        await EventuallyAsync(async () => (await service.VirtualHost.PeekAsync("campaigns-record-linked_error")).Count(b => b.Contains(workspace, StringComparison.Ordinal)) == 1,
+            "the bad link alone to be parked in the error queue", TimeSpan.FromSeconds(60));
+        var parked = Assert.Single(await service.VirtualHost.PeekAsync("campaigns-record-linked_error"), b => b.Contains(workspace, StringComparison.Ordinal));
+        Assert.Contains($"bulk-{workspace}-2", parked, StringComparison.Ordinal);
+        Assert.DoesNotContain($"bulk-{workspace}-1", parked, StringComparison.Ordinal);
     }
 }

@@ -7,12 +7,13 @@ namespace Platform.Aggregation.Consumers;
 
 /// <summary>
 /// Aggregates the links of a sync run's records (identity resolution's <see cref="RecordsLinked"/>): each joins the
-/// group commits of <see cref="RecordBatcher"/> as a lone <see cref="RecordLinked"/> would.
+/// group commits of <see cref="RecordBatcher"/> as a lone <see cref="RecordLinked"/> would; one that fails on its own
+/// goes alone to the <see cref="RecordLinkedConsumer"/> queue (see <see cref="BulkItems"/>).
 /// </summary>
 internal sealed class RecordsLinkedConsumer(RecordBatcher batcher, IEndpointNameFormatter names) : IConsumer<RecordsLinked>
 {
     public Task Consume(ConsumeContext<RecordsLinked> context) =>
-        BulkItems.SubmitAsync<RecordLinked, RecordLinkedConsumer>(context, batcher, context.Message.Records, names);
+        BulkItems.SubmitAsync(context, batcher, context.Message.Records, new Uri($"queue:{names.Consumer<RecordLinkedConsumer>()}"));
 }
 
 /// <summary>
@@ -22,29 +23,7 @@ internal sealed class RecordsLinkedConsumer(RecordBatcher batcher, IEndpointName
 internal sealed class ClientsUpdatedConsumer(ClientBatcher batcher, IEndpointNameFormatter names) : IConsumer<ClientsUpdated>
 {
     public Task Consume(ConsumeContext<ClientsUpdated> context) =>
-        BulkItems.SubmitAsync<ClientUpdated, ClientUpdatedConsumer>(context, batcher, context.Message.Clients, names);
-}
-
-/// <summary>How a bulk message's items reach a batcher.</summary>
-internal static class BulkItems
-{
-    /// <summary>
-    /// Submits every item and waits for them all; an item that fails on its own (the batcher has retried it alone) is
-    /// sent to this service's queue of <typeparamref name="TAlone"/>, the consumer of a lone item, so only it meets the
-    /// retry policy and the <c>_error</c> queue, and no other subscriber sees it twice.
-    /// </summary>
-    public static async Task SubmitAsync<T, TAlone>(ConsumeContext context, GroupCommitBatcher<T, bool> batcher, IReadOnlyList<T> items,
-        IEndpointNameFormatter names)
-        where T : class
-        where TAlone : class, IConsumer
-    {
-        var (_, failed) = await batcher.SubmitAllAsync(items, context.CancellationToken);
-        if (failed.Count > 0)
-        {
-            var alone = await context.GetSendEndpoint(new Uri($"queue:{names.Consumer<TAlone>()}"));
-            await alone.SendBatch(failed, context.CancellationToken);
-        }
-    }
+        BulkItems.SubmitAsync(context, batcher, context.Message.Clients, new Uri($"queue:{names.Consumer<ClientUpdatedConsumer>()}"));
 }
 
 /// <summary>A few bulk messages (<c>ConcurrentBulkMessages</c>, up to a few hundred items each) held at once: enough for the batchers to fill their transactions.</summary>

@@ -6,6 +6,7 @@ using Platform.Contracts.Aggregation;
 using Platform.Contracts.IdentityResolution;
 using Platform.Contracts.Privacy;
 using Platform.Contracts.Records;
+using Platform.ServiceDefaults;
 
 namespace Platform.Campaigns.Consumers;
 
@@ -14,25 +15,26 @@ internal sealed class ClientUpdatedConsumer(AudienceStore store) : IConsumer<Cli
 {
     public Task Consume(ConsumeContext<ClientUpdated> context) => store.ApplyClientUpdatedAsync(context.Message, context.CancellationToken);
 
-    public async Task Consume(ConsumeContext<ClientsUpdated> context)
+    public Task Consume(ConsumeContext<ClientsUpdated> context) => BulkItems.ApplyAsync(context, context.Message.Clients, async (clients, cancellationToken) =>
     {
-        foreach (var client in context.Message.Clients)
+        foreach (var client in clients)
         {
-            await store.ApplyClientUpdatedAsync(client, context.CancellationToken);
+            await store.ApplyClientUpdatedAsync(client, cancellationToken);
         }
-    }
+    });
 }
 
 /// <summary>
 /// Sources, tags and WhatsApp of a client; an abandoned cart starts the campaigns that wait for one. A sync run's links
-/// (<see cref="RecordsLinked"/>) are applied in one transaction, each as if it had come alone.
+/// (<see cref="RecordsLinked"/>) are applied in one transaction, each as if it had come alone (see <see cref="BulkItems"/>
+/// for one that fails).
 /// </summary>
 internal sealed class RecordLinkedConsumer(NpgsqlDataSource dataSource, AudienceStore store, CampaignLauncher launcher)
     : IConsumer<RecordLinked>, IConsumer<RecordsLinked>
 {
     public Task Consume(ConsumeContext<RecordLinked> context) => ApplyAsync([context.Message], context.CancellationToken);
 
-    public Task Consume(ConsumeContext<RecordsLinked> context) => ApplyAsync(context.Message.Records, context.CancellationToken);
+    public Task Consume(ConsumeContext<RecordsLinked> context) => BulkItems.ApplyAsync(context, context.Message.Records, ApplyAsync);
 
     private async Task ApplyAsync(IReadOnlyList<RecordLinked> links, CancellationToken cancellationToken)
     {

@@ -3,6 +3,7 @@ using Platform.Connectors.ManyChat.Persistence;
 using Platform.Contracts.Aggregation;
 using Platform.Contracts.IdentityResolution;
 using Platform.Contracts.Records;
+using Platform.ServiceDefaults;
 
 namespace Platform.Connectors.ManyChat.Outbound;
 
@@ -21,7 +22,7 @@ public sealed class ClientUpdatedConsumer(TagPushStore store, TagPushSignal sign
     public Task Consume(ConsumeContext<ClientsUpdated> context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return ApplyAsync(context.Message.Clients, context.CancellationToken);
+        return BulkItems.ApplyAsync(context, context.Message.Clients, ApplyAsync);
     }
 
     private async Task ApplyAsync(IReadOnlyList<ClientUpdated> clients, CancellationToken cancellationToken)
@@ -85,13 +86,16 @@ public sealed class RecordLinkedConsumer(TagRequests requests) : IConsumer<Recor
         return RequestAsync(context.Message, context.CancellationToken);
     }
 
-    public async Task Consume(ConsumeContext<RecordsLinked> context)
+    public Task Consume(ConsumeContext<RecordsLinked> context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        foreach (var link in context.Message.Records)
+        return BulkItems.ApplyAsync(context, context.Message.Records, async (links, cancellationToken) =>
         {
-            await RequestAsync(link, context.CancellationToken);
-        }
+            foreach (var link in links)
+            {
+                await RequestAsync(link, cancellationToken);
+            }
+        });
     }
 
     private Task RequestAsync(RecordLinked link, CancellationToken cancellationToken)
