@@ -50,6 +50,7 @@ internal static class EndToEndBenchmark
         await using var database = await TestDatabase.CreateAsync("benche2e");
         await using var vhost = await TestVirtualHost.CreateAsync("benche2e");
         var processes = new Dictionary<string, ServiceProcess>();
+        var stopped = false;
         try
         {
             foreach (var (name, project) in new[]
@@ -94,6 +95,7 @@ internal static class EndToEndBenchmark
                 h.Password(TestEnvironment.RabbitPassword);
             }));
             await bus.StartAsync();
+            var writesBefore = await WriteVolume.ReadAsync(database, Services);
             var clock = Stopwatch.StartNew();
             var release = await bus.GetSendEndpoint(ConnectorQueues.For("stripe"));
             await release.Send(new ReleaseStagedRecords { WorkspaceId = Workspace, CorrelationId = NewId.NextGuid() });
@@ -146,10 +148,25 @@ internal static class EndToEndBenchmark
             sampler.Stop();
             await sampling;
             await bus.StopAsync();
+            // A session sends its last statistics when it ends: the services stop before the write counters are read.
+            foreach (var process in processes.Values)
+            {
+                await process.DisposeAsync();
+            }
+            stopped = true;
+            var writes = (await WriteVolume.ReadAsync(database, Services)).Minus(writesBefore);
 
             var messages = await MessagesAsync(vhost.Name);
+            var walBeforeCopy = await WriteVolume.WalPositionAsync(database);
             var (copied, copySeconds) = await PlainCopy.MeasureAsync(database, "connector-stripe",
                 "workspace_id, stream, entity_type, external_id, source_updated_at, payload, payload_hash, canonical_hash, canonical, sync_run_id, correlation_id, received_at, unify");
+            var copyWal = await WriteVolume.WalPositionAsync(database) - walBeforeCopy;
+            var copyIndexes = await ScalarAsync(database,
+                "select count(*) from pg_index where indrelid = '\"connector-stripe\".raw_records'::regclass");
+            // If every row and index entry the run writes cost what one costs in the COPY, with a session on each core:
+            // the rate the run's writes alone would allow, whatever the services do around them.
+            var copyCostPerEntry = copySeconds / (copied * (1.0 + copyIndexes));
+            var writeCeiling = Environment.ProcessorCount / ((writes.Rows + writes.IndexEntries) / (double)total * copyCostPerEntry);
             var rate = total / seconds;
             var copyRate = copied / copySeconds;
             var outcome = await OutcomeAsync(database);
@@ -170,7 +187,14 @@ internal static class EndToEndBenchmark
                   peak memory (VmHWM)              : {string.Join(", ", Services.Select(s => $"{s} {sampler.PeakMiB(s):F0} MB"))}
                   CPU seconds (of {seconds * Environment.ProcessorCount:F0} core-seconds) : {sampler.CpuSummary()}
                   database size                    : {databaseMiB:F0} MB ({schemaSizes})
+                  written from "Unify all" to done : {writes.PerRecord(total)}; the COPY: 1 row + {copyIndexes} index entries, {copyWal / 1024.0 / copied:F1} kB of WAL a row
+                  ceiling from the writes alone    : {writeCeiling:F0} records/s (each row and index entry at its cost in the COPY, {Environment.ProcessorCount} sessions at once)
                 """));
+            // --show-writes: each table's rows and index entries a record.
+            if (args.Contains("--show-writes"))
+            {
+                Console.WriteLine($"  written a record, by table (rows + index entries): {writes.TablesPerRecord(total)}");
+            }
             // --show-log SERVICE: its last output lines (e.g. with --set SERVICE:Logging:LogLevel:CATEGORY=Debug for per-batch timings).
             foreach (var name in args.Select((a, i) => (a, i)).Where(x => x.a == "--show-log" && x.i + 1 < args.Length).Select(x => args[x.i + 1]))
             {
@@ -184,7 +208,7 @@ internal static class EndToEndBenchmark
         }
         finally
         {
-            foreach (var process in processes.Values)
+            foreach (var process in stopped ? Enumerable.Empty<ServiceProcess>() : processes.Values)
             {
                 await process.DisposeAsync();
             }

@@ -86,17 +86,26 @@ internal sealed partial class AggregationStore
         where not exists (select 1 from client_records r where {KeyJoin})
         """;
 
-    /// <summary>Money records: a new row, or the newer version's data; refunds and disputes are applied by <see cref="Settle"/>.</summary>
+    /// <summary>
+    /// Money records: a new row, or the newer version's data; refunds, disputes and coverage by other records are applied
+    /// by <see cref="Settle"/>. A new row is written settled as if nothing else touched it (its own refunded and disputed
+    /// amounts, counted unless covered), so Settle rewrites it (seven indexes) only when another record does.
+    /// </summary>
     private static readonly string UpsertSales = $"""
         insert into sales as s (workspace_id, source, entity_type, external_id, client_id, kind, status, base_status, source_status,
             amount, currency, refunded_amount, disputed_amount, net_amount, own_refunded, own_disputed, adjustment_amount,
             occurred_at, product, parent_ref, payment_ref, invoice_ref, cover_rank, superseded_by, is_counted, raw_record_id,
             source_updated_at, record, first_seen_at, updated_at)
-        select @w, k.source, k.entity_type, k.external_id, r.client_id, i.kind, i.base_status, i.base_status, i.source_status,
-            i.amount, i.currency, 0, 0, i.amount, i.own_refunded, i.own_disputed, i.adjustment_amount,
-            i.occurred_at, i.product, i.parent_ref, i.payment_ref, i.invoice_ref, i.cover_rank, null, false, i.raw_record_id,
-            i.source_updated_at, i.record, now(), now()
+        select @w, k.source, k.entity_type, k.external_id, r.client_id, i.kind, n.status, i.base_status, i.source_status,
+            i.amount, i.currency, n.refunded, n.disputed, n.net, i.own_refunded, i.own_disputed, i.adjustment_amount,
+            i.occurred_at, i.product, i.parent_ref, i.payment_ref, i.invoice_ref, i.cover_rank, null,
+            {Counted("null", "i.kind", "n.status")}, i.raw_record_id, i.source_updated_at, i.record, now(), now()
         from agg_keys k join agg_in i on i.ordinal = k.data_ordinal join client_records r on {KeyJoin}
+        cross join lateral (select least(coalesce(i.amount, 0), greatest(i.own_refunded, 0)) as refunded,
+                                   least(coalesce(i.amount, 0), i.own_disputed) as disputed) a
+        cross join lateral (select {SettledStatus("i.kind", "i.base_status", "i.amount", "a.refunded", "a.disputed")} as status,
+                                   {SettledNet("i.kind", "i.amount", "a.refunded", "a.disputed")} as net,
+                                   a.refunded, a.disputed) n
         where i.kind is not null
         on conflict (workspace_id, source, external_id, entity_type) do update set
             kind = excluded.kind, base_status = excluded.base_status, source_status = excluded.source_status,

@@ -10,7 +10,7 @@ internal sealed partial class AggregationStore
     /// of one payment (a Stripe charge, its payment intent, invoice or checkout session) only the highest ranked one that
     /// did not fail counts; the others are superseded by it.
     /// </summary>
-    private const string Settle = """
+    private static readonly string Settle = $"""
         with computed as (
             select s.id, s.kind, s.amount, s.base_status,
                 least(coalesce(s.amount, 0), greatest(s.own_refunded, adj.refunds)) as refunded,
@@ -37,22 +37,12 @@ internal sealed partial class AggregationStore
             ) cover on true
         ),
         decided as (
-            select c.*,
-                case when c.kind in ('purchase', 'charge', 'invoice', 'transaction')
-                          and c.base_status in ('paid', 'partially_refunded', 'refunded', 'chargeback') then
-                    case when c.disputed > 0 then 'chargeback'
-                         when c.amount > 0 and c.refunded >= c.amount then 'refunded'
-                         when c.refunded > 0 then 'partially_refunded'
-                         else 'paid' end
-                     else c.base_status end as status,
-                case when c.kind in ('purchase', 'charge', 'invoice', 'transaction')
-                     then greatest(0, c.amount - c.refunded - c.disputed) else c.amount end as net
+            select c.*, {SettledStatus("c.kind", "c.base_status", "c.amount", "c.refunded", "c.disputed")} as status,
+                {SettledNet("c.kind", "c.amount", "c.refunded", "c.disputed")} as net
             from computed c
         ),
         final as (
-            select d.*, d.superseded_by is null and (
-                (d.kind = 'deal' and d.status = 'won')
-                or (d.kind in ('purchase', 'charge', 'invoice', 'transaction') and d.status in ('paid', 'partially_refunded'))) as counted
+            select d.*, {Counted("d.superseded_by", "d.kind", "d.status")} as counted
             from decided d
         ),
         updated as (
@@ -67,5 +57,29 @@ internal sealed partial class AggregationStore
         insert into agg_clients (client_id)
         select distinct client_id from updated where client_id is not null
         on conflict (client_id) do nothing
+        """;
+
+    /// <summary>A payment's status from what is refunded and disputed of it; any other record keeps its own.</summary>
+    private static string SettledStatus(string kind, string baseStatus, string amount, string refunded, string disputed) => $"""
+        case when {kind} in ('purchase', 'charge', 'invoice', 'transaction')
+                  and {baseStatus} in ('paid', 'partially_refunded', 'refunded', 'chargeback') then
+            case when {disputed} > 0 then 'chargeback'
+                 when {amount} > 0 and {refunded} >= {amount} then 'refunded'
+                 when {refunded} > 0 then 'partially_refunded'
+                 else 'paid' end
+             else {baseStatus} end
+        """;
+
+    /// <summary>A payment's net amount: what is left after refunds and disputes.</summary>
+    private static string SettledNet(string kind, string amount, string refunded, string disputed) => $"""
+        case when {kind} in ('purchase', 'charge', 'invoice', 'transaction')
+             then greatest(0, {amount} - {refunded} - {disputed}) else {amount} end
+        """;
+
+    /// <summary>Whether a sale counts in the customer's numbers: a won deal or a paid payment no other record covers.</summary>
+    private static string Counted(string supersededBy, string kind, string status) => $"""
+        {supersededBy} is null and (
+            ({kind} = 'deal' and {status} = 'won')
+            or ({kind} in ('purchase', 'charge', 'invoice', 'transaction') and {status} in ('paid', 'partially_refunded')))
         """;
 }
