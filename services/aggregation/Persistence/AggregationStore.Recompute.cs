@@ -150,10 +150,11 @@ internal sealed partial class AggregationStore
     /// <summary>
     /// customer_360 of every client in <c>agg_clients</c> that still has records (the others lose theirs): purchase
     /// count, dates and rhythm across currencies (recency needs no currency), LTV in the client's main currency (most
-    /// sales) and per currency, deposits and withdrawals, last activity, metadata. Segment and churn risk follow
-    /// (<see cref="RateSegments"/>).
+    /// sales) and per currency, deposits and withdrawals, last activity, metadata, and the segment and churn risk they
+    /// give (the rule <see cref="RateSegmentsWhere"/> applies as time passes). A row that would not change is not
+    /// rewritten.
     /// </summary>
-    private const string RecomputeCustomer360 = """
+    private static readonly string RecomputeCustomer360 = $$"""
         with base as (
             select a.client_id, p.purchase_count, p.first_at, p.last_at,
                 case when p.purchase_count >= 2
@@ -204,21 +205,31 @@ internal sealed partial class AggregationStore
             insert into customer_360 as c (client_id, workspace_id, segment, churn_risk, ltv, ltv_currency, ltv_by_currency,
                 purchase_count, first_purchase_at, last_purchase_at, purchase_interval_days, total_deposit, total_withdraw,
                 investment_currency, last_activity_at, is_cs_customer, metadata, segment_computed_at, updated_at)
-            select b.client_id, @w, 'lead', null, b.ltv, b.ltv_currency, b.by_currency, b.purchase_count, b.first_at, b.last_at,
-                b.interval_days, b.deposits, b.withdrawals, b.investment_currency, b.last_activity_at, b.cs_status is not null,
+            select b.client_id, @w, {{Segment("b.purchase_count", "b.last_at", "b.interval_days", "b.by_currency", "b.first_at")}},
+                {{Risk("b.purchase_count", "b.last_at", "b.interval_days")}}, b.ltv, b.ltv_currency, b.by_currency, b.purchase_count,
+                b.first_at, b.last_at, b.interval_days, b.deposits, b.withdrawals, b.investment_currency, b.last_activity_at,
+                b.cs_status is not null,
                 jsonb_strip_nulls(jsonb_build_object(
                     'sources', to_jsonb(b.sources), 'records', b.by_type, 'csStatus', b.cs_status,
                     'csSince', b.cs_became_at, 'investmentsByCurrency', b.investments)),
                 now(), now()
             from base b
             on conflict (client_id) do update set
-                workspace_id = excluded.workspace_id, ltv = excluded.ltv, ltv_currency = excluded.ltv_currency,
+                workspace_id = excluded.workspace_id, segment = excluded.segment, churn_risk = excluded.churn_risk,
+                ltv = excluded.ltv, ltv_currency = excluded.ltv_currency,
                 ltv_by_currency = excluded.ltv_by_currency, purchase_count = excluded.purchase_count,
                 first_purchase_at = excluded.first_purchase_at, last_purchase_at = excluded.last_purchase_at,
                 purchase_interval_days = excluded.purchase_interval_days, total_deposit = excluded.total_deposit,
                 total_withdraw = excluded.total_withdraw, investment_currency = excluded.investment_currency,
                 last_activity_at = excluded.last_activity_at, is_cs_customer = excluded.is_cs_customer,
-                metadata = excluded.metadata, updated_at = now()
+                metadata = excluded.metadata, segment_computed_at = now(), updated_at = now()
+            where (c.workspace_id, c.segment, c.churn_risk, c.ltv, c.ltv_currency, c.ltv_by_currency, c.purchase_count,
+                   c.first_purchase_at, c.last_purchase_at, c.purchase_interval_days, c.total_deposit, c.total_withdraw,
+                   c.investment_currency, c.last_activity_at, c.is_cs_customer, c.metadata)
+                is distinct from (excluded.workspace_id, excluded.segment, excluded.churn_risk, excluded.ltv, excluded.ltv_currency,
+                   excluded.ltv_by_currency, excluded.purchase_count, excluded.first_purchase_at, excluded.last_purchase_at,
+                   excluded.purchase_interval_days, excluded.total_deposit, excluded.total_withdraw, excluded.investment_currency,
+                   excluded.last_activity_at, excluded.is_cs_customer, excluded.metadata)
         )
         delete from customer_360 c using agg_clients a
         where c.client_id = a.client_id and not a.has_records
@@ -231,29 +242,40 @@ internal sealed partial class AggregationStore
     /// churned (ratio at least the churned ratio and at least the minimum days), vip (LTV at the threshold in any of its
     /// currencies), new (first sale within the new-customer days), at_risk (high risk), active.
     /// </summary>
-    private const string RateSegmentsTemplate = """
+    private static readonly string RateSegmentsTemplate = $$"""
         update customer_360 c set segment = x.segment, churn_risk = x.risk, segment_computed_at = now()
         from (
-            select c2.client_id,
-                case when c2.purchase_count = 0 then null
-                     when r.ratio < @medium then 'low' when r.ratio < @high then 'medium' else 'high' end as risk,
-                case when c2.purchase_count = 0 then 'lead'
-                     when r.ratio >= @churned and r.days >= @churned_min_days then 'churned'
-                     when exists (select 1 from unnest(@vip_currencies::text[], @vip_amounts::numeric[]) v(currency, amount)
-                                  where (c2.ltv_by_currency ->> v.currency)::numeric >= v.amount) then 'vip'
-                     when c2.first_purchase_at >= now() - make_interval(days => @new_days) then 'new'
-                     when r.ratio >= @high then 'at_risk'
-                     else 'active' end as segment
+            select c2.client_id, {{Risk("c2.purchase_count", "c2.last_purchase_at", "c2.purchase_interval_days")}} as risk,
+                {{Segment("c2.purchase_count", "c2.last_purchase_at", "c2.purchase_interval_days", "c2.ltv_by_currency", "c2.first_purchase_at")}} as segment
             from customer_360 c2
-            cross join lateral (select greatest(extract(epoch from now() - c2.last_purchase_at) / 86400.0, 0)::float8 as days) d
-            cross join lateral (select d.days,
-                d.days / greatest(coalesce(c2.purchase_interval_days::float8, @default_interval), 1) as ratio) r
             where {filter}
         ) x
         where c.client_id = x.client_id and (c.segment, c.churn_risk) is distinct from (x.segment, x.risk)
         """;
 
-    private static readonly string RateSegments = RateSegmentsWhere("c2.client_id in (select client_id from agg_clients)");
+    /// <summary>Days since the last sale (never negative).</summary>
+    private static string DaysSince(string lastPurchaseAt) =>
+        $"greatest(extract(epoch from now() - {lastPurchaseAt}) / 86400.0, 0)::float8";
+
+    /// <summary>Days since the last sale over the client's own rhythm (the default interval with a single sale).</summary>
+    private static string Ratio(string lastPurchaseAt, string intervalDays) =>
+        $"({DaysSince(lastPurchaseAt)} / greatest(coalesce({intervalDays}::float8, @default_interval), 1))";
+
+    private static string Risk(string purchaseCount, string lastPurchaseAt, string intervalDays) => $"""
+        case when {purchaseCount} = 0 then null
+             when {Ratio(lastPurchaseAt, intervalDays)} < @medium then 'low'
+             when {Ratio(lastPurchaseAt, intervalDays)} < @high then 'medium' else 'high' end
+        """;
+
+    private static string Segment(string purchaseCount, string lastPurchaseAt, string intervalDays, string ltvByCurrency, string firstPurchaseAt) => $"""
+        case when {purchaseCount} = 0 then 'lead'
+             when {Ratio(lastPurchaseAt, intervalDays)} >= @churned and {DaysSince(lastPurchaseAt)} >= @churned_min_days then 'churned'
+             when exists (select 1 from unnest(@vip_currencies::text[], @vip_amounts::numeric[]) v(currency, amount)
+                          where ({ltvByCurrency} ->> v.currency)::numeric >= v.amount) then 'vip'
+             when {firstPurchaseAt} >= now() - make_interval(days => @new_days) then 'new'
+             when {Ratio(lastPurchaseAt, intervalDays)} >= @high then 'at_risk'
+             else 'active' end
+        """;
 
     /// <summary>The segment rating of the clients <paramref name="filter"/> (SQL over <c>c2</c>, a customer_360 row) selects.</summary>
     internal static string RateSegmentsWhere(string filter) => RateSegmentsTemplate.Replace("{filter}", filter, StringComparison.Ordinal);
@@ -276,8 +298,7 @@ internal sealed partial class AggregationStore
             (MarkClientsWithRecords, []),
             (RecomputeCustomerSales, events),
             (RecomputeCsCustomers, events),
-            (RecomputeCustomer360, []),
-            (RateSegments, SegmentParameters(segments)));
+            (RecomputeCustomer360, SegmentParameters(segments)));
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
