@@ -119,6 +119,45 @@ public sealed class ConflictTests(IdentityResolutionFixture service) : IClassFix
         await service.Conflicts.WaitForAsync(c => c.WorkspaceId == workspace && c.ConflictId == open.Id);
     }
 
+    [Fact]
+    public async Task A_privacy_request_naming_only_a_family_phone_names_nobody_and_one_naming_her_email_too_finds_only_her()
+    {
+        var workspace = NewWorkspace();
+        var resolver = service.Service.Services.GetRequiredService<IdentityResolver>();
+        foreach (var message in new[]
+        {
+            Staged(workspace, "hotmart", EntityType.Purchase, "HP-ana", Ids("email:ana@example.com", "phone:(11) 98765-4321")),
+            Staged(workspace, "ploomes", EntityType.Contact, "PL-bia", Ids("email:bia@example.com", "phone:(11) 98765-4321")),
+        })
+        {
+            await resolver.ResolveAsync([message], CancellationToken.None);
+        }
+        var ana = (await service.RecordAsync(workspace, "hotmart", "HP-ana")).ClientId!.Value;
+        var privacy = service.Service.Services.GetRequiredService<IdentityPrivacyParticipant>();
+        PrivacySubject Asking(params SubjectIdentifier[] identifiers) =>
+            new() { WorkspaceId = workspace, RequestId = Guid.NewGuid(), Identifiers = identifiers };
+
+        // The phone alone is Ana's and Bia's: the request does not say who, and says what to name instead.
+        var refused = await Assert.ThrowsAsync<AmbiguousSubjectException>(() =>
+            privacy.LookupAsync(Asking(new SubjectIdentifier("phone", "+55 11 98765-4321")), CancellationToken.None));
+        Assert.Contains("2 different clients (shared: phone)", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("98765", refused.Message, StringComparison.Ordinal);
+        using (var http = service.Service.CreateClient())
+        {
+            using var answer = await http.PostAsJsonAsync("/internal/privacy/lookup", Asking(new SubjectIdentifier("phone", "+55 11 98765-4321")));
+            Assert.Equal(System.Net.HttpStatusCode.Conflict, answer.StatusCode);
+        }
+
+        // Her email and the phone: her, and the phone is not looked for (Bia's rows carry it).
+        var subject = await privacy.LookupAsync(
+            Asking(new SubjectIdentifier("email", "ana@example.com"), new SubjectIdentifier("phone", "+55 11 98765-4321")), CancellationToken.None);
+        Assert.Equal([ana], subject.ClientIds);
+        Assert.DoesNotContain(subject.Identifiers, i => i.Kind == "phone");
+        await privacy.EraseAsync(subject, CancellationToken.None);
+        Assert.NotNull((await service.RecordAsync(workspace, "ploomes", "PL-bia")).ClientId);
+        Assert.Equal(1, await service.CountAsync("select count(*) from \"identity-resolution\".records where workspace_id = @workspace", workspace));
+    }
+
     private static List<Identifier> Ids(params string[] identifiers) =>
         identifiers.Select(i => new Identifier(i[..i.IndexOf(':', StringComparison.Ordinal)], i[(i.IndexOf(':', StringComparison.Ordinal) + 1)..])).ToList();
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Threading.Channels;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Platform.Gateway.Health;
 using Platform.ServiceDefaults.Privacy;
@@ -121,6 +122,12 @@ internal sealed partial class PrivacyProcessor(PrivacyStore store, IHttpClientFa
             if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed)
             {
                 return (null, new ServiceState("not-applicable", 0, null)); // a service without a database holds nothing
+            }
+            if (response.StatusCode == HttpStatusCode.Conflict
+                && await response.Content.ReadFromJsonAsync<ProblemDetails>(cancellationToken) is { Detail: { } detail })
+            {
+                // The request cannot be carried out as asked (identity resolution: the identifiers belong to several people).
+                return (null, new ServiceState("failed", null, detail));
             }
             if (!response.IsSuccessStatusCode)
             {

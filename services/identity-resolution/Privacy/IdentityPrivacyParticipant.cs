@@ -24,21 +24,33 @@ internal sealed class IdentityPrivacyParticipant(SchemaSweep sweep, NpgsqlDataSo
     private const string Service = "identity-resolution";
     private static readonly string[] NotSwept = ["clients", "identifier_values"];
 
-    private const string ClientsSql = """
+    /// <summary>
+    /// Who holds each value the request names: a client whose identifiers show it, or whose records carry it (a blocked
+    /// value shows in no client's identifiers), as the person it is now (a merged-away client is its survivor; a dissolved
+    /// one, whose records all left, is nobody now but still shows the values).
+    /// </summary>
+    private const string HoldersSql = """
         with given as (select * from unnest(@kinds, @values) as g (kind, value)),
-        direct as (
-            select c.id from clients c
+        held as (
+            select c.id, g.kind, g.value from clients c
+            join lateral jsonb_array_elements(c.identifiers) e on true
+            join given g on g.kind = e->>'kind' and g.value = e->>'value'
             where c.workspace_id = @w
-              and exists (select 1 from jsonb_array_elements(c.identifiers) e join given g on g.kind = e->>'kind' and g.value = e->>'value')),
-        through_records as (
-            select distinct r.client_id as id from identifier_values v
+            union
+            select r.client_id, g.kind, g.value from identifier_values v
             join given g on g.kind = v.kind and g.value = v.value
             join record_identifiers ri on ri.value_id = v.id
             join records r on r.id = ri.record_id
-            where v.workspace_id = @w and r.client_id is not null),
-        found as (select id from direct union select id from through_records)
+            where v.workspace_id = @w and r.client_id is not null)
+        select distinct coalesce(c.merged_into_id, c.id), h.kind, h.value, c.status = 'dissolved'
+        from held h join clients c on c.id = h.id
+        where c.status in ('active', 'merged', 'dissolved')
+        """;
+
+    /// <summary>The subject's clients (the people found, and the clients merged into them) and their identifiers.</summary>
+    private const string ClientsSql = """
         select c.id, c.identifiers from clients c
-        where c.workspace_id = @w and (c.id in (select id from found) or c.merged_into_id in (select id from found))
+        where c.workspace_id = @w and (c.id = any(@people) or c.merged_into_id = any(@people))
         """;
 
     /// <summary>The person as every service must look for them.</summary>
@@ -48,13 +60,29 @@ internal sealed class IdentityPrivacyParticipant(SchemaSweep sweep, NpgsqlDataSo
             .Select(i => IdentifierNormaliser.Normalise(new Identifier(i.Kind, i.Value)))
             .OfType<NormalisedIdentifier>().Distinct().ToList();
         var identifiers = new HashSet<SubjectIdentifier>(subject.Identifiers.Concat(given.Select(g => new SubjectIdentifier(g.Kind, g.Value))));
-        var clients = new List<Guid>();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using (var command = new NpgsqlCommand(ClientsSql, connection))
+        var holders = new List<(Guid Person, SubjectIdentifier Value)>();
+        var dissolved = new List<(Guid Client, SubjectIdentifier Value)>();
+        await using (var command = new NpgsqlCommand(HoldersSql, connection))
         {
             command.Parameters.Add(new NpgsqlParameter<string>("w", subject.WorkspaceId));
             command.Parameters.Add(new NpgsqlParameter<string[]>("kinds", [.. given.Select(g => g.Kind)]));
             command.Parameters.Add(new NpgsqlParameter<string[]>("values", [.. given.Select(g => g.Value)]));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var held = (reader.GetGuid(0), new SubjectIdentifier(reader.GetString(1), reader.GetString(2)));
+                (reader.GetBoolean(3) ? dissolved : holders).Add(held);
+            }
+        }
+        var (people, othersValues) = Subject(holders);
+        // A dissolved client showing a value of the subject's (and of nobody else's) is erased with them.
+        people = [.. people, .. dissolved.Where(d => !othersValues.Contains(d.Value)).Select(d => d.Client).Distinct()];
+        var clients = new List<Guid>();
+        await using (var command = new NpgsqlCommand(ClientsSql, connection))
+        {
+            command.Parameters.Add(new NpgsqlParameter<string>("w", subject.WorkspaceId));
+            command.Parameters.Add(new NpgsqlParameter<Guid[]>("people", [.. people]));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -89,6 +117,10 @@ internal sealed class IdentityPrivacyParticipant(SchemaSweep sweep, NpgsqlDataSo
         // A value the person's records share with another person's client (a family phone) is that person's too: it is
         // not looked for (every service would erase, and keep out, the other person's rows by it) unless the request
         // named it.
+        // named it. A named value another person holds too was not what found the subject (see Subject): it is left out.
+        identifiers.ExceptWith(othersValues);
+        identifiers.ExceptWith(subject.Identifiers.Where(i =>
+            IdentifierNormaliser.Normalise(new Identifier(i.Kind, i.Value)) is { } n && othersValues.Contains(new SubjectIdentifier(n.Kind, n.Value))));
         var named = subject.Identifiers.Concat(given.Select(g => new SubjectIdentifier(g.Kind, g.Value))).ToHashSet();
         var widened = identifiers.Where(i => !named.Contains(i)).ToList();
         if (widened.Count > 0 && clients.Count > 0)
@@ -111,6 +143,33 @@ internal sealed class IdentityPrivacyParticipant(SchemaSweep sweep, NpgsqlDataSo
             }
         }
         return subject with { Identifiers = [.. identifiers], ClientIds = clients, Records = [.. records.Distinct()] };
+    }
+
+    /// <summary>
+    /// The people the request names: those holding the values given. When they are several (a family phone), the subject
+    /// is the one holding every value given that anyone holds (an email of hers and the family phone: her), and the named
+    /// values the others hold too are not looked for; when no one holds them all (only the family phone, or an email of
+    /// one and a CPF of another), the request does not say who the person is and nothing is erased or reported.
+    /// </summary>
+    internal static (IReadOnlyList<Guid> People, IReadOnlySet<SubjectIdentifier> OthersValues) Subject(
+        IReadOnlyList<(Guid Person, SubjectIdentifier Value)> holders)
+    {
+        var byPerson = holders.GroupBy(h => h.Person).ToDictionary(g => g.Key, g => g.Select(h => h.Value).ToHashSet());
+        if (byPerson.Count <= 1)
+        {
+            return ([.. byPerson.Keys], new HashSet<SubjectIdentifier>());
+        }
+        var held = holders.Select(h => h.Value).ToHashSet();
+        var complete = byPerson.Where(p => p.Value.SetEquals(held)).Select(p => p.Key).ToList();
+        if (complete.Count != 1)
+        {
+            var shared = held.Where(v => byPerson.Values.Count(values => values.Contains(v)) > 1).Select(v => v.Kind).Distinct().Order();
+            throw new AmbiguousSubjectException(
+                $"The identifiers given belong to {byPerson.Count} different clients (shared: {string.Join(", ", shared)}); " +
+                "name the person with an identifier only they hold (their email, CPF or document), or merge the clients first if they are one person.");
+        }
+        var person = complete[0];
+        return ([person], byPerson.Where(p => p.Key != person).SelectMany(p => p.Value).ToHashSet());
     }
 
     public async Task<PrivacyPart> AccessAsync(PrivacySubject subject, CancellationToken cancellationToken) =>
@@ -209,3 +268,6 @@ internal sealed class IdentityPrivacyParticipant(SchemaSweep sweep, NpgsqlDataSo
 
     public Task LiftAsync(SuppressionLift lift, CancellationToken cancellationToken) => Task.CompletedTask;
 }
+
+/// <summary>A privacy request whose identifiers belong to several people; the message says what to name instead (no value in it).</summary>
+internal sealed class AmbiguousSubjectException(string message) : Exception(message);

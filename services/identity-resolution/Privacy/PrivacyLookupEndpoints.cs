@@ -18,8 +18,19 @@ internal static class PrivacyLookupEndpoints
         return app;
     }
 
-    private static async Task<IResult> LookupAsync(PrivacySubject subject, IdentityPrivacyParticipant participant, CancellationToken cancellationToken) =>
-        string.IsNullOrWhiteSpace(subject.WorkspaceId)
-            ? TypedResults.Problem(title: "No workspace", detail: "workspaceId is required.", statusCode: StatusCodes.Status400BadRequest)
-            : TypedResults.Ok(await participant.LookupAsync(subject, cancellationToken));
+    private static async Task<IResult> LookupAsync(PrivacySubject subject, IdentityPrivacyParticipant participant, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(subject.WorkspaceId))
+        {
+            return TypedResults.Problem(title: "No workspace", detail: "workspaceId is required.", statusCode: StatusCodes.Status400BadRequest);
+        }
+        try
+        {
+            return TypedResults.Ok(await participant.LookupAsync(subject, cancellationToken));
+        }
+        catch (AmbiguousSubjectException ex)
+        {
+            return TypedResults.Problem(title: "Several people", detail: ex.Message, statusCode: StatusCodes.Status409Conflict);
+        }
+    }
 }
