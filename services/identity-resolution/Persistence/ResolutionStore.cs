@@ -115,32 +115,58 @@ internal sealed class ResolutionStore(NpgsqlConnection connection, NpgsqlTransac
     }
 
     /// <summary>Inserts new records (status to be set by the recompute) and returns their ids in input order.</summary>
-    public async Task<long[]> InsertRecordsAsync(string workspaceId, IReadOnlyList<RecordWrite> records, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Ids for records not inserted yet (<see cref="InsertPlacedRecordsAsync"/> writes them once their place is known),
+    /// and the check that their identifiers point at stored records moved to the commit.
+    /// </summary>
+    public async Task<long[]> ReserveRecordIdsAsync(int count, CancellationToken cancellationToken)
     {
-        if (records.Count == 0)
+        if (count == 0)
         {
             return [];
         }
+        await using var batch = Batch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("set constraints fk_record_identifiers_records deferred"));
+        var ids = new NpgsqlBatchCommand("select nextval(pg_get_serial_sequence('records', 'id')) from generate_series(1, $1)");
+        ids.Parameters.Add(new NpgsqlParameter<int> { TypedValue = count });
+        batch.BatchCommands.Add(ids);
+        var reserved = new List<long>(count);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            reserved.Add(reader.GetInt64(0));
+        }
+        return [.. reserved];
+    }
+
+    /// <summary>Inserts new records (ids reserved by <see cref="ReserveRecordIdsAsync"/>) where a recompute placed them.</summary>
+    public async Task InsertPlacedRecordsAsync(string workspaceId, IReadOnlyList<(RecordWrite Record, PlacementWrite Placement)> records,
+        DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (records.Count == 0)
+        {
+            return;
+        }
         await using var command = Command("""
-            insert into records (workspace_id, source, entity_type, external_id, raw_record_id, source_updated_at, staged_at,
-                                 correlation_id, status, fields, unusable_identifiers, payload, first_seen_at, updated_at)
-            select @w, x.source, x.entity_type, x.external_id, x.raw, x.updated, x.staged, x.correlation, 'skipped',
+            insert into records (id, workspace_id, source, entity_type, external_id, raw_record_id, source_updated_at, staged_at,
+                                 correlation_id, client_id, status, status_reason, linked_at, fields, unusable_identifiers, payload,
+                                 first_seen_at, updated_at)
+            overriding system value
+            select x.id, @w, x.source, x.entity_type, x.external_id, x.raw, x.updated, x.staged, x.correlation, x.client_id,
+                   x.status, x.reason, case when x.client_id is null then null else @now end,
                    x.fields::jsonb, x.unusable::jsonb, x.payload::jsonb, @now, @now
-            from unnest(@sources, @types, @externals, @raws, @updateds, @stageds, @correlations, @fields, @unusables, @payloads)
-                 with ordinality as x(source, entity_type, external_id, raw, updated, staged, correlation, fields, unusable, payload, n)
-            order by x.n
-            returning id
+            from unnest(@ids, @sources, @types, @externals, @raws, @updateds, @stageds, @correlations, @clients, @statuses, @reasons,
+                        @fields, @unusables, @payloads)
+                 as x(id, source, entity_type, external_id, raw, updated, staged, correlation, client_id, status, reason, fields, unusable, payload)
             """);
         command.Parameters.AddWithValue("w", workspaceId);
         command.Parameters.AddWithValue("now", now);
-        AddRecordArrays(command, records);
-        var ids = new List<long>(records.Count);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            ids.Add(reader.GetInt64(0));
-        }
-        return [.. ids];
+        command.Parameters.AddWithValue("ids", records.Select(r => r.Record.Id!.Value).ToArray());
+        AddRecordArrays(command, [.. records.Select(r => r.Record)]);
+        command.Parameters.Add(NullableUuids("clients", records.Select(r => r.Placement.ClientId)));
+        command.Parameters.AddWithValue("statuses", records.Select(r => r.Placement.Status).ToArray());
+        command.Parameters.Add(NullableTexts("reasons", records.Select(r => r.Placement.Reason)));
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Stores newer versions of known records and drops their old identifiers (the caller inserts the new ones).</summary>
@@ -377,14 +403,14 @@ internal sealed class ResolutionStore(NpgsqlConnection connection, NpgsqlTransac
 
     /// <summary>The records, their identifiers and the live operator decisions over them, in one round trip.</summary>
     public async Task<(List<ComponentRecord> Records, List<PartitionDecision> Decisions)> LoadComponentAsync(
-        IReadOnlyList<long> recordIds, CancellationToken cancellationToken)
+        IReadOnlyList<long> recordIds, CancellationToken cancellationToken, IReadOnlyDictionary<long, ComponentRecord>? pending = null)
     {
         await using var batch = Batch();
         var records = new NpgsqlBatchCommand("""
             select id, source, entity_type, external_id, raw_record_id, source_updated_at, client_id, status, status_reason, fields::text
             from records where id = any(@ids)
             """);
-        records.Parameters.AddWithValue("ids", recordIds.ToArray());
+        records.Parameters.AddWithValue("ids", recordIds.Where(id => pending?.ContainsKey(id) != true).ToArray());
         var identifiers = new NpgsqlBatchCommand("""
             select ri.record_id, v.kind, v.value, v.blocked_reason is not null
             from record_identifiers ri join identifier_values v on v.id = ri.value_id
@@ -403,7 +429,12 @@ internal sealed class ResolutionStore(NpgsqlConnection connection, NpgsqlTransac
         batch.BatchCommands.Add(identifiers);
         batch.BatchCommands.Add(decisions);
 
+        // Records not inserted yet come from the caller; their identifiers are stored (the check is deferred).
         var byId = new Dictionary<long, ComponentRecord>(recordIds.Count);
+        foreach (var id in recordIds.Where(id => pending?.ContainsKey(id) == true))
+        {
+            byId[id] = pending![id] with { Identifiers = [] };
+        }
         var sides = new Dictionary<long, (string Kind, List<long> A, List<long> B)>();
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

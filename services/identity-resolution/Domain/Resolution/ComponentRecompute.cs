@@ -23,10 +23,15 @@ internal sealed record RecomputeResult(
         Partition.Placements.TryGetValue(recordId, out var placement) ? Partition.Groups[placement.Group].RecordIds : [recordId];
 }
 
+/// <summary>A record not inserted yet: what the recompute sees of it, and what is written once it is placed.</summary>
+internal sealed record PendingRecord(ComponentRecord Component, RecordWrite Write);
+
 /// <summary>
 /// Recomputes the component(s) around some records and stores the difference: partition, client ids,
 /// golden records, record placements and conflicts. Runs inside the caller's transaction, under the workspace
-/// lock, so the stored state always equals the partition of the stored records and decisions.
+/// lock, so the stored state always equals the partition of the stored records and decisions. A batch's new records
+/// (<see cref="PendingRecord"/>: identifiers stored, row not yet) are partitioned with the rest and inserted where they
+/// are placed: one write each instead of an insert and a placement update (a row and four index entries less).
 /// </summary>
 internal static class ComponentRecompute
 {
@@ -38,14 +43,15 @@ internal static class ComponentRecompute
         ResolutionRules rules,
         DateTimeOffset now,
         CancellationToken cancellationToken,
-        IReadOnlyDictionary<Guid, long>? preferredRecord = null)
+        IReadOnlyDictionary<Guid, long>? preferredRecord = null,
+        IReadOnlyDictionary<long, PendingRecord>? pending = null)
     {
         if (seeds.Count == 0)
         {
             return RecomputeResult.Empty;
         }
         var ids = await store.WalkComponentAsync(seeds, cancellationToken);
-        var (loaded, decisions) = await store.LoadComponentAsync(ids, cancellationToken);
+        var (loaded, decisions) = await store.LoadComponentAsync(ids, cancellationToken, pending?.ToDictionary(p => p.Key, p => p.Value.Component));
         var records = loaded.ToDictionary(r => r.Id);
         var partition = ComponentPartitioner.Partition(
             loaded.Select(r => r.ToPartitionRecord()).ToList(),
@@ -107,11 +113,16 @@ internal static class ComponentRecompute
         }
 
         var placements = new List<PlacementWrite>();
+        var placed = new List<(RecordWrite, PlacementWrite)>();
         foreach (var record in loaded)
         {
             var placement = partition.Placements[record.Id];
             var clientId = assignment.GroupClients[placement.Group];
-            if (record.ClientId != clientId || record.Status != placement.Status || record.StatusReason != placement.Reason
+            if (pending?.TryGetValue(record.Id, out var waiting) == true)
+            {
+                placed.Add((waiting.Write, new PlacementWrite(record.Id, clientId, placement.Status, placement.Reason)));
+            }
+            else if (record.ClientId != clientId || record.Status != placement.Status || record.StatusReason != placement.Reason
                 || touched.Contains(record.Id))
             {
                 placements.Add(new PlacementWrite(record.Id, clientId, placement.Status, placement.Reason));
@@ -121,7 +132,12 @@ internal static class ComponentRecompute
         var (added, superseded) = await DiffConflictsAsync(
             store, partition, assignment, previousClientIds, cancellationToken);
 
+        if (pending is not null && placed.Count != pending.Count)
+        {
+            throw new InvalidOperationException($"{pending.Count - placed.Count} new records were not reached by the recompute of their component.");
+        }
         await store.SaveClientsAsync([.. changed, .. retired], cancellationToken);
+        await store.InsertPlacedRecordsAsync(workspaceId, placed, now, cancellationToken);
         await store.SavePlacementsAsync(placements, now, cancellationToken);
         await store.SaveConflictsAsync(workspaceId, added, superseded, now, cancellationToken);
         return new RecomputeResult(partition, assignment, records, clients, changed, added);

@@ -62,12 +62,12 @@ internal sealed partial class IdentityResolver(
         // The values newer versions drop are held by fewer records now: whether they are over-shared is re-read too.
         var previousValues = await store.ValuesHeldByAsync(
             applied.Where(i => stored.ContainsKey(i.Key)).Select(i => stored[i.Key].Id).ToList(), cancellationToken);
-        var recordIds = await WriteRecordsAsync(store, workspaceId, applied, stored, now, cancellationToken);
+        var (recordIds, pending) = await WriteRecordsAsync(store, applied, stored, now, cancellationToken);
         var blockedRecords = await WriteIdentifiersAsync(store, workspaceId, applied, recordIds, previousValues, rules, now, cancellationToken);
 
         var touched = recordIds.Values.ToHashSet();
         var result = await ComponentRecompute.RunAsync(
-            store, workspaceId, touched.Concat(blockedRecords).ToHashSet(), touched, rules, now, cancellationToken);
+            store, workspaceId, touched.Concat(blockedRecords).ToHashSet(), touched, rules, now, cancellationToken, pending: pending);
 
         var origins = applied.ToDictionary(i => recordIds[i.Index], i => i.Index);
         var events = new ResolutionEvents(workspaceId, messages.Select(m => m.CorrelationId).ToList(), now, origins);
@@ -87,16 +87,18 @@ internal sealed partial class IdentityResolver(
         return events.Events;
     }
 
-    /// <summary>Inserts new records and stores newer versions; returns the record id of every applied item, by message index.</summary>
-    private static async Task<Dictionary<int, long>> WriteRecordsAsync(
+    /// <summary>
+    /// Stores newer versions of known records and reserves ids for new ones, which the recompute inserts once it has placed
+    /// them; returns the record id of every applied item, by message index, and the new records.
+    /// </summary>
+    private static async Task<(Dictionary<int, long> Ids, Dictionary<long, PendingRecord> Pending)> WriteRecordsAsync(
         ResolutionStore store,
-        string workspaceId,
         List<StagedItem> applied,
         Dictionary<(string, string, string), StoredVersion> stored,
         DateTimeOffset now,
         CancellationToken cancellationToken)
     {
-        RecordWrite Write(StagedItem item, long? id) => new(
+        RecordWrite Write(StagedItem item, long id) => new(
             id, item.Message.Source, item.EntityType, item.Message.Record.ExternalId, item.Message.RawRecordId,
             item.Version.SourceUpdatedAt, item.Message.StagedAt, item.Message.CorrelationId,
             ResolutionJson.Write(item.Fields), ResolutionJson.Write(item.Identifiers.Unusable), ResolutionJson.Write(item.Message.Record));
@@ -104,17 +106,23 @@ internal sealed partial class IdentityResolver(
         var inserts = applied.Where(i => !stored.ContainsKey(i.Key)).ToList();
         var updates = applied.Where(i => stored.ContainsKey(i.Key)).ToList();
         var ids = new Dictionary<int, long>(applied.Count);
-        var inserted = await store.InsertRecordsAsync(workspaceId, inserts.Select(i => Write(i, null)).ToList(), now, cancellationToken);
+        var pending = new Dictionary<long, PendingRecord>(inserts.Count);
+        var reserved = await store.ReserveRecordIdsAsync(inserts.Count, cancellationToken);
         for (var i = 0; i < inserts.Count; i++)
         {
-            ids[inserts[i].Index] = inserted[i];
+            var write = Write(inserts[i], reserved[i]);
+            ids[inserts[i].Index] = reserved[i];
+            pending[reserved[i]] = new PendingRecord(
+                new ComponentRecord(reserved[i], write.Source, write.EntityType, write.ExternalId, write.RawRecordId, write.SourceUpdatedAt,
+                    null, RecordStatuses.Skipped, null, write.FieldsJson, []),
+                write);
         }
         foreach (var item in updates)
         {
             ids[item.Index] = stored[item.Key].Id;
         }
         await store.UpdateRecordVersionsAsync(updates.Select(i => Write(i, stored[i.Key].Id)).ToList(), now, cancellationToken);
-        return ids;
+        return (ids, pending);
     }
 
     /// <summary>
