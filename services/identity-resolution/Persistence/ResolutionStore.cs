@@ -7,9 +7,9 @@ namespace Platform.IdentityResolution.Persistence;
 /// <summary>A record's identity and version as stored.</summary>
 internal sealed record StoredVersion(long Id, string Source, string EntityType, string ExternalId, long RawRecordId, DateTimeOffset SourceUpdatedAt);
 
-/// <summary>A record to insert, or a new version of a stored one (<see cref="Id"/> set).</summary>
+/// <summary>A record to insert (its id reserved), or a new version of a stored one.</summary>
 internal sealed record RecordWrite(
-    long? Id,
+    long Id,
     string Source,
     string EntityType,
     string ExternalId,
@@ -114,7 +114,6 @@ internal sealed class ResolutionStore(NpgsqlConnection connection, NpgsqlTransac
         return found;
     }
 
-    /// <summary>Inserts new records (status to be set by the recompute) and returns their ids in input order.</summary>
     /// <summary>
     /// Ids for records not inserted yet (<see cref="InsertPlacedRecordsAsync"/> writes them once their place is known),
     /// and the check that their identifiers point at stored records moved to the commit.
@@ -161,7 +160,7 @@ internal sealed class ResolutionStore(NpgsqlConnection connection, NpgsqlTransac
             """);
         command.Parameters.AddWithValue("w", workspaceId);
         command.Parameters.AddWithValue("now", now);
-        command.Parameters.AddWithValue("ids", records.Select(r => r.Record.Id!.Value).ToArray());
+        command.Parameters.AddWithValue("ids", records.Select(r => r.Record.Id).ToArray());
         AddRecordArrays(command, [.. records.Select(r => r.Record)]);
         command.Parameters.Add(NullableUuids("clients", records.Select(r => r.Placement.ClientId)));
         command.Parameters.AddWithValue("statuses", records.Select(r => r.Placement.Status).ToArray());
@@ -186,7 +185,7 @@ internal sealed class ResolutionStore(NpgsqlConnection connection, NpgsqlTransac
             where r.id = x.id
             """);
         update.Parameters.AddWithValue("now", now);
-        update.Parameters.AddWithValue("ids", records.Select(r => r.Id!.Value).ToArray());
+        update.Parameters.AddWithValue("ids", records.Select(r => r.Id).ToArray());
         update.Parameters.AddWithValue("raws", records.Select(r => r.RawRecordId).ToArray());
         update.Parameters.AddWithValue("updateds", records.Select(r => r.SourceUpdatedAt.ToUniversalTime()).ToArray());
         update.Parameters.AddWithValue("stageds", records.Select(r => r.StagedAt.ToUniversalTime()).ToArray());
@@ -196,7 +195,7 @@ internal sealed class ResolutionStore(NpgsqlConnection connection, NpgsqlTransac
         update.Parameters.AddWithValue("payloads", records.Select(r => r.PayloadJson).ToArray());
         batch.BatchCommands.Add(update);
         var delete = new NpgsqlBatchCommand("delete from record_identifiers where record_id = any(@ids)");
-        delete.Parameters.AddWithValue("ids", records.Select(r => r.Id!.Value).ToArray());
+        delete.Parameters.AddWithValue("ids", records.Select(r => r.Id).ToArray());
         batch.BatchCommands.Add(delete);
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }

@@ -115,9 +115,8 @@ internal sealed class IdentityPrivacyParticipant(SchemaSweep sweep, NpgsqlDataSo
             }
         }
         // A value the person's records share with another person's client (a family phone) is that person's too: it is
-        // not looked for (every service would erase, and keep out, the other person's rows by it) unless the request
-        // named it.
-        // named it. A named value another person holds too was not what found the subject (see Subject): it is left out.
+        // not looked for (every service would erase, and keep out, the other person's rows by it). A named value another
+        // person holds too is left out as well (see Subject); a widened one stays only when the request named it.
         identifiers.ExceptWith(othersValues);
         identifiers.ExceptWith(subject.Identifiers.Where(i =>
             IdentifierNormaliser.Normalise(new Identifier(i.Kind, i.Value)) is { } n && othersValues.Contains(new SubjectIdentifier(n.Kind, n.Value))));
@@ -163,9 +162,10 @@ internal sealed class IdentityPrivacyParticipant(SchemaSweep sweep, NpgsqlDataSo
         var complete = byPerson.Where(p => p.Value.SetEquals(held)).Select(p => p.Key).ToList();
         if (complete.Count != 1)
         {
-            var shared = held.Where(v => byPerson.Values.Count(values => values.Contains(v)) > 1).Select(v => v.Kind).Distinct().Order();
+            var shared = held.Where(v => byPerson.Values.Count(values => values.Contains(v)) > 1).Select(v => v.Kind).Distinct().Order().ToList();
             throw new AmbiguousSubjectException(
-                $"The identifiers given belong to {byPerson.Count} different clients (shared: {string.Join(", ", shared)}); " +
+                $"The identifiers given belong to {byPerson.Count} different clients " +
+                (shared.Count > 0 ? $"(shared: {string.Join(", ", shared)}); " : "(each holds some of them, none all); ") +
                 "name the person with an identifier only they hold (their email, CPF or document), or merge the clients first if they are one person.");
         }
         var person = complete[0];
