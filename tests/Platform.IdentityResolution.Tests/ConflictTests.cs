@@ -2,6 +2,7 @@ using Platform.Testing;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Platform.Contracts.Connectors;
 using Platform.Contracts.Records;
 using Platform.IdentityResolution.Domain.Resolution;
 using Platform.IdentityResolution.Privacy;
@@ -62,15 +63,10 @@ public sealed class ConflictTests(IdentityResolutionFixture service) : IClassFix
         var workspace = NewWorkspace();
         var resolver = service.Service.Services.GetRequiredService<IdentityResolver>();
         var at = DateTimeOffset.UtcNow.AddHours(-1);
-        foreach (var message in new[]
-        {
+        await ResolveOneByOneAsync(
             Staged(workspace, "hotmart", EntityType.Purchase, "HP-ana", Ids("email:ana@example.com", "phone:(11) 98765-4321"), sourceUpdatedAt: at),
             Staged(workspace, "ploomes", EntityType.Contact, "PL-bia", Ids("email:bia@example.com", "phone:(11) 98765-4321"), sourceUpdatedAt: at),
-            Staged(workspace, "ploomes", EntityType.Contact, "PL-caio", Ids("email:caio@example.com", "phone:(11) 98765-4321"), sourceUpdatedAt: at),
-        })
-        {
-            await resolver.ResolveAsync([message], CancellationToken.None);
-        }
+            Staged(workspace, "ploomes", EntityType.Contact, "PL-caio", Ids("email:caio@example.com", "phone:(11) 98765-4321"), sourceUpdatedAt: at));
         var ana = (await service.RecordAsync(workspace, "hotmart", "HP-ana")).ClientId!.Value;
         var bia = (await service.RecordAsync(workspace, "ploomes", "PL-bia")).ClientId!.Value;
         var caio = (await service.RecordAsync(workspace, "ploomes", "PL-caio")).ClientId!.Value;
@@ -91,16 +87,10 @@ public sealed class ConflictTests(IdentityResolutionFixture service) : IClassFix
     {
         // The same family line as above; Ana asks to be erased (LGPD) by her email. The phone is Bia's and Caio's too.
         var workspace = NewWorkspace();
-        var resolver = service.Service.Services.GetRequiredService<IdentityResolver>();
-        foreach (var message in new[]
-        {
+        await ResolveOneByOneAsync(
             Staged(workspace, "hotmart", EntityType.Purchase, "HP-ana", Ids("email:ana@example.com", "phone:(11) 98765-4321")),
             Staged(workspace, "ploomes", EntityType.Contact, "PL-bia", Ids("email:bia@example.com", "phone:(11) 98765-4321")),
-            Staged(workspace, "ploomes", EntityType.Contact, "PL-caio", Ids("email:caio@example.com", "phone:(11) 98765-4321")),
-        })
-        {
-            await resolver.ResolveAsync([message], CancellationToken.None);
-        }
+            Staged(workspace, "ploomes", EntityType.Contact, "PL-caio", Ids("email:caio@example.com", "phone:(11) 98765-4321")));
         var bia = (await service.RecordAsync(workspace, "ploomes", "PL-bia")).ClientId!.Value;
         var caio = (await service.RecordAsync(workspace, "ploomes", "PL-caio")).ClientId!.Value;
         Assert.Equal(2, (await OpenConflictsAsync(workspace)).Count);
@@ -123,15 +113,9 @@ public sealed class ConflictTests(IdentityResolutionFixture service) : IClassFix
     public async Task A_privacy_request_naming_only_a_family_phone_names_nobody_and_one_naming_her_email_too_finds_only_her()
     {
         var workspace = NewWorkspace();
-        var resolver = service.Service.Services.GetRequiredService<IdentityResolver>();
-        foreach (var message in new[]
-        {
+        await ResolveOneByOneAsync(
             Staged(workspace, "hotmart", EntityType.Purchase, "HP-ana", Ids("email:ana@example.com", "phone:(11) 98765-4321")),
-            Staged(workspace, "ploomes", EntityType.Contact, "PL-bia", Ids("email:bia@example.com", "phone:(11) 98765-4321")),
-        })
-        {
-            await resolver.ResolveAsync([message], CancellationToken.None);
-        }
+            Staged(workspace, "ploomes", EntityType.Contact, "PL-bia", Ids("email:bia@example.com", "phone:(11) 98765-4321")));
         var ana = (await service.RecordAsync(workspace, "hotmart", "HP-ana")).ClientId!.Value;
         var privacy = service.Service.Services.GetRequiredService<IdentityPrivacyParticipant>();
         PrivacySubject Asking(params SubjectIdentifier[] identifiers) =>
@@ -156,6 +140,16 @@ public sealed class ConflictTests(IdentityResolutionFixture service) : IClassFix
         await privacy.EraseAsync(subject, CancellationToken.None);
         Assert.NotNull((await service.RecordAsync(workspace, "ploomes", "PL-bia")).ClientId);
         Assert.Equal(1, await service.CountAsync("select count(*) from \"identity-resolution\".records where workspace_id = @workspace", workspace));
+    }
+
+    /// <summary>Each record resolved in a batch of its own, in this order.</summary>
+    private async Task ResolveOneByOneAsync(params RawRecordStaged[] messages)
+    {
+        var resolver = service.Service.Services.GetRequiredService<IdentityResolver>();
+        foreach (var message in messages)
+        {
+            await resolver.ResolveAsync([message], CancellationToken.None);
+        }
     }
 
     private static List<Identifier> Ids(params string[] identifiers) =>
