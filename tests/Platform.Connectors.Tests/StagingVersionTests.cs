@@ -97,6 +97,43 @@ public sealed class StagingVersionTests(LocatedWebhookFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task Releasing_deferred_rows_queues_them_chunk_by_chunk_without_rewriting_the_raw_rows_and_only_the_named_run()
+    {
+        var workspace = "release-" + Guid.NewGuid().ToString("N")[..8];
+        var dataSource = fixture.Services.GetRequiredService<NpgsqlDataSource>();
+        var staging = fixture.Services.GetRequiredService<StagingStore>();
+        var runs = new[] { Guid.NewGuid(), Guid.NewGuid() };
+        foreach (var (run, i) in runs.Select((r, i) => (r, i)))
+        {
+            await using var connection = await dataSource.OpenConnectionAsync();
+            await using var transaction = await connection.BeginTransactionAsync();
+            var records = Enumerable.Range(0, i == 0 ? 30 : 3).Select(n => Record($"run{i}-{n:00}", "deferred")).ToList();
+            Assert.Equal(records.Count, await staging.StageAsync(connection, transaction, new StagingContext(workspace, Guid.NewGuid(), run, UnifyMode.Deferred),
+                records.Select(r => new StagedRecordInput("charges", $$"""{"id":"{{r.ExternalId}}"}""", r)).ToList(), CancellationToken.None));
+            await transaction.CommitAsync();
+        }
+        const string Versions = "select string_agg(id || ':' || xmin::text, ',' order by id) from raw_records where workspace_id = @ws";
+        async Task<string> VersionsAsync()
+        {
+            await using var command = dataSource.CreateCommand(Versions);
+            command.Parameters.Add(new NpgsqlParameter<string>("ws", workspace));
+            return (string)(await command.ExecuteScalarAsync())!;
+        }
+        var before = await VersionsAsync();
+        Assert.Equal(33, await fixture.CountAsync("select count(*) from raw_record_deferred where workspace_id = @ws", ("ws", workspace)));
+
+        // The second run's rows only, in chunks of 2.
+        Assert.Equal(3, await DeferredRecords.ReleaseAsync(dataSource, workspace, runs[1], null, CancellationToken.None, chunk: 2));
+        Assert.Equal(30, await fixture.CountAsync("select count(*) from raw_record_deferred where workspace_id = @ws", ("ws", workspace)));
+        // Then the whole workspace, in chunks of 7 (30 = 4 x 7 + 2).
+        Assert.Equal(30, await DeferredRecords.ReleaseAsync(dataSource, workspace, null, null, CancellationToken.None, chunk: 7));
+        Assert.Equal(0, await DeferredRecords.ReleaseAsync(dataSource, workspace, null, null, CancellationToken.None, chunk: 7));
+        Assert.Equal(0, await fixture.CountAsync("select count(*) from raw_record_deferred where workspace_id = @ws", ("ws", workspace)));
+        // The raw rows were not rewritten: every row keeps the version its staging transaction wrote.
+        Assert.Equal(before, await VersionsAsync());
+    }
+
+    [Fact]
     public async Task A_page_to_unify_now_is_copied_with_every_new_row_queued_once_in_the_page_order_and_a_repeat_queues_nothing()
     {
         var workspace = "bulk-" + Guid.NewGuid().ToString("N")[..8];
@@ -119,8 +156,10 @@ public sealed class StagingVersionTests(LocatedWebhookFixture fixture) : IClassF
             """, ("ws", workspace)));
     }
 
-    [Fact]
-    public async Task A_page_whose_rows_another_transaction_staged_meanwhile_stages_only_its_new_rows()
+    [Theory]
+    [InlineData(UnifyMode.Now)]
+    [InlineData(UnifyMode.Deferred)]
+    public async Task A_page_whose_rows_another_transaction_staged_meanwhile_stages_only_its_new_rows(UnifyMode unify)
     {
         var workspace = "race-" + Guid.NewGuid().ToString("N")[..8];
         var staging = fixture.Services.GetRequiredService<StagingStore>();
@@ -134,13 +173,13 @@ public sealed class StagingVersionTests(LocatedWebhookFixture fixture) : IClassF
         await using var first = await dataSource.OpenConnectionAsync();
         await using var firstTransaction = await first.BeginTransactionAsync();
         Assert.Equal(25, await staging.StageAsync(first, firstTransaction,
-            new StagingContext(workspace, Guid.NewGuid(), Guid.NewGuid(), UnifyMode.Now), Inputs(shared), CancellationToken.None));
+            new StagingContext(workspace, Guid.NewGuid(), Guid.NewGuid(), unify), Inputs(shared), CancellationToken.None));
         var second = Task.Run(async () =>
         {
             await using var connection = await dataSource.OpenConnectionAsync();
             await using var transaction = await connection.BeginTransactionAsync();
             var staged = await staging.StageAsync(connection, transaction,
-                new StagingContext(workspace, Guid.NewGuid(), Guid.NewGuid(), UnifyMode.Now), Inputs(page), CancellationToken.None);
+                new StagingContext(workspace, Guid.NewGuid(), Guid.NewGuid(), unify), Inputs(page), CancellationToken.None);
             await transaction.CommitAsync();
             return staged;
         });
@@ -149,5 +188,12 @@ public sealed class StagingVersionTests(LocatedWebhookFixture fixture) : IClassF
 
         Assert.Equal(5, await second.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal(30, await fixture.CountAsync("select count(*) from raw_records where workspace_id = @ws", ("ws", workspace)));
+        if (unify == UnifyMode.Deferred)
+        {
+            // The upsert path queues its new rows to wait for "Unify all", like the bulk path: each row once.
+            Assert.Equal(30, await fixture.CountAsync("""
+                select count(*) from raw_records r join raw_record_deferred d using (workspace_id, id) where r.workspace_id = @ws
+                """, ("ws", workspace)));
+        }
     }
 }

@@ -1,4 +1,5 @@
 using Npgsql;
+using Platform.Connectors.Staging;
 using NpgsqlTypes;
 using Platform.Connectors.Files.Persistence;
 
@@ -135,53 +136,43 @@ public sealed class FileImportStore(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Ends an import; <paramref name="release"/> releases its deferred rows for unification in the same transaction.</summary>
+    /// <summary>
+    /// Ends an import; <paramref name="release"/> first releases its deferred rows for unification (a chunk a transaction:
+    /// an import that stops half way is not finished, and its release is idempotent).
+    /// </summary>
     public async Task FinishAsync(Guid id, string status, string? error, bool release, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         if (release)
         {
-            await ReleaseRowsAsync(connection, transaction, id, now, cancellationToken);
+            await ReleaseAsync(id, now, cancellationToken);
         }
-        await using (var command = new NpgsqlCommand(
-            "update file_imports set status = @status, error = @error, finished_at = @now where id = @id", connection, transaction))
-        {
-            command.Parameters.Add(new NpgsqlParameter<Guid>("id", id));
-            command.Parameters.Add(new NpgsqlParameter<string>("status", status));
-            command.Parameters.Add(new NpgsqlParameter("error", NpgsqlDbType.Text) { Value = (object?)error ?? DBNull.Value });
-            command.Parameters.Add(new NpgsqlParameter<DateTime>("now", now.UtcDateTime));
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-        await transaction.CommitAsync(cancellationToken);
+        await using var command = dataSource.CreateCommand("update file_imports set status = @status, error = @error, finished_at = @now where id = @id");
+        command.Parameters.Add(new NpgsqlParameter<Guid>("id", id));
+        command.Parameters.Add(new NpgsqlParameter<string>("status", status));
+        command.Parameters.Add(new NpgsqlParameter("error", NpgsqlDbType.Text) { Value = (object?)error ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter<DateTime>("now", now.UtcDateTime));
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Releases the import's deferred rows for unification ("Unify" on an import); returns how many.</summary>
     public async Task<int> ReleaseAsync(Guid id, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var released = await ReleaseRowsAsync(connection, transaction, id, now, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return released;
-    }
-
-    private static async Task<int> ReleaseRowsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, DateTimeOffset now,
-        CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand("""
-            with released as (
-                update raw_records set released_at = @now
-                where sync_run_id = @id and unify = 'deferred' and released_at is null
-                returning id),
-            queued as (
-                insert into raw_record_outbox (id) select id from released on conflict do nothing)
-            update file_imports set released_at = @now where id = @id
-            returning (select count(*) from released)
-            """, connection, transaction);
+        string? workspace;
+        await using (var find = dataSource.CreateCommand("select workspace_id from file_imports where id = @id"))
+        {
+            find.Parameters.Add(new NpgsqlParameter<Guid>("id", id));
+            workspace = (string?)await find.ExecuteScalarAsync(cancellationToken);
+        }
+        if (workspace is null)
+        {
+            return 0;
+        }
+        var released = await DeferredRecords.ReleaseAsync(dataSource, workspace, id, null, cancellationToken);
+        await using var command = dataSource.CreateCommand("update file_imports set released_at = @now where id = @id");
         command.Parameters.Add(new NpgsqlParameter<Guid>("id", id));
         command.Parameters.Add(new NpgsqlParameter<DateTime>("now", now.UtcDateTime));
-        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken) ?? 0, System.Globalization.CultureInfo.InvariantCulture);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return (int)released;
     }
 
     /// <summary>Moves an import awaiting confirmation to received with the confirmed mapping; false when it was not waiting.</summary>

@@ -200,7 +200,7 @@ public static class ConnectorHostingExtensions
         builder.Services.AddScoped<BackfillRunner>();
 
         builder.AddPlatformDatabase<ConnectorDbContext>(descriptor.Schema);
-        builder.AddStatisticsKeeper(descriptor.Schema, "raw_records", "raw_record_outbox", "webhook_events");
+        builder.AddStatisticsKeeper(descriptor.Schema, "raw_records", "raw_record_outbox", "raw_record_deferred", "webhook_events");
         // Commands to a connector arrive on one queue named after it (ConnectorQueues.For(source)).
         builder.AddPlatformMessaging(descriptor.ServiceName, bus =>
         {
@@ -216,7 +216,7 @@ public static class ConnectorHostingExtensions
         builder.AddPlatformGauge("platform.outbox.backlog", "Staged records committed but not yet published (the relay's backlog).",
             "select count(*) from raw_record_outbox");
         builder.AddPlatformGauge("platform.staging.deferred", "Staged records waiting for an operator's Unify (deferred backfills).",
-            "select count(*) from raw_records where unify = 'deferred' and released_at is null");
+            "select count(*) from raw_record_deferred");
 
         configure?.Invoke(connector);
         return builder;

@@ -60,14 +60,14 @@ public static class ConnectorStatusEndpoint
                 watermarks[reader.GetString(0)] = reader.GetFieldValue<DateTimeOffset>(1);
             }
         }
-        // Three counts an index answers (the version key, the outbox's few rows, the partial index of deferred rows), not one
+        // Three counts an index answers (the version key, the outbox's few rows, the deferred queue's key), not one
         // pass over the workspace's rows and their payloads: 532,000 staged rows, 240 -> 80 ms a call.
         long staged, published, waiting;
         await using (var command = dataSource.CreateCommand("""
             select s.n, s.n - q.n - w.n, w.n
             from (select count(*) as n from raw_records where workspace_id = @ws) s,
                  (select count(*) as n from raw_record_outbox o join raw_records r on r.id = o.id where r.workspace_id = @ws) q,
-                 (select count(*) as n from raw_records where workspace_id = @ws and unify = 'deferred' and released_at is null) w
+                 (select count(*) as n from raw_record_deferred where workspace_id = @ws) w
             """))
         {
             command.Parameters.Add(new NpgsqlParameter<string>("ws", workspaceId));

@@ -43,7 +43,6 @@ public sealed class RawRecordRow
     public Guid CorrelationId { get; set; }
     public DateTimeOffset ReceivedAt { get; set; }
     public required string Unify { get; set; }
-    public DateTimeOffset? ReleasedAt { get; set; }
     public DateTimeOffset? PublishedAt { get; set; }
 }
 
@@ -78,7 +77,6 @@ internal sealed class RawRecordRowConfiguration : IEntityTypeConfiguration<RawRe
         row.Property(r => r.CorrelationId).HasColumnName("correlation_id");
         row.Property(r => r.ReceivedAt).HasColumnName("received_at");
         row.Property(r => r.Unify).HasColumnName("unify");
-        row.Property(r => r.ReleasedAt).HasColumnName("released_at");
         row.Property(r => r.PublishedAt).HasColumnName("published_at");
         // An identical payload received twice is one row; a changed version is a new row.
         row.HasIndex(r => new { r.WorkspaceId, r.EntityType, r.ExternalId, r.PayloadHash }).IsUnique()

@@ -33,9 +33,13 @@ public sealed class ConnectorPrivacyParticipant(SchemaSweep sweep, SuppressionLi
         var rawIds = rows.Where(r => r.Table == "raw_records" && r.Key.TryGetProperty("id", out _)).Select(r => r.Key.GetProperty("id").GetInt64()).ToArray();
         if (rawIds.Length > 0)
         {
-            await using var outbox = dataSource.CreateCommand("delete from raw_record_outbox where id = any(@ids)");
-            outbox.Parameters.Add(new NpgsqlParameter<long[]>("ids", rawIds));
-            await outbox.ExecuteNonQueryAsync(cancellationToken);
+            await using var queues = dataSource.CreateBatch();
+            queues.BatchCommands.Add(new NpgsqlBatchCommand("delete from raw_record_outbox where id = any(@ids)") { Parameters = { new NpgsqlParameter<long[]>("ids", rawIds) } });
+            queues.BatchCommands.Add(new NpgsqlBatchCommand("delete from raw_record_deferred where workspace_id = @ws and id = any(@ids)")
+            {
+                Parameters = { new NpgsqlParameter<string>("ws", subject.WorkspaceId), new NpgsqlParameter<long[]>("ids", rawIds) },
+            });
+            await queues.ExecuteNonQueryAsync(cancellationToken);
         }
         return new PrivacyPart(descriptor.ServiceName, rows);
     }

@@ -86,7 +86,8 @@ public sealed record WebhookStageResult(bool Duplicate, int NewRows);
 
 /// <summary>
 /// Writes raw rows in bulk: the versions a page already has stored are read, and only its new rows are binary-COPYed
-/// into raw_records, those to unify now queued in the outbox with ids taken beforehand (a page that meets a concurrent
+/// into raw_records with ids taken beforehand, queued in the outbox to unify now or in the deferred queue (raw_record_deferred,
+/// see <see cref="DeferredRecords"/>) to wait for "Unify all" (a page that meets a concurrent
 /// writer, and a webhook's few rows, go through a temporary table and one <c>INSERT … SELECT … ON CONFLICT DO NOTHING</c>
 /// that queues the new rows). A version is the payload
 /// and its canonical mapping: the same payload mapped differently (a corrected mapping, Hotmart's buyer details added)
@@ -114,11 +115,6 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
             offset 0) r
         """;
 
-    private const string CopyRawSql = """
-        copy raw_records (workspace_id, stream, entity_type, external_id, source_updated_at, payload, payload_hash, canonical,
-                          canonical_hash, sync_run_id, correlation_id, received_at, unify) from stdin (format binary)
-        """;
-
     private const string CopyRawWithIdSql = """
         copy raw_records (id, workspace_id, stream, entity_type, external_id, source_updated_at, payload, payload_hash, canonical,
                           canonical_hash, sync_run_id, correlation_id, received_at, unify) from stdin (format binary)
@@ -128,6 +124,15 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
         with queued as (
             insert into raw_record_outbox (id)
             select nextval(pg_get_serial_sequence('raw_records', 'id')) from generate_series(1, @count)
+            returning id)
+        select array_agg(id) from queued
+        """;
+
+    // Deferred rows wait in their own narrow queue (DeferredRecords): "Unify all" moves ids, never rewrites the raw rows.
+    private const string NextDeferredIdsSql = """
+        with queued as (
+            insert into raw_record_deferred (workspace_id, id, sync_run_id)
+            select @workspace, nextval(pg_get_serial_sequence('raw_records', 'id')), @run from generate_series(1, @count)
             returning id)
         select array_agg(id) from queued
         """;
@@ -144,8 +149,8 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
     /// <summary>
     /// Stages prepared rows inside the caller's transaction. A page goes the bulk way: the versions already stored for
     /// its ids are read, and only the new rows are binary-COPYed straight into raw_records (no temp table, no second
-    /// write, no per-row upsert); rows to unify now first take their ids from the table's sequence and are queued in the
-    /// outbox by the same statement, in the page's order (four round trips a page in all). A row staged meanwhile by
+    /// write, no per-row upsert); the rows first take their ids from the table's sequence and are queued (outbox or
+    /// deferred queue) by the same statement, in the page's order (four round trips a page in all). A row staged meanwhile by
     /// another transaction makes that COPY fail on the version key: the batch then goes the upsert way (one
     /// <c>INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING … RETURNING</c> that queues the new ids). A few rows to
     /// unify now (a webhook's) go the upsert way at once: one round trip.
@@ -210,7 +215,7 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
 
     /// <summary>
     /// The bulk path: drops the versions already stored (and repeats within the batch: the first one wins), COPYs the
-    /// rest; rows to unify now take ids from the sequence (in the batch's order) and are queued in the outbox.
+    /// rest; the rows take ids from the sequence (in the batch's order) and are queued in the outbox or the deferred queue.
     /// </summary>
     private static async Task<int> CopyNewAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StagingContext context,
         IReadOnlyList<PreparedRecord> records, DateTime now, CancellationToken cancellationToken)
@@ -252,10 +257,9 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
         {
             return 0;
         }
-        var queue = context.Unify == UnifyMode.Now;
-        var ids = queue ? await NextIdsAsync(connection, transaction, fresh.Count, cancellationToken) : null;
-        var unify = queue ? "now" : "deferred";
-        await using (var importer = await connection.BeginBinaryImportAsync(queue ? CopyRawWithIdSql : CopyRawSql, cancellationToken))
+        var ids = await NextIdsAsync(connection, transaction, context, fresh.Count, cancellationToken);
+        var unify = context.Unify == UnifyMode.Now ? "now" : "deferred";
+        await using (var importer = await connection.BeginBinaryImportAsync(CopyRawWithIdSql, cancellationToken))
         {
             for (var i = 0; i < fresh.Count; i++)
             {
@@ -263,10 +267,7 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
                 // Checked once a row: a token handed to each of its 13 writes costs a registration per value (5% of an import's CPU).
                 cancellationToken.ThrowIfCancellationRequested();
                 await importer.StartRowAsync(CancellationToken.None);
-                if (ids is not null)
-                {
-                    await importer.WriteAsync(ids[i], NpgsqlDbType.Bigint, CancellationToken.None);
-                }
+                await importer.WriteAsync(ids[i], NpgsqlDbType.Bigint, CancellationToken.None);
                 await importer.WriteAsync(context.WorkspaceId, NpgsqlDbType.Text, CancellationToken.None);
                 await importer.WriteAsync(record.Stream, NpgsqlDbType.Text, CancellationToken.None);
                 await importer.WriteAsync(record.EntityType, NpgsqlDbType.Text, CancellationToken.None);
@@ -294,14 +295,21 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
     }
 
     /// <summary>
-    /// Takes <paramref name="count"/> ids from raw_records' identity sequence, ascending, and queues them in the outbox in
-    /// the same statement (the rows they name are COPYed next, in the same transaction; the relay publishes by id).
+    /// Takes <paramref name="count"/> ids from raw_records' identity sequence, ascending, and queues them in the same
+    /// statement: in the outbox to unify now (the relay publishes by id), in the deferred queue to wait for "Unify all".
+    /// The rows they name are COPYed next, in the same transaction.
     /// </summary>
-    private static async Task<long[]> NextIdsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int count,
-        CancellationToken cancellationToken)
+    private static async Task<long[]> NextIdsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StagingContext context,
+        int count, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(NextIdsSql, connection, transaction);
+        var deferred = context.Unify == UnifyMode.Deferred;
+        await using var command = new NpgsqlCommand(deferred ? NextDeferredIdsSql : NextIdsSql, connection, transaction);
         command.Parameters.Add(new NpgsqlParameter<int>("count", count));
+        if (deferred)
+        {
+            command.Parameters.Add(new NpgsqlParameter<string>("workspace", context.WorkspaceId));
+            command.Parameters.Add(new NpgsqlParameter("run", NpgsqlDbType.Uuid) { Value = (object?)context.SyncRunId ?? DBNull.Value });
+        }
         var ids = (long[])(await command.ExecuteScalarAsync(cancellationToken))!;
         Array.Sort(ids);
         return ids;
@@ -346,13 +354,15 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
             on conflict (workspace_id, entity_type, external_id, payload_hash, canonical_hash) do nothing
             returning id),
         queued as (
-            insert into raw_record_outbox (id) select id from inserted where @unify = 'now')
+            insert into raw_record_outbox (id) select id from inserted where @unify = 'now'),
+        deferred as (
+            insert into raw_record_deferred (workspace_id, id, sync_run_id) select @workspace, id, @run from inserted where @unify = 'deferred')
         select count(*)::int from inserted
         """;
 
     /// <summary>
     /// The upsert path: one statement with the rows as arrays, that skips known versions (<c>ON CONFLICT DO NOTHING</c>)
-    /// and queues the new rows to unify now, in the batch's order. Taken at once by a few rows to unify now (a webhook's:
+    /// and queues the new rows (outbox or deferred queue), in the batch's order. Taken at once by a few rows to unify now (a webhook's:
     /// one round trip), and by a bulk batch whose COPY met a row staged meanwhile by another transaction. No temp table:
     /// a pooled connection comes back reset (<c>DISCARD ALL</c>), so a temp table would be created again every time
     /// (bench e2e: 2.4 ms of catalog work, 2.5 ms of COPY and 0.6 ms of truncate a webhook, the connector's largest
