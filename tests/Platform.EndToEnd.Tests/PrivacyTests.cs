@@ -110,8 +110,39 @@ public sealed class PrivacyTests(PrivacyFixture platform, ITestOutputHelper outp
         Assert.Contains("11 digits", await cpf.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
-    /// <summary>Posts a request, follows its Location until it completes (within 60 s) and answers its final state.</summary>
-    private async Task<JsonElement> RunAsync(object request)
+    [Fact]
+    public async Task An_erasure_naming_only_a_phone_two_people_share_fails_saying_what_to_name_instead_and_erases_nothing()
+    {
+        await SettleAsync();
+        // A phone two active clients hold (the population's shared household phones), and both of them.
+        var shared = await platform.QueryAsync("identity-resolution", """
+            select i->>'value', array_agg(distinct c.id) from clients c cross join jsonb_array_elements(c.identifiers) i
+            where c.workspace_id = @w and c.status = 'active' and i->>'kind' = 'phone'
+            group by 1 having count(distinct c.id) = 2 order by 1 limit 1
+            """, ("w", W));
+        Assert.NotEmpty(shared);
+        var (phone, holders) = ((string)shared[0][0]!, (Guid[])shared[0][1]!);
+        var totalsBefore = await TotalsAsync();
+
+        var refused = await RunAsync(new { workspaceId = W, kind = "erasure", phone }, expected: "failed");
+
+        // Identity resolution's reason reaches the request: who holds it (how many, not who) and what to name instead.
+        var identity = refused.GetProperty("services").GetProperty("identity-resolution");
+        Assert.Equal("failed", identity.GetProperty("state").GetString());
+        var reason = identity.GetProperty("error").GetString()!;
+        Assert.Contains("2 different clients", reason, StringComparison.Ordinal);
+        Assert.DoesNotContain(phone.TrimStart('+')[4..], reason, StringComparison.Ordinal);
+        // No other service was asked, nothing was erased.
+        Assert.Equal(["identity-resolution"], refused.GetProperty("services").EnumerateObject().Select(p => p.Name).ToArray());
+        foreach (var holder in holders)
+        {
+            Assert.Equal("active", (await platform.QueryAsync("identity-resolution", "select status from clients where id = @id", ("id", holder)))[0][0]);
+        }
+        Assert.Equal(totalsBefore, await TotalsAsync());
+    }
+
+    /// <summary>Posts a request, follows its Location until it ends (within 60 s) as <paramref name="expected"/> and answers its final state.</summary>
+    private async Task<JsonElement> RunAsync(object request, string expected = "completed")
     {
         using var posted = await platform.Api.PostAsJsonAsync("/api/privacy/requests", request);
         var text = await posted.Content.ReadAsStringAsync();
@@ -124,7 +155,7 @@ public sealed class PrivacyTests(PrivacyFixture platform, ITestOutputHelper outp
             var status = state.GetProperty("status").GetString();
             if (status != "running")
             {
-                Assert.True(status == "completed", $"request {status}: {state.GetProperty("services")}{Environment.NewLine}{platform.Logs()}");
+                Assert.True(status == expected, $"request {status}: {state.GetProperty("services")}{Environment.NewLine}{platform.Logs()}");
                 output.WriteLine($"{state.GetProperty("kind")}: {state.GetProperty("services")}");
                 return state;
             }
