@@ -31,12 +31,14 @@ public sealed class PrivacyStagingTests(LocatedWebhookFixture fixture) : IClassF
     private static StagedRecordInput Input(CanonicalRecord record) =>
         new("contacts", JsonSerializer.Serialize(new { id = record.ExternalId, email = record.Identifiers[0].Value, phone = record.Identifiers[1].Value }), record);
 
-    private async Task<int> StageAsync(string workspace, params CanonicalRecord[] records)
+    private Task<int> StageAsync(string workspace, params CanonicalRecord[] records) => StageAsync(workspace, UnifyMode.Now, records);
+
+    private async Task<int> StageAsync(string workspace, UnifyMode unify, params CanonicalRecord[] records)
     {
         var staging = fixture.Services.GetRequiredService<StagingStore>();
         await using var connection = await fixture.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        var staged = await staging.StageAsync(connection, transaction, new StagingContext(workspace, Guid.NewGuid(), Guid.NewGuid(), UnifyMode.Now),
+        var staged = await staging.StageAsync(connection, transaction, new StagingContext(workspace, Guid.NewGuid(), Guid.NewGuid(), unify),
             records.Select(Input).ToList(), CancellationToken.None);
         await transaction.CommitAsync();
         return staged;
@@ -115,6 +117,8 @@ public sealed class PrivacyStagingTests(LocatedWebhookFixture fixture) : IClassF
             Record("p1", "ana@example.com", "+55 (11) 97777-6666"),
             Record("p2", "x@example.com", "11977776666", note: "same phone, digits only"),
             Record("keep", "joana@example.com", "(11) 95555-4444")));
+        // One of hers waits for "Unify all" (deferred): its queued id goes with the row.
+        Assert.Equal(1, await StageAsync(workspace, UnifyMode.Deferred, Record("p3", "ana@example.com", "+55 (11) 97777-6666")));
         var participant = fixture.Services.GetRequiredService<IPrivacyParticipant>();
         var salt = RandomNumberGenerator.GetBytes(32);
         var subject = new PrivacySubject
@@ -128,10 +132,11 @@ public sealed class PrivacyStagingTests(LocatedWebhookFixture fixture) : IClassF
         var access = await participant.AccessAsync(subject, CancellationToken.None);
         var erasure = await participant.EraseAsync(subject, CancellationToken.None);
 
-        Assert.Equal(2, access.Rows.Count(r => r.Table == "raw_records"));
+        Assert.Equal(3, access.Rows.Count(r => r.Table == "raw_records"));
         Assert.Equal(access.Rows.Select(r => r.Key.ToString()).Order(), erasure.Rows.Select(r => r.Key.ToString()).Order());
         Assert.Equal(1, await fixture.CountAsync("select count(*) from raw_records where workspace_id = @w", ("w", workspace)));
         Assert.Equal(0, await fixture.CountAsync("select count(*) from raw_record_outbox o where not exists (select 1 from raw_records r where r.id = o.id)"));
+        Assert.Equal(0, await fixture.CountAsync("select count(*) from raw_record_deferred where workspace_id = @w", ("w", workspace)));
         Assert.Equal(0, await StageAsync(workspace, Record("p1", "ana@example.com", "+55 (11) 97777-6666", note: "back from a backfill")));
     }
 

@@ -7,7 +7,7 @@ namespace Platform.Connectors.Persistence.Migrations;
 
 /// <summary>
 /// Rows staged for a later "Unify all" wait in a narrow queue of ids (<c>raw_record_deferred</c>) instead of being marked
-/// on raw_records: releasing them moved ids instead of rewriting every raw row (a kilobyte and five index entries each),
+/// on raw_records: releasing them moves ids instead of rewriting every raw row (a kilobyte and five index entries each),
 /// and the release goes a chunk a transaction (Staging.DeferredRecords). The rows still waiting move to the queue;
 /// <c>released_at</c> and its partial index go. Raw SQL, outside the EF model.
 /// </summary>
