@@ -1,7 +1,7 @@
 using Npgsql;
-using Platform.Connectors.Staging;
 using NpgsqlTypes;
 using Platform.Connectors.Files.Persistence;
+using Platform.Connectors.Staging;
 
 namespace Platform.Connectors.Files;
 
