@@ -6,6 +6,23 @@ namespace Platform.Aggregation.Tests;
 public sealed class ActivityTimelineTests(AggregationFixture service)
 {
     [Fact]
+    public async Task Linked_records_and_their_activities_have_one_unique_key_each_their_identity_at_the_source()
+    {
+        // Every linked record writes a row into both tables: a second unique key (on id) cost each an index entry more.
+        var keys = await service.ScalarAsync<string[]>("""
+            select array_agg(c.relname || ' ' || pg_get_indexdef(i.indexrelid) order by c.relname)
+            from pg_index i join pg_class c on c.oid = i.indrelid join pg_namespace n on n.oid = c.relnamespace
+            where n.nspname = 'aggregation' and c.relname in ('client_records', 'customer_activities') and i.indisunique
+            """);
+        Assert.Equal(
+            [
+                "client_records CREATE UNIQUE INDEX pk_client_records ON aggregation.client_records USING btree (workspace_id, source, external_id, entity_type)",
+                "customer_activities CREATE UNIQUE INDEX pk_customer_activities ON aggregation.customer_activities USING btree (workspace_id, source, external_id, entity_type, dedupe_key)",
+            ],
+            keys);
+    }
+
+    [Fact]
     public async Task The_timeline_has_an_entry_for_every_linked_record_newest_first_and_a_replay_adds_none()
     {
         var workspace = NewWorkspace();

@@ -43,6 +43,18 @@ public sealed class StagingVersionTests(LocatedWebhookFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task A_staged_row_pays_no_index_entry_by_sync_run()
+    {
+        // Deferred rows wait in raw_record_deferred (its own run index); nothing reads raw rows by run.
+        Assert.Equal(0, await fixture.CountAsync("""
+            select count(*) from pg_indexes where schemaname = current_schema() and tablename = 'raw_records' and indexdef like '%sync_run_id%'
+            """));
+        Assert.Equal(1, await fixture.CountAsync("""
+            select count(*) from pg_indexes where schemaname = current_schema() and tablename = 'raw_record_deferred' and indexdef like '%sync_run_id%'
+            """));
+    }
+
+    [Fact]
     public async Task The_mapping_hash_computed_by_the_connector_is_the_one_postgresql_computes_from_the_stored_jsonb()
     {
         var workspace = "hash-" + Guid.NewGuid().ToString("N")[..8];

@@ -83,7 +83,6 @@ internal sealed class RawRecordRowConfiguration : IEntityTypeConfiguration<RawRe
             .HasDatabaseName("ux_raw_records_version");
         // The relay's scan: unpublished rows in id order.
         row.HasIndex(r => r.Id).HasFilter("published_at is null").HasDatabaseName("ix_raw_records_unpublished");
-        row.HasIndex(r => new { r.WorkspaceId, r.SyncRunId }).HasDatabaseName("ix_raw_records_run");
     }
 }
 

@@ -9,7 +9,10 @@ internal sealed class ClientRecordConfiguration : IEntityTypeConfiguration<Clien
     public void Configure(EntityTypeBuilder<ClientRecord> builder)
     {
         builder.ToTable("client_records");
-        builder.HasKey(r => r.Id).HasName("pk_client_records");
+        // The record's key is its identity at the source (external id before entity type: a refund's charge_id finds its
+        // charge without knowing its type); id only numbers rows. A key on id as well cost every linked record one more
+        // index entry, and nothing looked a row up by it.
+        builder.HasKey(r => new { r.WorkspaceId, r.Source, r.ExternalId, r.EntityType }).HasName("pk_client_records");
         builder.Property(r => r.Id).HasColumnName("id").UseIdentityAlwaysColumn();
         builder.Property(r => r.WorkspaceId).HasColumnName("workspace_id").IsRequired();
         builder.Property(r => r.Source).HasColumnName("source").IsRequired();
@@ -28,9 +31,6 @@ internal sealed class ClientRecordConfiguration : IEntityTypeConfiguration<Clien
         builder.Property(r => r.FirstSeenAt).HasColumnName("first_seen_at");
         builder.Property(r => r.UpdatedAt).HasColumnName("updated_at");
 
-        // External id before entity type: a refund's charge_id finds its charge without knowing its type.
-        builder.HasIndex(r => new { r.WorkspaceId, r.Source, r.ExternalId, r.EntityType }).IsUnique()
-            .HasDatabaseName("ux_client_records_key");
         builder.HasIndex(r => r.ClientId).HasDatabaseName("ix_client_records_client");
     }
 }

@@ -9,7 +9,9 @@ internal sealed class CustomerActivityConfiguration : IEntityTypeConfiguration<C
     public void Configure(EntityTypeBuilder<CustomerActivity> builder)
     {
         builder.ToTable("customer_activities");
-        builder.HasKey(a => a.Id).HasName("pk_customer_activities");
+        // Keyed by the record and the activity it gives (a replayed record finds its entry: at most one per record and dedupe
+        // key); id orders the timeline (its index) and is no key of its own.
+        builder.HasKey(a => new { a.WorkspaceId, a.Source, a.ExternalId, a.EntityType, a.DedupeKey }).HasName("pk_customer_activities");
         builder.Property(a => a.Id).HasColumnName("id").UseIdentityAlwaysColumn();
         builder.Property(a => a.WorkspaceId).HasColumnName("workspace_id").IsRequired();
         builder.Property(a => a.ClientId).HasColumnName("client_id");
@@ -27,9 +29,6 @@ internal sealed class CustomerActivityConfiguration : IEntityTypeConfiguration<C
         builder.Property(a => a.DedupeKey).HasColumnName("dedupe_key").IsRequired();
         builder.Property(a => a.RecordedAt).HasColumnName("recorded_at");
 
-        // A replayed record finds its entry: at most one entry per record and dedupe key.
-        builder.HasIndex(a => new { a.WorkspaceId, a.Source, a.ExternalId, a.EntityType, a.DedupeKey }).IsUnique()
-            .HasDatabaseName("ux_customer_activities_record_key");
         builder.HasIndex(a => new { a.ClientId, a.OccurredAt, a.Id }).HasDatabaseName("ix_customer_activities_timeline");
     }
 }

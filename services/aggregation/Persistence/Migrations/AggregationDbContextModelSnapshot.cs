@@ -134,15 +134,11 @@ namespace Platform.Aggregation.Persistence.Migrations
                         .HasColumnType("text")
                         .HasColumnName("workspace_id");
 
-                    b.HasKey("Id")
+                    b.HasKey("WorkspaceId", "Source", "ExternalId", "EntityType")
                         .HasName("pk_client_records");
 
                     b.HasIndex("ClientId")
                         .HasDatabaseName("ix_client_records_client");
-
-                    b.HasIndex("WorkspaceId", "Source", "ExternalId", "EntityType")
-                        .IsUnique()
-                        .HasDatabaseName("ux_client_records_key");
 
                     b.ToTable("client_records", "aggregation");
                 });
@@ -413,15 +409,11 @@ namespace Platform.Aggregation.Persistence.Migrations
                         .HasColumnType("text")
                         .HasColumnName("workspace_id");
 
-                    b.HasKey("Id")
+                    b.HasKey("WorkspaceId", "Source", "ExternalId", "EntityType", "DedupeKey")
                         .HasName("pk_customer_activities");
 
                     b.HasIndex("ClientId", "OccurredAt", "Id")
                         .HasDatabaseName("ix_customer_activities_timeline");
-
-                    b.HasIndex("WorkspaceId", "Source", "ExternalId", "EntityType", "DedupeKey")
-                        .IsUnique()
-                        .HasDatabaseName("ux_customer_activities_record_key");
 
                     b.ToTable("customer_activities", "aggregation");
                 });

@@ -35,7 +35,9 @@ internal sealed class SourceRecordConfiguration : IEntityTypeConfiguration<Sourc
         builder.HasIndex(r => new { r.WorkspaceId, r.Source, r.EntityType, r.ExternalId }).IsUnique()
             .HasDatabaseName("ux_records_workspace_source_type_external");
         builder.HasIndex(r => r.ClientId).HasDatabaseName("ix_records_client");
-        builder.HasIndex(r => new { r.WorkspaceId, r.Status, r.Id }).HasDatabaseName("ix_records_workspace_status");
+        // Only the records in no client (the skipped-records list): linked records, nearly all of them, are not in it.
+        builder.HasIndex(r => new { r.WorkspaceId, r.Status, r.Id }).HasDatabaseName("ix_records_workspace_status")
+            .HasFilter("status <> 'linked'");
         builder.HasOne<Client>().WithMany().HasForeignKey(r => r.ClientId)
             .HasConstraintName("fk_records_clients").OnDelete(DeleteBehavior.Restrict);
     }

@@ -443,7 +443,8 @@ namespace Platform.IdentityResolution.Persistence.Migrations
                         .HasDatabaseName("ix_records_client");
 
                     b.HasIndex("WorkspaceId", "Status", "Id")
-                        .HasDatabaseName("ix_records_workspace_status");
+                        .HasDatabaseName("ix_records_workspace_status")
+                        .HasFilter("status <> 'linked'");
 
                     b.HasIndex("WorkspaceId", "Source", "EntityType", "ExternalId")
                         .IsUnique()

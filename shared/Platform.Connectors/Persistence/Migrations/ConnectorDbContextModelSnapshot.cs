@@ -97,9 +97,6 @@ namespace Platform.Connectors.Persistence.Migrations
                         .HasDatabaseName("ix_raw_records_unpublished")
                         .HasFilter("published_at is null");
 
-                    b.HasIndex("WorkspaceId", "SyncRunId")
-                        .HasDatabaseName("ix_raw_records_run");
-
                     b.HasIndex("WorkspaceId", "EntityType", "ExternalId", "PayloadHash")
                         .IsUnique()
                         .HasDatabaseName("ux_raw_records_version");
