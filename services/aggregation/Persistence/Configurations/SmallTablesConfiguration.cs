@@ -65,6 +65,6 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         builder.Property(m => m.Payload).HasColumnName("payload").HasColumnType("jsonb").IsRequired();
         builder.Property(m => m.CreatedAt).HasColumnName("created_at");
         builder.HasIndex(m => m.BatchId).HasDatabaseName("ix_outbox_batch");
-        builder.HasIndex(m => m.CreatedAt).HasDatabaseName("ix_outbox_created");
+        // No index on created_at: events live for one round trip; the relay's rare look for stale ones reads the few rows there are.
     }
 }

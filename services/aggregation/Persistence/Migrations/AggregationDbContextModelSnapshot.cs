@@ -550,9 +550,6 @@ namespace Platform.Aggregation.Persistence.Migrations
                     b.HasIndex("BatchId")
                         .HasDatabaseName("ix_outbox_batch");
 
-                    b.HasIndex("CreatedAt")
-                        .HasDatabaseName("ix_outbox_created");
-
                     b.ToTable("outbox", "aggregation");
                 });
 
