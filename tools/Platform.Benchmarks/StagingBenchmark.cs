@@ -74,7 +74,8 @@ internal static class StagingBenchmark
             await completed.WaitForAsync(m => m.SyncRunId == warmRun, TimeSpan.FromMinutes(10));
             // The relay publishes what the warm run staged after the run ends: the measured run starts once it has, or it
             // would share the cores with the warm run's publishing.
-            await WaitForEmptyOutboxAsync(database, TimeSpan.FromMinutes(10));
+            await Eventually.HoldsAsync(async () => await SchemaQuery.CountAsync(database, "connector-stripe", "select count(*) from raw_record_outbox") == 0,
+                "the relay published the warm run's rows", TimeSpan.FromMinutes(10));
         }
         var run = NewId.NextGuid();
         var clock = Stopwatch.StartNew();
@@ -118,26 +119,6 @@ internal static class StagingBenchmark
             Console.WriteLine("    " + entry.RootElement.GetProperty("Message").GetString());
         }
         return 0;
-    }
-
-    private static async Task WaitForEmptyOutboxAsync(TestDatabase database, TimeSpan timeout)
-    {
-        var builder = new NpgsqlConnectionStringBuilder(database.ConnectionString) { SearchPath = "\"connector-stripe\"" };
-        await using var dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            await using var command = dataSource.CreateCommand("select exists (select 1 from raw_record_outbox)");
-            if (await command.ExecuteScalarAsync() is false)
-            {
-                return;
-            }
-            if (clock.Elapsed > timeout)
-            {
-                throw new TimeoutException($"the outbox was not empty after {timeout.TotalMinutes:0} min");
-            }
-            await Task.Delay(TimeSpan.FromMilliseconds(250));
-        }
     }
 
     /// <summary>COPYs the staged rows (same columns, same values) into an empty copy of raw_records named <paramref name="table"/>.</summary>
