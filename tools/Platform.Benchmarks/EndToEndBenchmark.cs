@@ -45,7 +45,7 @@ internal static class EndToEndBenchmark
         var workload = new EndToEndWorkload(contacts, sales, seed);
         var total = contacts + sales;
         var half = (int)((long)total * deferredPercent / 100);
-        var loadBefore = LoadAverage();
+        var loadBefore = ProcessCpu.LoadAverage();
 
         await using var database = await TestDatabase.CreateAsync("benche2e");
         await using var vhost = await TestVirtualHost.CreateAsync("benche2e");
@@ -193,7 +193,7 @@ internal static class EndToEndBenchmark
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
 
-                e2e benchmark ({Environment.ProcessorCount} cores, load average {loadBefore} before, {LoadAverage()} after)
+                e2e benchmark ({Environment.ProcessorCount} cores, load average {loadBefore} before, {ProcessCpu.LoadAverage()} after)
                   records                          : {total,10:N0} ({contacts:N0} contacts, {sales:N0} sales); {deferred:N0} deferred + "Unify all", {total - half:N0} live webhooks ({senders} senders, all sent after {webhooksDone:F1} s)
                   deferred half resolved           : {deferredDone ?? seconds,10:F1} s = {deferred / (deferredDone ?? seconds):F0} records/s (while webhooks arrive)
                   webhooks accepted by the connector: {total - half,9:N0} in {webhooksDone:F1} s = {(total - half) / Math.Max(webhooksDone, 0.001):F0}/s
@@ -382,9 +382,6 @@ internal static class EndToEndBenchmark
 
     private static bool ProcessAlive(int pid) => File.Exists($"/proc/{pid}/stat");
 
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
-
     /// <summary>
     /// Samples every second: each service's resident memory and CPU, and the CPU of the database sessions each service
     /// opened (PostgreSQL backends by application name, read from <c>/proc</c>), so the report says where the cores went.
@@ -401,7 +398,7 @@ internal static class EndToEndBenchmark
         {
             foreach (var (name, process) in processes)
             {
-                _cpuAtStart[name] = CpuSeconds(process.ProcessId);
+                _cpuAtStart[name] = ProcessCpu.Seconds(process.ProcessId);
             }
             await using var connection = new NpgsqlConnection(database.ConnectionString);
             await connection.OpenAsync();
@@ -410,7 +407,7 @@ internal static class EndToEndBenchmark
                 foreach (var (name, process) in processes)
                 {
                     _peakMiB[name] = StatusMiB(process.ProcessId, "VmHWM:");
-                    _cpu[name] = CpuSeconds(process.ProcessId) - _cpuAtStart[name];
+                    _cpu[name] = ProcessCpu.Seconds(process.ProcessId) - _cpuAtStart[name];
                 }
                 await using (var command = new NpgsqlCommand(
                     "select pid, application_name from pg_stat_activity where datname = current_database() and application_name like 'bench-%'", connection))
@@ -419,7 +416,7 @@ internal static class EndToEndBenchmark
                     while (await reader.ReadAsync())
                     {
                         var pid = reader.GetInt32(0);
-                        var cpu = CpuSeconds(pid);
+                        var cpu = ProcessCpu.Seconds(pid);
                         var service = reader.GetString(1)["bench-".Length..];
                         _backends.AddOrUpdate(pid, (service, cpu, cpu), (_, b) => (b.Service, b.First, Math.Max(b.Last, cpu)));
                     }
@@ -444,20 +441,6 @@ internal static class EndToEndBenchmark
             $"{s} {_cpu.GetValueOrDefault(s):F0} + its database sessions {_backends.Values.Where(b => b.Service == s).Sum(b => b.Last - b.First):F0}")));
 
         public void Dispose() => _stop.Dispose();
-
-        private static double CpuSeconds(int pid)
-        {
-            try
-            {
-                var stat = File.ReadAllText($"/proc/{pid}/stat");
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
-            }
-            catch (IOException)
-            {
-                return 0;
-            }
-        }
 
         private static double StatusMiB(int pid, string field)
         {

@@ -27,7 +27,7 @@ internal static class GoHighLevelBenchmark
         // "--unify deferred" is how an operator runs a first import this size (stage now, "Unify all" after): no
         // RawRecordStaged per record leaves the connector while it reads.
         var unify = args.SkipWhile(a => a != "--unify").Skip(1).FirstOrDefault() is "deferred" ? UnifyMode.Deferred : UnifyMode.Now;
-        var loadBefore = LoadAverage();
+        var loadBefore = ProcessCpu.LoadAverage();
         await using var database = await TestDatabase.CreateAsync("benchghl");
         await using var vhost = await TestVirtualHost.CreateAsync("benchghl");
         await using var completed = await BusProbe<SyncCompleted>.StartAsync(vhost);
@@ -66,7 +66,7 @@ internal static class GoHighLevelBenchmark
             Unify = unify,
         });
         await progress.WaitForAsync(m => m.SyncRunId == run && m.Pages >= Math.Max(1, pages / 3), TimeSpan.FromMinutes(30));
-        var connectorCpu = CpuSeconds(connector.ProcessId);
+        var connectorCpu = ProcessCpu.Seconds(connector.ProcessId);
         await connector.DisposeAsync(); // SIGKILL: the page in flight is lost, the checkpoint is not
         phase1.Stop();
         var requestsAtKill = (await StatsAsync(admin)).GetProperty("requests").GetInt64();
@@ -80,8 +80,8 @@ internal static class GoHighLevelBenchmark
             completed.WaitForAsync(m => m.SyncRunId == run, TimeSpan.FromMinutes(60)).ContinueWith(t => (object)t.Result, TaskScheduler.Default),
             failed.WaitForAsync(m => m.SyncRunId == run, TimeSpan.FromMinutes(60)).ContinueWith(t => (object)t.Result, TaskScheduler.Default));
         phase2.Stop();
-        connectorCpu += CpuSeconds(restarted.ProcessId);
-        var simulatorCpu = CpuSeconds(simulator.ProcessId);
+        connectorCpu += ProcessCpu.Seconds(restarted.ProcessId);
+        var simulatorCpu = ProcessCpu.Seconds(simulator.ProcessId);
         if ((await done) is SyncFailed failure)
         {
             Console.Error.WriteLine($"the sync failed: {failure.ErrorCode}: {failure.Reason}");
@@ -103,29 +103,10 @@ internal static class GoHighLevelBenchmark
               requests               : {requests:N0} in {running:F1} s of connector running time = {rate:F2}/s = {rate / allowed:P1} of the allowed 10/s
               429 answers            : {throttled}
               peak in any 10 s window: {stats.GetProperty("maxRequestsInAnyWindow").GetInt64()} (limit 100)
-              CPU used               : connector {connectorCpu:F1} s, simulator {simulatorCpu:F1} s (of {running * Environment.ProcessorCount:F0} core-seconds); load average {loadBefore} before, {LoadAverage()} after
+              CPU used               : connector {connectorCpu:F1} s, simulator {simulatorCpu:F1} s (of {running * Environment.ProcessorCount:F0} core-seconds); load average {loadBefore} before, {ProcessCpu.LoadAverage()} after
             """));
         return rows == contacts && distinct == contacts && throttled == 0 ? 0 : 1;
     }
-
-    /// <summary>User + system CPU seconds a process has used (Linux <c>/proc/{pid}/stat</c>, 100 ticks a second); 0 elsewhere.</summary>
-    private static double CpuSeconds(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
-        }
-        catch (IOException)
-        {
-            return 0;
-        }
-    }
-
-    /// <summary>The 1-minute load average (other work on the machine competes for the same cores).</summary>
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
 
     private static async Task<JsonElement> StatsAsync(HttpClient admin) =>
         await admin.GetFromJsonAsync<JsonElement>($"_simulator/stats?source=gohighlevel&credential={Token}");

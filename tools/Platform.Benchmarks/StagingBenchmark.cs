@@ -78,6 +78,10 @@ internal static class StagingBenchmark
                 "the relay published the warm run's rows", TimeSpan.FromMinutes(10));
         }
         var run = NewId.NextGuid();
+        Console.Error.WriteLine($"the measured backfill starts (connector process {connector.ProcessId})");
+        var postgresCpu = await ProcessCpu.PostgresAsync(database);
+        var cpuBefore = (Connector: ProcessCpu.Seconds(connector.ProcessId), Simulator: ProcessCpu.Seconds(simulator.ProcessId),
+            Postgres: postgresCpu(), Benchmark: ProcessCpu.Seconds(Environment.ProcessId));
         var clock = Stopwatch.StartNew();
         await endpoint.Send(new StartSync { WorkspaceId = Workspace, CorrelationId = run, SyncRunId = run, Source = "stripe", Mode = SyncMode.Full,
             Unify = deferred ? UnifyMode.Deferred : UnifyMode.Now });
@@ -85,6 +89,9 @@ internal static class StagingBenchmark
             completed.WaitForAsync(m => m.SyncRunId == run, TimeSpan.FromMinutes(30)).ContinueWith(t => (object)t.Result, TaskScheduler.Default),
             failed.WaitForAsync(m => m.SyncRunId == run, TimeSpan.FromMinutes(30)).ContinueWith(t => (object)t.Result, TaskScheduler.Default));
         clock.Stop();
+        var cpu = (Connector: ProcessCpu.Seconds(connector.ProcessId) - cpuBefore.Connector,
+            Simulator: ProcessCpu.Seconds(simulator.ProcessId) - cpuBefore.Simulator, Postgres: postgresCpu() - cpuBefore.Postgres,
+            Benchmark: ProcessCpu.Seconds(Environment.ProcessId) - cpuBefore.Benchmark);
         if ((await done) is SyncFailed failure)
         {
             Console.Error.WriteLine($"the backfill failed: {failure.ErrorCode}: {failure.Reason}");
@@ -110,6 +117,7 @@ internal static class StagingBenchmark
               simulator backfill, rate limits off : {staged,9} records in {clock.Elapsed.TotalSeconds,7:F2} s = {backfillRate,10:F0} records/s
               plain binary COPY of the same rows  : {copied,9} rows    in {copySeconds,7:F2} s = {copyRate,10:F0} rows/s (median of 3: {copyRange})
               ratio backfill / COPY               : {backfillRate / copyRate:P1}
+              CPU during the backfill (core-s)    : connector {cpu.Connector:F1} ({cpu.Connector * 1e6 / Math.Max(1, staged):F0} us a record), simulator {cpu.Simulator:F1}, PostgreSQL {cpu.Postgres:F1}, this benchmark {cpu.Benchmark:F1}, of {clock.Elapsed.TotalSeconds * Environment.ProcessorCount:F1}; load average {ProcessCpu.LoadAverage()}
               where the connector's time went     :
             """));
         foreach (var line in connector.Output.Split(Environment.NewLine).Where(l => l.Contains("stager waiting for pages", StringComparison.Ordinal)

@@ -13,12 +13,12 @@ public interface IStripeApi
 {
     /// <summary><c>GET /v1/{resource}?limit=&amp;starting_after=&amp;created[gte]=&amp;created[lt]=&amp;status=</c>, newest first.</summary>
     [Get("/v1/{resource}")]
-    Task<IApiResponse<StripeList>> ListAsync([Property(SourceRequest.WorkspaceKey)] string workspaceId, string resource,
+    Task<IApiResponse<JsonPage>> ListAsync([Property(SourceRequest.WorkspaceKey)] string workspaceId, string resource,
         [Query] StripeListQuery query, CancellationToken cancellationToken);
 
     /// <summary><c>GET /v1/events?types[]=…&amp;created[gte]=&amp;starting_after=</c> (Stripe keeps 30 days of events).</summary>
     [Get("/v1/events")]
-    Task<IApiResponse<StripeList>> ListEventsAsync([Property(SourceRequest.WorkspaceKey)] string workspaceId, [Query] StripeListQuery query,
+    Task<IApiResponse<JsonPage>> ListEventsAsync([Property(SourceRequest.WorkspaceKey)] string workspaceId, [Query] StripeListQuery query,
         [Query(CollectionFormat.Multi)][AliasAs("types[]")] IEnumerable<string> types, CancellationToken cancellationToken);
 }
 
@@ -42,17 +42,15 @@ public sealed record StripeListQuery
     public string? Status { get; init; }
 }
 
-/// <summary>One page of a Stripe list endpoint (<c>{"object":"list","has_more":…,"data":[…]}</c>); objects stay raw JSON.</summary>
-public sealed record StripeList(
-    [property: JsonPropertyName("data")] IReadOnlyList<JsonElement>? Data,
-    [property: JsonPropertyName("has_more")] bool HasMore);
-
 /// <summary>How Stripe failures read.</summary>
 public static class StripeApi
 {
     public static readonly SourceApiErrors Errors = new("Stripe", workspace =>
         $"Set a valid secret key as Connectors:Stripe:Workspaces:{workspace}:ApiKey and run the sync again.");
 
-    /// <summary>Refit settings of the client (Stripe's JSON as it is).</summary>
-    public static RefitSettings Settings { get; } = new(new SystemTextJsonContentSerializer(new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+    /// <summary>
+    /// Refit settings of the client: list pages (<c>{"object":"list","has_more":…,"data":[…]}</c>) are read as a
+    /// <see cref="JsonPage"/>, their objects kept as the raw JSON they are.
+    /// </summary>
+    public static RefitSettings Settings { get; } = SourceJsonContentSerializer.Settings();
 }

@@ -69,13 +69,13 @@ public sealed class StripeStreamReader(IStripeApi api, StripeResource stream, Ti
 
         if (useEvents)
         {
-            var events = await api.ListEventsAsync(context.WorkspaceId,
+            using var events = await api.ListEventsAsync(context.WorkspaceId,
                     new StripeListQuery { Limit = PageSize, StartingAfter = after, CreatedGte = context.Since!.Value.ToUnixTimeSeconds() },
                     stream.EventTypes, cancellationToken)
                 .ContentOrThrowAsync(StripeApi.Errors, context.WorkspaceId);
             var data = DataOf(events, "events");
-            var records = new List<StagedRecordInput>(data.Count);
-            foreach (var evt in data)
+            var records = new List<StagedRecordInput>(data.GetArrayLength());
+            foreach (var evt in data.EnumerateArray())
             {
                 var obj = evt.GetProperty("data").GetProperty("object");
                 var created = DateTimeOffset.FromUnixTimeSeconds(evt.GetProperty("created").GetInt64());
@@ -84,12 +84,13 @@ public sealed class StripeStreamReader(IStripeApi api, StripeResource stream, Ti
                     records.Add(StagedRecordInput.Of(stream.Name, obj, record));
                 }
             }
-            var next = events!.HasMore && data.Count > 0 ? EventsPrefix + Id(data[^1]) : null;
-            return new BackfillPage(records, next, data.Count);
+            var count = data.GetArrayLength();
+            var next = HasMore(events!) && count > 0 ? EventsPrefix + Id(data[count - 1]) : null;
+            return new BackfillPage(records, next, count);
         }
 
         // An incremental run whose events are gone reads the whole list: a created-date bound would miss every update of older objects.
-        var page = await api.ListAsync(context.WorkspaceId, stream.Resource, new StripeListQuery
+        using var page = await api.ListAsync(context.WorkspaceId, stream.Resource, new StripeListQuery
             {
                 Limit = PageSize,
                 StartingAfter = after,
@@ -100,19 +101,26 @@ public sealed class StripeStreamReader(IStripeApi api, StripeResource stream, Ti
             .ContentOrThrowAsync(StripeApi.Errors, context.WorkspaceId);
         var objects = DataOf(page, stream.Resource);
         var readAt = clock.GetUtcNow();
-        var mapped = new List<StagedRecordInput>(objects.Count);
-        foreach (var obj in objects)
+        var objectCount = objects.GetArrayLength();
+        var mapped = new List<StagedRecordInput>(objectCount);
+        foreach (var obj in objects.EnumerateArray())
         {
             if (StripeMapping.Map(obj, readAt) is { } record)
             {
                 mapped.Add(StagedRecordInput.Of(stream.Name, obj, record));
             }
         }
-        return new BackfillPage(mapped, page!.HasMore && objects.Count > 0 ? Id(objects[^1]) : null, objects.Count);
+        return new BackfillPage(mapped, HasMore(page!) && objectCount > 0 ? Id(objects[objectCount - 1]) : null, objectCount);
     }
 
-    private static IReadOnlyList<JsonElement> DataOf(StripeList? list, string what) =>
-        list?.Data ?? throw new SourceException("bad_response", $"Stripe answered /v1/{what} without a \"data\" array.");
+    /// <summary>The page's <c>data</c> array (the page is read in place: nothing taken from it outlives the call).</summary>
+    private static JsonElement DataOf(JsonPage? page, string what) =>
+        page is { Root.ValueKind: JsonValueKind.Object } && page.Root.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Array
+            ? data
+            : throw new SourceException("bad_response", $"Stripe answered /v1/{what} without a \"data\" array.");
+
+    private static bool HasMore(JsonPage page) =>
+        page.Root.TryGetProperty("has_more", out var hasMore) && hasMore.ValueKind == JsonValueKind.True;
 
     private static string Id(JsonElement obj) =>
         obj.GetProperty("id").GetString() ?? throw new JsonException("Stripe object without an id");

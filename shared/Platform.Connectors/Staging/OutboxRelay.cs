@@ -45,7 +45,7 @@ internal sealed partial class OutboxRelay(
     // as a plain join, raw_records growing faster than autovacuum analysed it was planned as a scan of the whole table
     // (bench e2e: 12 ms a batch, the connector's largest database cost).
     private const string SelectSql = """
-        select r.id, r.workspace_id, r.correlation_id, r.sync_run_id, r.received_at, r.canonical::text
+        select r.id, r.workspace_id, r.correlation_id, r.sync_run_id, r.received_at, r.canonical
         from (select id from raw_record_outbox order by id limit @limit) o
         cross join lateral (
             select r.id, r.workspace_id, r.correlation_id, r.sync_run_id, r.received_at, r.canonical
@@ -106,7 +106,8 @@ internal sealed partial class OutboxRelay(
                 await using var reader = await select.ExecuteReaderAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken))
                 {
-                    var record = JsonSerializer.Deserialize<CanonicalRecord>(reader.GetString(5), CanonicalJson.Options)
+                    // The mapping is read as its UTF-8 bytes and deserialized from them (no string of it in between).
+                    var record = JsonSerializer.Deserialize<CanonicalRecord>(reader.GetFieldValue<byte[]>(5), CanonicalJson.Options)
                         ?? throw new InvalidOperationException($"raw_records row {reader.GetInt64(0)} has an empty canonical record");
                     batch.Add((reader.GetInt64(0), new RawRecordStaged
                     {

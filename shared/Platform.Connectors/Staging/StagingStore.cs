@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
@@ -9,37 +11,83 @@ using Platform.ServiceDefaults.Database;
 
 namespace Platform.Connectors.Staging;
 
-/// <summary>A record a connector read, about to be staged: the vendor payload untouched and its mapping.</summary>
-/// <param name="Stream">The stream it came from (<c>customers</c>, <c>charges</c>…; webhooks use the object's stream).</param>
-/// <param name="Payload">The vendor payload exactly as received.</param>
-/// <param name="Record">The canonical mapping.</param>
-public sealed record StagedRecordInput(string Stream, string Payload, CanonicalRecord Record)
+/// <summary>
+/// A record a connector read, about to be staged: the vendor payload untouched and its mapping. A payload read as part
+/// of a parsed answer (<see cref="Of"/>) stays UTF-8 bytes, as it arrived and as the database stores it: it becomes a
+/// string only if something asks for <see cref="Payload"/>.
+/// </summary>
+public sealed class StagedRecordInput
 {
+    private string? _payload;
+
+    /// <param name="stream">The stream it came from (<c>customers</c>, <c>charges</c>…; webhooks use the object's stream).</param>
+    /// <param name="payload">The vendor payload exactly as received.</param>
+    /// <param name="record">The canonical mapping.</param>
+    public StagedRecordInput(string stream, string payload, CanonicalRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        Stream = stream;
+        _payload = payload;
+        Record = record;
+    }
+
+    private StagedRecordInput(string stream, byte[] payloadUtf8, CanonicalRecord record)
+    {
+        Stream = stream;
+        PayloadUtf8 = payloadUtf8;
+        Record = record;
+    }
+
+    /// <summary>The stream it came from.</summary>
+    public string Stream { get; }
+
+    /// <summary>The canonical mapping.</summary>
+    public CanonicalRecord Record { get; }
+
+    /// <summary>The vendor payload exactly as received.</summary>
+    public string Payload => _payload ??= Encoding.UTF8.GetString(PayloadUtf8!);
+
+    /// <summary>The payload's UTF-8 bytes, when it was read as such (an element of a parsed page); null for a text payload.</summary>
+    public byte[]? PayloadUtf8 { get; }
+
     /// <summary>The payload's <see cref="CanonicalJson.PayloadHash(string)"/>, when the reader computed it from the parsed object.</summary>
     public byte[]? PayloadHash { get; init; }
 
-    /// <summary>A record read as part of a parsed answer (a list page): its text is stored, its hash taken from the element.</summary>
+    /// <summary>
+    /// A record read as part of a parsed answer (a list page): its bytes are copied out of the page (which may then be
+    /// disposed), its hash taken from the element.
+    /// </summary>
     public static StagedRecordInput Of(string stream, JsonElement payload, CanonicalRecord record) =>
-        new(stream, payload.GetRawText(), record) { PayloadHash = CanonicalJson.PayloadHash(payload) };
+        new(stream, JsonMarshal.GetRawUtf8Value(payload).ToArray(), record) { PayloadHash = CanonicalJson.PayloadHash(payload) };
 }
 
 /// <summary>
 /// A record ready for COPY: its mapping already serialized and its version hash already computed. Connectors stage
 /// <see cref="StagedRecordInput"/>; file imports prepare rows off the staging connection (while the previous batch
 /// is written) and give their own payload hash (the row's values, not its line), so both paths share one COPY and
-/// one upsert.
+/// one upsert. The payload and the mapping are kept as they came (text, or UTF-8 bytes written to the COPY as they are)
+/// and turned into the other form only when asked.
 /// </summary>
-/// <param name="Stream">The stream.</param>
-/// <param name="EntityType">The canonical entity type, as stored.</param>
-/// <param name="ExternalId">The source's id.</param>
-/// <param name="SourceUpdatedAt">When the source last changed it.</param>
-/// <param name="Payload">The payload as stored.</param>
-/// <param name="PayloadHash">SHA-256 identifying the payload's version.</param>
-/// <param name="Canonical">The canonical record as JSON (<see cref="CanonicalJson.Options"/>).</param>
-public sealed record PreparedRecord(string Stream, string EntityType, string ExternalId, DateTimeOffset SourceUpdatedAt, string Payload,
-    byte[] PayloadHash, string Canonical)
+public sealed class PreparedRecord
 {
+    private string? _payload;
+    private string? _canonical;
     private byte[]? _canonicalHash;
+
+    /// <param name="stream">The stream.</param>
+    /// <param name="entityType">The canonical entity type, as stored.</param>
+    /// <param name="externalId">The source's id.</param>
+    /// <param name="sourceUpdatedAt">When the source last changed it.</param>
+    /// <param name="payload">The payload as stored.</param>
+    /// <param name="payloadHash">SHA-256 identifying the payload's version.</param>
+    /// <param name="canonical">The canonical record as JSON (<see cref="CanonicalJson.Options"/>).</param>
+    public PreparedRecord(string stream, string entityType, string externalId, DateTimeOffset sourceUpdatedAt, string payload,
+        byte[] payloadHash, string canonical)
+        : this(stream, entityType, externalId, sourceUpdatedAt, payloadHash)
+    {
+        _payload = payload;
+        _canonical = canonical;
+    }
 
     /// <summary>A record whose mapping hash was computed with its serialization (<see cref="CanonicalJson.SerializeWithMappingHash"/>).</summary>
     public PreparedRecord(string stream, string entityType, string externalId, DateTimeOffset sourceUpdatedAt, string payload,
@@ -47,20 +95,57 @@ public sealed record PreparedRecord(string Stream, string EntityType, string Ext
         : this(stream, entityType, externalId, sourceUpdatedAt, payload, payloadHash, canonical) =>
         _canonicalHash = canonicalHash;
 
+    private PreparedRecord(string stream, string entityType, string externalId, DateTimeOffset sourceUpdatedAt, byte[] payloadHash)
+    {
+        Stream = stream;
+        EntityType = entityType;
+        ExternalId = externalId;
+        SourceUpdatedAt = sourceUpdatedAt;
+        PayloadHash = payloadHash;
+    }
+
+    public string Stream { get; }
+
+    public string EntityType { get; }
+
+    public string ExternalId { get; }
+
+    public DateTimeOffset SourceUpdatedAt { get; }
+
+    public byte[] PayloadHash { get; }
+
+    /// <summary>The payload as stored.</summary>
+    public string Payload => _payload ??= Encoding.UTF8.GetString(PayloadUtf8!);
+
+    /// <summary>The payload's UTF-8 bytes when it came as such (null for a text payload).</summary>
+    public byte[]? PayloadUtf8 { get; private init; }
+
+    /// <summary>The canonical record as JSON.</summary>
+    public string Canonical => _canonical ??= Encoding.UTF8.GetString(CanonicalUtf8!);
+
+    /// <summary>The canonical record's UTF-8 JSON when it was serialized as such (null when given as text).</summary>
+    public byte[]? CanonicalUtf8 { get; private init; }
+
     /// <summary>
     /// The mapping's half of the version key (<see cref="CanonicalJson.MappingHash"/>): given where the record is prepared
     /// (off the staging connection), or computed from <see cref="Canonical"/> when first read.
     /// </summary>
     public byte[] CanonicalHash => _canonicalHash ??= CanonicalJson.MappingHash(Canonical);
 
-    /// <summary>Serializes the mapping and fingerprints the payload of a connector's record.</summary>
+    /// <summary>Serializes the mapping (as UTF-8) and fingerprints the payload of a connector's record.</summary>
     public static PreparedRecord From(StagedRecordInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
         var record = input.Record;
-        var (canonical, canonicalHash) = CanonicalJson.SerializeWithMappingHash(record);
-        return new PreparedRecord(input.Stream, record.EntityType.ToString(), record.ExternalId, record.SourceUpdatedAt, input.Payload,
-            input.PayloadHash ?? CanonicalJson.PayloadHash(input.Payload), canonical, canonicalHash);
+        var (canonical, canonicalHash) = CanonicalJson.SerializeUtf8WithMappingHash(record);
+        var payloadHash = input.PayloadHash ?? CanonicalJson.PayloadHash(input.Payload);
+        return new PreparedRecord(input.Stream, record.EntityType.ToString(), record.ExternalId, record.SourceUpdatedAt, payloadHash)
+        {
+            _payload = input.PayloadUtf8 is null ? input.Payload : null,
+            PayloadUtf8 = input.PayloadUtf8,
+            CanonicalUtf8 = canonical,
+            _canonicalHash = canonicalHash,
+        };
     }
 
     /// <summary>Every record of a page or webhook, prepared in order.</summary>
@@ -273,9 +358,24 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
                 await importer.WriteAsync(record.EntityType, NpgsqlDbType.Text, CancellationToken.None);
                 await importer.WriteAsync(record.ExternalId, NpgsqlDbType.Text, CancellationToken.None);
                 await importer.WriteAsync(record.SourceUpdatedAt.UtcDateTime, NpgsqlDbType.TimestampTz, CancellationToken.None);
-                await importer.WriteAsync(record.Payload, NpgsqlDbType.Text, CancellationToken.None);
+                // UTF-8 payloads and mappings go to the wire as they are (no string, no re-encoding).
+                if (record.PayloadUtf8 is { } payload)
+                {
+                    await importer.WriteAsync(payload, NpgsqlDbType.Text, CancellationToken.None);
+                }
+                else
+                {
+                    await importer.WriteAsync(record.Payload, NpgsqlDbType.Text, CancellationToken.None);
+                }
                 await importer.WriteAsync(record.PayloadHash, NpgsqlDbType.Bytea, CancellationToken.None);
-                await importer.WriteAsync(record.Canonical, NpgsqlDbType.Jsonb, CancellationToken.None);
+                if (record.CanonicalUtf8 is { } canonical)
+                {
+                    await importer.WriteAsync(canonical, NpgsqlDbType.Jsonb, CancellationToken.None);
+                }
+                else
+                {
+                    await importer.WriteAsync(record.Canonical, NpgsqlDbType.Jsonb, CancellationToken.None);
+                }
                 await importer.WriteAsync(record.CanonicalHash, NpgsqlDbType.Bytea, CancellationToken.None);
                 if (context.SyncRunId is { } run)
                 {
