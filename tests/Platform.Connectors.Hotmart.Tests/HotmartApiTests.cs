@@ -14,9 +14,10 @@ public sealed class HotmartApiTests : IDisposable
 
     public void Dispose() => _hotmart.Dispose();
 
+    // The answer is not disposed: the test reads its items afterwards (its pooled buffers are then left to the GC).
     private static async Task<HotmartPage<System.Text.Json.JsonElement>> History(IHotmartApi api, SalesQuery? query = null) =>
-        await api.GetSalesHistoryAsync("acme", query ?? new SalesQuery { TransactionStatus = "APPROVED" }, CancellationToken.None)
-            .ContentOrThrowAsync(HotmartApi.Errors, "acme") ?? new HotmartPage<System.Text.Json.JsonElement>();
+        HotmartApi.SalesPage(await api.GetSalesHistoryAsync("acme", query ?? new SalesQuery { TransactionStatus = "APPROVED" }, CancellationToken.None)
+            .ContentOrThrowAsync(HotmartApi.Errors, "acme"));
 
     [Fact]
     public async Task A_token_is_requested_with_basic_auth_and_the_client_credentials_once_and_reused()

@@ -16,10 +16,13 @@ namespace Platform.Connectors.Hotmart.Api;
 /// </summary>
 public interface IHotmartApi
 {
-    /// <summary><c>GET payments/api/v1/sales/history</c>; items are kept as JSON so their raw text can be staged untouched.</summary>
+    /// <summary>
+    /// <c>GET payments/api/v1/sales/history</c>, read in place (<see cref="JsonPage"/>, items as the raw JSON to stage
+    /// untouched): <see cref="HotmartApi.SalesPage"/> gives its items and page info.
+    /// </summary>
     [Get("/payments/api/v1/sales/history")]
     [Headers("Accept: application/json")]
-    Task<IApiResponse<HotmartPage<JsonElement>>> GetSalesHistoryAsync([Property(SourceRequest.WorkspaceKey)] string workspaceId,
+    Task<IApiResponse<JsonPage>> GetSalesHistoryAsync([Property(SourceRequest.WorkspaceKey)] string workspaceId,
         [Query] SalesQuery query, CancellationToken cancellationToken);
 
     /// <summary><c>GET payments/api/v1/sales/users</c>: the participants of each sale (buyer phone, documents, address).</summary>
@@ -124,7 +127,31 @@ public static class HotmartApi
         Converters = { new LenientStringConverter() },
     };
 
-    public static RefitSettings Settings { get; } = new(new SystemTextJsonContentSerializer(Json), new EpochMillisecondsFormatter());
+    public static RefitSettings Settings { get; } = new(new SourceJsonContentSerializer(Json), new EpochMillisecondsFormatter());
+
+    /// <summary>
+    /// A <c>sales/history</c> answer as a page: its items point into <paramref name="answer"/> (use them before disposing
+    /// it), its page info is read out. No answer (an empty 200) is an empty page.
+    /// </summary>
+    public static HotmartPage<JsonElement> SalesPage(JsonPage? answer)
+    {
+        if (answer is null)
+        {
+            return new HotmartPage<JsonElement>();
+        }
+        var root = answer.Root;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new JsonException($"Hotmart answered sales/history with a JSON {root.ValueKind.ToString().ToLowerInvariant()}, not an object");
+        }
+        var items = root.TryGetProperty("items", out var list) && list.ValueKind == JsonValueKind.Array
+            ? [.. list.EnumerateArray()]
+            : Array.Empty<JsonElement>();
+        var info = root.TryGetProperty("page_info", out var pageInfo) && pageInfo.ValueKind == JsonValueKind.Object
+            ? pageInfo.Deserialize<HotmartPageInfo>(Json)
+            : null;
+        return new HotmartPage<JsonElement> { Items = items, PageInfo = info };
+    }
 
     /// <summary>Dates in the query as Unix epoch milliseconds, as Hotmart wants them.</summary>
     private sealed class EpochMillisecondsFormatter : DefaultUrlParameterFormatter

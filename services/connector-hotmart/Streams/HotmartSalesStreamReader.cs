@@ -52,11 +52,11 @@ public sealed class HotmartSalesStreamReader(IHotmartApi api, IOptions<HotmartOp
             EndDate = position.Window.EndsAt.AddMilliseconds(-1),
             TransactionStatus = position.Status,
         };
-        HotmartPage<JsonElement> page;
+        JsonPage? answer;
         try
         {
-            page = await api.GetSalesHistoryAsync(account.WorkspaceId, query, cancellationToken)
-                .ContentOrThrowAsync(HotmartApi.Errors, account.WorkspaceId) ?? new HotmartPage<JsonElement>();
+            answer = await api.GetSalesHistoryAsync(account.WorkspaceId, query, cancellationToken)
+                .ContentOrThrowAsync(HotmartApi.Errors, account.WorkspaceId);
         }
         catch (SourceException ex) when (ex.ErrorCode is "bad_response" or "source_unavailable" && position.PageToken is null
             && position.Window.Shrink(windows) is { } smaller)
@@ -64,6 +64,9 @@ public sealed class HotmartSalesStreamReader(IHotmartApi api, IOptions<HotmartOp
             // Hotmart rejected (or timed out on) the range: ask again for a smaller one from the same start.
             return new BackfillPage([], (position with { Window = smaller }).ToString(), 0);
         }
+        // The page is read in place: its records are built (their bytes copied out) before it is disposed.
+        using var pageAnswer = answer;
+        var page = HotmartApi.SalesPage(answer);
         var buyers = await BuyersAsync(account, query, page.Items, cancellationToken);
         var readAt = clock.GetUtcNow();
 
