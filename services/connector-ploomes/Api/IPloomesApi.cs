@@ -15,19 +15,41 @@ public interface IPloomesApi
 {
     /// <summary><c>GET /Contacts?$top=&amp;$skip=&amp;$filter=&amp;$orderby=&amp;$expand=</c>.</summary>
     [Get("/Contacts")]
-    Task<IApiResponse<ODataPage>> GetContactsAsync([Property(SourceRequest.WorkspaceKey)] string workspaceId, [Query] ODataQuery query,
+    Task<IApiResponse<JsonPage>> GetContactsAsync([Property(SourceRequest.WorkspaceKey)] string workspaceId, [Query] ODataQuery query,
         CancellationToken cancellationToken);
 
     /// <summary><c>GET /Deals?$top=&amp;$skip=&amp;$filter=&amp;$orderby=&amp;$expand=</c>.</summary>
     [Get("/Deals")]
-    Task<IApiResponse<ODataPage>> GetDealsAsync([Property(SourceRequest.WorkspaceKey)] string workspaceId, [Query] ODataQuery query,
+    Task<IApiResponse<JsonPage>> GetDealsAsync([Property(SourceRequest.WorkspaceKey)] string workspaceId, [Query] ODataQuery query,
         CancellationToken cancellationToken);
 }
 
-/// <summary>An OData v4 answer: <c>{"@odata.context":…,"value":[…]}</c>. Items stay raw JSON (their shapes vary by account).</summary>
-public sealed record ODataPage([property: JsonPropertyName("value")] IReadOnlyList<JsonElement>? Value)
+/// <summary>
+/// An OData v4 answer: <c>{"@odata.context":…,"value":[…]}</c>. Items stay raw JSON (their shapes vary by account),
+/// read in place from the answer (<see cref="JsonPage"/>): use them, and stage what they map to, before disposing the page.
+/// </summary>
+public sealed class ODataPage : IDisposable
 {
-    public IReadOnlyList<JsonElement> Items => Value ?? [];
+    private readonly JsonPage? _answer;
+
+    private ODataPage(JsonPage? answer, IReadOnlyList<JsonElement> items)
+    {
+        _answer = answer;
+        Items = items;
+    }
+
+    /// <summary>No rows (a record gone at the source).</summary>
+    public static ODataPage Empty { get; } = new(null, []);
+
+    public IReadOnlyList<JsonElement> Items { get; }
+
+    /// <summary>The answer's <c>value</c> array, or null when it has none.</summary>
+    internal static ODataPage? Of(JsonPage? answer) =>
+        answer is { Root.ValueKind: JsonValueKind.Object } && answer.Root.TryGetProperty("value", out var value) && value.ValueKind == JsonValueKind.Array
+            ? new ODataPage(answer, [.. value.EnumerateArray()])
+            : null;
+
+    public void Dispose() => _answer?.Dispose();
 }
 
 /// <summary>OData query options, sent as <c>$top</c>, <c>$skip</c>, <c>$filter</c>, <c>$orderby</c>, <c>$expand</c>.</summary>
@@ -78,8 +100,8 @@ public static class PloomesApi
         $"The User-Key (integration key) is wrong, was regenerated or its user was deactivated: create a new integration key in Ploomes and set it as " +
         $"Connectors:Ploomes:Workspaces:{workspace}:UserKey (environment Connectors__Ploomes__Workspaces__{workspace}__UserKey), then run the sync again.");
 
-    /// <summary>Refit settings of the client.</summary>
-    public static RefitSettings Settings { get; } = new(new SystemTextJsonContentSerializer(new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+    /// <summary>Refit settings of the client (pages read in place as <see cref="JsonPage"/>).</summary>
+    public static RefitSettings Settings { get; } = SourceJsonContentSerializer.Settings();
 
     /// <summary>One page of <c>/Contacts</c>, or the source error.</summary>
     public static async Task<ODataPage> ContactsAsync(this IPloomesApi api, string workspaceId, ODataQuery query, CancellationToken cancellationToken)
@@ -109,21 +131,27 @@ public static class PloomesApi
         return ByIdAsync(api.GetDealsAsync(workspaceId, ById(id, DealExpand), cancellationToken), workspaceId, "Deals");
     }
 
-    private static async Task<ODataPage> ByIdAsync(Task<IApiResponse<ODataPage>> call, string workspaceId, string resource)
+    private static async Task<ODataPage> ByIdAsync(Task<IApiResponse<JsonPage>> call, string workspaceId, string resource)
     {
         var response = await call;
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
+            response.Content?.Dispose();
             response.Dispose();
-            return new ODataPage([]);
+            return ODataPage.Empty;
         }
         return Required(await Task.FromResult(response).ContentOrThrowAsync(Errors, workspaceId), resource);
     }
 
-    private static ODataPage Required(ODataPage? page, string resource) =>
-        page?.Value is null
-            ? throw new Backfill.SourceException("bad_response", $"Ploomes answered GET /{resource} without a \"value\" array.")
-            : page;
+    private static ODataPage Required(JsonPage? answer, string resource)
+    {
+        if (ODataPage.Of(answer) is { } page)
+        {
+            return page;
+        }
+        answer?.Dispose();
+        throw new Backfill.SourceException("bad_response", $"Ploomes answered GET /{resource} without a \"value\" array.");
+    }
 
     private static ODataQuery ById(long id, string expand) =>
         new() { Filter = $"Id eq {id.ToString(CultureInfo.InvariantCulture)}", Expand = expand };

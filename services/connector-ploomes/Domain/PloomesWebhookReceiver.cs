@@ -92,7 +92,7 @@ public sealed class PloomesWebhookReceiver(IPloomesApi api, IConfiguration confi
         var options = PloomesMappingOptions.For(configuration, request.Credentials);
 
         var isDeal = push.Entity == PloomesPush.Deal;
-        var page = isDeal
+        using var page = isDeal
             ? await api.GetDealByIdAsync(request.WorkspaceId, id, cancellationToken)
             : await api.GetContactByIdAsync(request.WorkspaceId, id, cancellationToken);
         var wanted = id.ToString(CultureInfo.InvariantCulture);

@@ -118,7 +118,7 @@ public static class PloomesPaging
         _ = UserKey(context.WorkspaceId, context.Credentials["UserKey"]);
         var position = cursor is null ? PloomesCursor.Start(context) : PloomesCursor.Parse(cursor);
 
-        var page = await fetch(context.WorkspaceId, new ODataQuery
+        using var page = await fetch(context.WorkspaceId, new ODataQuery
         {
             Top = PageSize,
             Skip = position.Skip,
