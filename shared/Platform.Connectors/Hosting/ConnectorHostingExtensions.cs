@@ -53,7 +53,7 @@ public sealed class ConnectorBuilder(IHostApplicationBuilder host, ConnectorDesc
         Func<IServiceProvider, DelegatingHandler>? authentication = null) where TApi : class
     {
         var options = BindHttpOptions(defaults);
-        var refit = settings ?? new RefitSettings(new SystemTextJsonContentSerializer(new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+        var refit = settings ?? SourceJsonContentSerializer.Settings();
         WithSourceHandlers(Host.Services.AddRefitGeneratedClient<TApi>(refit), options, authentication);
         return this;
     }

@@ -28,7 +28,9 @@ public static class SourceApiRegistration
         ArgumentNullException.ThrowIfNull(connector);
         ArgumentNullException.ThrowIfNull(defaults);
         // The same base address, resilience and rate limit as AddSourceApi; handlers added to the result run inside them.
-        var builder = connector.Host.Services.AddRefitGeneratedClient<TApi>();
+        // Refit's own JSON options, with JsonDocument and JsonPage answers parsed into pooled buffers.
+        var builder = connector.Host.Services.AddRefitGeneratedClient<TApi>(
+            SourceJsonContentSerializer.Settings(SystemTextJsonContentSerializer.GetDefaultJsonSerializerOptions()));
         connector.WithSourceHandlers(builder, connector.BindHttpOptions(defaults), authentication, rateLimit: sdkRateLimit);
         return builder;
     }

@@ -28,6 +28,8 @@ public sealed class JsonPage : IDisposable
 /// <summary>
 /// Refit's System.Text.Json serializer, except that a <see cref="JsonPage"/> answer is parsed from the response stream
 /// into pooled buffers instead of being deserialized (which gives every <see cref="JsonElement"/> of a list its own copy).
+/// A <see cref="JsonDocument"/> answer is parsed the same way (its buffers go back to the pool when the caller disposes
+/// it, as every reader of one does; one not disposed is left to the GC). Other types are deserialized as Refit does.
 /// </summary>
 public sealed class SourceJsonContentSerializer(JsonSerializerOptions options) : IHttpContentSerializer
 {
@@ -42,7 +44,7 @@ public sealed class SourceJsonContentSerializer(JsonSerializerOptions options) :
     public async Task<T?> FromHttpContentAsync<T>(HttpContent content, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(content);
-        if (typeof(T) != typeof(JsonPage))
+        if (typeof(T) != typeof(JsonPage) && typeof(T) != typeof(JsonDocument))
         {
             return await _inner.FromHttpContentAsync<T>(content, cancellationToken);
         }
@@ -50,7 +52,7 @@ public sealed class SourceJsonContentSerializer(JsonSerializerOptions options) :
         await using (stream.ConfigureAwait(false))
         {
             var document = await JsonDocument.ParseAsync(stream, default, cancellationToken);
-            return (T)(object)new JsonPage(document);
+            return typeof(T) == typeof(JsonPage) ? (T)(object)new JsonPage(document) : (T)(object)document;
         }
     }
 
