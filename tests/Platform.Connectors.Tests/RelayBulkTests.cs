@@ -20,13 +20,15 @@ public sealed class RelayBulkTests(LocatedWebhookFixture fixture) : IClassFixtur
         Identifiers = [new Identifier(IdentifierKinds.Email, $"{id}@example.com")],
     };
 
-    private async Task StageAsync(string workspace, Guid? run, IEnumerable<string> ids)
+    private Task StageAsync(string workspace, Guid? run, IEnumerable<string> ids) =>
+        StageAsync(fixture.Services.GetRequiredService<StagingStore>(), workspace, run, ids.Select(Record).ToList());
+
+    private async Task StageAsync(StagingStore staging, string workspace, Guid? run, IReadOnlyList<CanonicalRecord> records)
     {
-        var staging = fixture.Services.GetRequiredService<StagingStore>();
         await using var connection = await fixture.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await staging.StageAsync(connection, transaction, new StagingContext(workspace, Guid.NewGuid(), run, UnifyMode.Now),
-            ids.Select(id => new StagedRecordInput("contacts", $$"""{"id":"{{id}}"}""", Record(id))).ToList(), CancellationToken.None);
+            records.Select(r => new StagedRecordInput("contacts", $$"""{"id":"{{r.ExternalId}}"}""", r)).ToList(), CancellationToken.None);
         await transaction.CommitAsync();
         fixture.Services.GetRequiredService<RelaySignal>().Notify();
     }
@@ -55,5 +57,52 @@ public sealed class RelayBulkTests(LocatedWebhookFixture fixture) : IClassFixtur
         var webhook = Assert.Single(single.Received);
         Assert.Equal((blue, "webhook-1", (Guid?)null), (webhook.WorkspaceId, webhook.Record.ExternalId, webhook.SyncRunId));
         Assert.Equal(0, await fixture.CountAsync("select count(*) from raw_record_outbox"));
+    }
+
+    [Fact]
+    public async Task Rows_this_process_staged_are_published_from_memory_and_say_what_rows_read_back_from_the_database_say()
+    {
+        await using var bulk = await BusProbe<RawRecordsStaged>.StartAsync(fixture.VirtualHost);
+        var memory = fixture.Services.GetRequiredService<StagedRowMemory>();
+        var dataSource = fixture.Services.GetRequiredService<NpgsqlDataSource>();
+        var (here, elsewhere) = ("mem-" + Guid.NewGuid().ToString("N")[..8], "mem-" + Guid.NewGuid().ToString("N")[..8]);
+        var run = Guid.NewGuid();
+        var records = Enumerable.Range(0, 150).Select(i => Record($"m{i:D3}") with
+        {
+            Person = new PersonFields { FullName = $"Conceição Nº {i}" },
+            Money = new MoneyFields { Amount = 10.50m + i, Currency = "BRL", Status = "paid", OccurredAt = new DateTimeOffset(2026, 12, 4, 9, 30, 0, TimeSpan.FromHours(-3)) },
+            Attributes = new Dictionary<string, string?> { ["tag"] = "vip", ["empty"] = null },
+        }).ToList();
+        var before = (memory.FromMemory, memory.FromDatabase);
+
+        // Staged by this process: the relay takes the rows from memory.
+        await StageAsync(fixture.Services.GetRequiredService<StagingStore>(), here, run, records);
+        await Eventually.HoldsAsync(() => bulk.Received.Where(m => m.WorkspaceId == here).Sum(m => m.Records.Count) == 150,
+            "the rows staged here are published", TimeSpan.FromSeconds(30));
+        Assert.Equal((150L, 0L), (memory.FromMemory - before.FromMemory, memory.FromDatabase - before.FromDatabase));
+
+        // Staged by another replica (a store without this process's memory): the relay reads them back.
+        await StageAsync(new StagingStore(dataSource, fixture.Services.GetRequiredService<RelaySignal>(), TimeProvider.System), elsewhere, run, records);
+        await Eventually.HoldsAsync(() => bulk.Received.Where(m => m.WorkspaceId == elsewhere).Sum(m => m.Records.Count) == 150,
+            "the rows staged elsewhere are published", TimeSpan.FromSeconds(30));
+        Assert.Equal((150L, 150L), (memory.FromMemory - before.FromMemory, memory.FromDatabase - before.FromDatabase));
+
+        var fromMemory = bulk.Received.Where(m => m.WorkspaceId == here).SelectMany(m => m.Records).OrderBy(r => r.RawRecordId).ToList();
+        var readBack = bulk.Received.Where(m => m.WorkspaceId == elsewhere).SelectMany(m => m.Records).OrderBy(r => r.RawRecordId).ToList();
+        Assert.Equal(readBack.Select(r => System.Text.Json.JsonSerializer.Serialize(r.Record, CanonicalJson.Options)),
+            fromMemory.Select(r => System.Text.Json.JsonSerializer.Serialize(r.Record, CanonicalJson.Options)));
+        Assert.All(fromMemory.Concat(readBack), r => Assert.Equal((run, LocatedWebhookFixture.Source), (r.SyncRunId!.Value, r.Source)));
+        // Each says when it was staged as the row does (PostgreSQL keeps microseconds).
+        await using var connection = await dataSource.OpenConnectionAsync();
+        foreach (var message in new[] { fromMemory[0], fromMemory[^1], readBack[0] })
+        {
+            await using var command = new NpgsqlCommand("select received_at, correlation_id from raw_records where id = $1", connection)
+            {
+                Parameters = { new() { Value = message.RawRecordId } },
+            };
+            await using var reader = await command.ExecuteReaderAsync();
+            Assert.True(await reader.ReadAsync());
+            Assert.Equal((reader.GetFieldValue<DateTimeOffset>(0), reader.GetGuid(1)), (message.StagedAt, message.CorrelationId));
+        }
     }
 }

@@ -40,7 +40,7 @@ internal static class GoHighLevelBenchmark
         });
         using var admin = new HttpClient { BaseAddress = simulator.Address, Timeout = TimeSpan.FromMinutes(2) };
         using (var created = await admin.PostAsJsonAsync("_simulator/accounts",
-            new { source = "gohighlevel", credential = $"{Location}:{Token}", seed = 42, size = contacts }))
+            new { source = "gohighlevel", credential = $"{Location}:{Token}", seed = 42, size = contacts, warm = true }))
         {
             created.EnsureSuccessStatusCode();
         }

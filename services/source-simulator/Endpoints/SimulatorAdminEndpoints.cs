@@ -6,7 +6,12 @@ using Platform.SourceSimulator.Webhooks;
 
 namespace Platform.SourceSimulator.Endpoints;
 
-internal sealed record AccountRequest(string? Source, string? Credential, int? Seed, int? Size, int? RatePermits, double? RatePeriodSeconds, string? Company = null);
+/// <summary>
+/// An account to serve. <c>Warm</c> true: the answer comes once the account's dataset is generated (a benchmark's clock
+/// then measures the sync, not the vendor's data being made); otherwise the first request to the account generates it.
+/// </summary>
+internal sealed record AccountRequest(string? Source, string? Credential, int? Seed, int? Size, int? RatePermits, double? RatePeriodSeconds,
+    string? Company = null, bool? Warm = null);
 
 internal sealed record AccountView(string Source, string Credential, int Seed, int Size, int? RatePermits, double? RatePeriodSeconds, string? Company)
 {
@@ -66,6 +71,10 @@ internal static class SimulatorAdminEndpoints
             RatePeriod = request.RatePeriodSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
             Company = request.Company,
         });
+        if (request.Warm == true && account is not null)
+        {
+            account.Warm();
+        }
         return outcome switch
         {
             AccountOutcome.Created => TypedResults.Created($"/_simulator/accounts?source={account!.Source.Name()}", AccountView.Of(account)),

@@ -297,7 +297,7 @@ public sealed partial class FileImporter(
         var rowHash = RowHash(prefix, fields, header.Columns.Count, json);
         var (canonicalJson, canonicalHash) = CanonicalJson.SerializeWithMappingHash(canonical);
         batch.Rows.Add(new PreparedRecord(Stream, canonical.EntityType.ToString(), canonical.ExternalId, canonical.SourceUpdatedAt,
-            payloadText, rowHash, canonicalJson, canonicalHash));
+            payloadText, rowHash, canonicalJson, canonicalHash) { Record = canonical });
     }
 
     /// <summary>

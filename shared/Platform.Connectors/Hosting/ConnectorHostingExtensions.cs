@@ -190,6 +190,7 @@ public static class ConnectorHostingExtensions
         builder.Services.AddSingleton<ISourceSecretWriter, OrchestratorSecretWriter>();
         builder.Services.TryAddScoped<ISourceCheck, StreamSourceCheck>();
         builder.Services.AddSingleton<RelaySignal>();
+        builder.Services.AddSingleton<StagedRowMemory>();
         builder.Services.AddSingleton<StagingStore>();
         builder.Services.AddConnectorPrivacy(builder.Configuration);
         builder.Services.AddSingleton(builder.Configuration.GetSection("Connector:Relay").Get<RelayOptions>() ?? new RelayOptions());

@@ -21,6 +21,12 @@ public sealed class RelayOptions
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(30);
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Rows staged by this process kept in memory for the relay at most (<see cref="StagedRowMemory"/>; 0: the relay reads
+    /// every row back from the database).
+    /// </summary>
+    public int RowsInMemory { get; set; } = 20_000;
 }
 
 /// <summary>
@@ -39,18 +45,20 @@ internal sealed partial class OutboxRelay(
     RelaySignal signal,
     ConnectorDescriptor connector,
     RelayOptions options,
+    StagedRowMemory memory,
     ILogger<OutboxRelay> logger) : BackgroundService
 {
-    // The batch's ids first, then one primary-key probe each (offset 0 keeps the lateral subquery from being flattened):
-    // as a plain join, raw_records growing faster than autovacuum analysed it was planned as a scan of the whole table
-    // (bench e2e: 12 ms a batch, the connector's largest database cost).
-    private const string SelectSql = """
+    private const string OutboxSql = "select id from raw_record_outbox order by id limit @limit";
+
+    // Rows this process did not stage (or no longer holds) are read back: one primary-key probe each (offset 0 keeps the
+    // lateral subquery from being flattened): as a plain join, raw_records growing faster than autovacuum analysed it was
+    // planned as a scan of the whole table (bench e2e: 12 ms a batch, the connector's largest database cost).
+    private const string ReadBackSql = """
         select r.id, r.workspace_id, r.correlation_id, r.sync_run_id, r.received_at, r.canonical
-        from (select id from raw_record_outbox order by id limit @limit) o
+        from unnest(@ids) as o (id)
         cross join lateral (
             select r.id, r.workspace_id, r.correlation_id, r.sync_run_id, r.received_at, r.canonical
             from raw_records r where r.id = o.id offset 0) r
-        order by o.id
         """;
 
     private const string LockSql = "select pg_try_advisory_lock(hashtextextended('outbox-relay:' || current_schema(), 0))";
@@ -99,28 +107,7 @@ internal sealed partial class OutboxRelay(
         }
         try
         {
-            var batch = new List<(long Id, RawRecordStaged Message)>();
-            await using (var select = new NpgsqlCommand(SelectSql, connection))
-            {
-                select.Parameters.Add(new NpgsqlParameter<int>("limit", options.BatchSize));
-                await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    // The mapping is read as its UTF-8 bytes and deserialized from them (no string of it in between).
-                    var record = JsonSerializer.Deserialize<CanonicalRecord>(reader.GetFieldValue<byte[]>(5), CanonicalJson.Options)
-                        ?? throw new InvalidOperationException($"raw_records row {reader.GetInt64(0)} has an empty canonical record");
-                    batch.Add((reader.GetInt64(0), new RawRecordStaged
-                    {
-                        WorkspaceId = reader.GetString(1),
-                        CorrelationId = reader.GetGuid(2),
-                        SyncRunId = reader.IsDBNull(3) ? null : reader.GetGuid(3),
-                        StagedAt = reader.GetFieldValue<DateTimeOffset>(4),
-                        RawRecordId = reader.GetInt64(0),
-                        Source = connector.Source,
-                        Record = record,
-                    }));
-                }
-            }
+            var batch = await ReadBatchAsync(connection, cancellationToken);
             if (batch.Count == 0)
             {
                 return 0;
@@ -160,6 +147,78 @@ internal sealed partial class OutboxRelay(
             await using var unlock = new NpgsqlCommand(UnlockSql, connection);
             await unlock.ExecuteScalarAsync(CancellationToken.None);
         }
+    }
+
+    /// <summary>
+    /// The next queued ids in order, as messages: from memory for the rows this process staged, read back from
+    /// raw_records for the others.
+    /// </summary>
+    private async Task<List<(long Id, RawRecordStaged Message)>> ReadBatchAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var ids = new List<long>(options.BatchSize);
+        await using (var outbox = new NpgsqlCommand(OutboxSql, connection))
+        {
+            outbox.Parameters.Add(new NpgsqlParameter<int>("limit", options.BatchSize));
+            await using var reader = await outbox.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                ids.Add(reader.GetInt64(0));
+            }
+        }
+        var messages = new Dictionary<long, RawRecordStaged>(ids.Count);
+        List<long>? readBack = null;
+        foreach (var id in ids)
+        {
+            if (memory.TryTake(id, out var row))
+            {
+                messages[id] = new RawRecordStaged
+                {
+                    WorkspaceId = row.WorkspaceId,
+                    CorrelationId = row.CorrelationId,
+                    SyncRunId = row.SyncRunId,
+                    StagedAt = row.StagedAt,
+                    RawRecordId = id,
+                    Source = connector.Source,
+                    Record = row.Record,
+                };
+            }
+            else
+            {
+                (readBack ??= []).Add(id);
+            }
+        }
+        if (readBack is not null)
+        {
+            await using var select = new NpgsqlCommand(ReadBackSql, connection);
+            select.Parameters.Add(new NpgsqlParameter<long[]>("ids", [.. readBack]));
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                // The mapping is read as its UTF-8 bytes and deserialized from them (no string of it in between).
+                var record = JsonSerializer.Deserialize<CanonicalRecord>(reader.GetFieldValue<byte[]>(5), CanonicalJson.Options)
+                    ?? throw new InvalidOperationException($"raw_records row {reader.GetInt64(0)} has an empty canonical record");
+                messages[reader.GetInt64(0)] = new RawRecordStaged
+                {
+                    WorkspaceId = reader.GetString(1),
+                    CorrelationId = reader.GetGuid(2),
+                    SyncRunId = reader.IsDBNull(3) ? null : reader.GetGuid(3),
+                    StagedAt = reader.GetFieldValue<DateTimeOffset>(4),
+                    RawRecordId = reader.GetInt64(0),
+                    Source = connector.Source,
+                    Record = record,
+                };
+            }
+            memory.ReadBack(readBack.Count);
+        }
+        var batch = new List<(long Id, RawRecordStaged Message)>(ids.Count);
+        foreach (var id in ids)
+        {
+            if (messages.TryGetValue(id, out var message))
+            {
+                batch.Add((id, message));
+            }
+        }
+        return batch;
     }
 
     /// <summary>

@@ -132,6 +132,9 @@ public sealed class PreparedRecord
     /// </summary>
     public byte[] CanonicalHash => _canonicalHash ??= CanonicalJson.MappingHash(Canonical);
 
+    /// <summary>The mapping itself when the record was prepared from one (the relay publishes it without reading it back).</summary>
+    public CanonicalRecord? Record { get; init; }
+
     /// <summary>Serializes the mapping (as UTF-8) and fingerprints the payload of a connector's record.</summary>
     public static PreparedRecord From(StagedRecordInput input)
     {
@@ -145,6 +148,7 @@ public sealed class PreparedRecord
             PayloadUtf8 = input.PayloadUtf8,
             CanonicalUtf8 = canonical,
             _canonicalHash = canonicalHash,
+            Record = record,
         };
     }
 
@@ -182,7 +186,7 @@ public sealed record WebhookStageResult(bool Duplicate, int NewRows);
 /// <see cref="SuppressionList"/> keeps people erased under LGPD out of every staged page and webhook.
 /// </summary>
 public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay, TimeProvider clock, SuppressionList? suppression = null,
-    StatisticsKeeper? statistics = null)
+    StatisticsKeeper? statistics = null, StagedRowMemory? memory = null)
 {
     private const string RedactedBody = "{\"redacted\":\"names a person erased under LGPD\"}";
 
@@ -278,7 +282,7 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
             // release (a later page of the same transaction sets its own; a rollback goes to the latest of that name).
             try
             {
-                inserted = await CopyNewAsync(connection, transaction, context, records, now, cancellationToken);
+                inserted = await CopyNewAsync(connection, transaction, context, records, now, memory, cancellationToken);
             }
             catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
             {
@@ -303,7 +307,7 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
     /// rest; the rows take ids from the sequence (in the batch's order) and are queued in the outbox or the deferred queue.
     /// </summary>
     private static async Task<int> CopyNewAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StagingContext context,
-        IReadOnlyList<PreparedRecord> records, DateTime now, CancellationToken cancellationToken)
+        IReadOnlyList<PreparedRecord> records, DateTime now, StagedRowMemory? memory, CancellationToken cancellationToken)
     {
         // The batch's ids as two arrays (a repeated id only finds its stored versions twice): no set of a page's keys, which
         // for a 2,000-row batch would be a large-object allocation, and a full collection, a batch.
@@ -390,6 +394,19 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
                 await importer.WriteAsync(unify, NpgsqlDbType.Text, CancellationToken.None);
             }
             await importer.CompleteAsync(cancellationToken);
+        }
+        if (memory is not null && context.Unify == UnifyMode.Now)
+        {
+            // As PostgreSQL keeps received_at (microseconds), so a row published from memory says what a row read back says.
+            var stagedAt = new DateTimeOffset(now.Ticks - (now.Ticks % 10), TimeSpan.Zero);
+            for (var i = 0; i < fresh.Count; i++)
+            {
+                if (fresh[i].Record is { } record
+                    && !memory.Offer(ids[i], new StagedRow(context.WorkspaceId, context.CorrelationId, context.SyncRunId, stagedAt, record)))
+                {
+                    break;
+                }
+            }
         }
         return fresh.Count;
     }
