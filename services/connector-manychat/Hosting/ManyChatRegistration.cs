@@ -9,8 +9,6 @@ using Platform.Connectors.ManyChat.Outbound;
 using Platform.Connectors.ManyChat.Persistence;
 using Platform.Connectors.ManyChat.Streams;
 using Platform.ServiceDefaults;
-using Polly;
-using Refit;
 
 namespace Platform.Connectors.ManyChat.Hosting;
 
@@ -27,20 +25,12 @@ public static class ManyChatRegistration
     {
         ArgumentNullException.ThrowIfNull(connector);
         var section = connector.Host.Configuration.GetSection("Connectors:ManyChat:Http");
-        var options = new SourceHttpOptions { BaseAddress = new Uri("https://api.manychat.com/"), RatePermits = 0 };
-        section.Bind(options);
         var limits = new ManyChatRateLimits(section.GetValue("RateScale", 0.9));
-        ResiliencePipeline<HttpResponseMessage>? pipeline = null;
         var services = connector.Host.Services;
         services.AddSingleton(limits);
-        services.AddRefitGeneratedClient<IManyChatApi>()
-            .ConfigureHttpClient(client =>
-            {
-                client.BaseAddress = options.BaseAddress;
-                client.Timeout = Timeout.InfiniteTimeSpan;
-            })
-            .AddHttpMessageHandler(provider => new ResilienceHandler(pipeline ??= ResilienceHandler.BuildPipeline(options,
-                provider.GetRequiredService<SourceHttpCounters>(), provider.GetRequiredService<ILogger<ResilienceHandler>>())))
+        // The SDK's client (base address, retries, request stamps) without its one bucket a workspace: ManyChat's limits are per endpoint.
+        connector.AddSourceApiClient<IManyChatApi>(new SourceHttpOptions { BaseAddress = new Uri("https://api.manychat.com/"), RatePermits = 0 },
+                sdkRateLimit: false)
             .AddHttpMessageHandler(() => new ManyChatRateLimitHandler(limits));
         services.AddSingleton<ManyChatClient>();
         services.AddDbContext<ManyChatDbContext>((provider, db) => db.UseNpgsql(

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using Platform.Connectors.Http;
 using Refit;
 
 namespace Platform.Connectors.Sgt.Api;
@@ -11,9 +11,12 @@ namespace Platform.Connectors.Sgt.Api;
 /// </summary>
 public interface ISgtApi
 {
-    /// <summary><c>GET /api/leads?empresa=&amp;page=&amp;per_page=&amp;updated_since=</c>: a page of a company's leads in lead_id order.</summary>
+    /// <summary>
+    /// <c>GET /api/leads?empresa=&amp;page=&amp;per_page=&amp;updated_since=</c>: a page of a company's leads in lead_id order,
+    /// read in place (<see cref="SgtApi.LeadsPage"/>; each lead's bytes are staged untouched).
+    /// </summary>
     [Get("/api/leads")]
-    Task<SgtLeadPage> ListLeadsAsync(
+    Task<IApiResponse<JsonPage>> ListLeadsAsync(
         [Query] string empresa,
         [Query] int page,
         [Query, AliasAs("per_page")] int perPage,
@@ -24,7 +27,7 @@ public interface ISgtApi
 
     /// <summary><c>GET /api/leads/buscar?email=|telefone=</c>: one lead (a 404 when there is none).</summary>
     [Get("/api/leads/buscar")]
-    Task<SgtLeadResult> FindLeadAsync(
+    Task<IApiResponse<JsonDocument>> FindLeadAsync(
         [Query] string? email,
         [Query] string? telefone,
         [Authorize("Bearer")] string token,
@@ -32,21 +35,8 @@ public interface ISgtApi
         CancellationToken cancellationToken);
 }
 
-/// <summary>One page of <c>GET /api/leads</c>. Leads stay raw JSON: the connector keeps each payload untouched.</summary>
-public sealed record SgtLeadPage(
-    [property: JsonPropertyName("data")] IReadOnlyList<JsonElement> Data,
-    [property: JsonPropertyName("page")] int Page,
-    [property: JsonPropertyName("per_page")] int PerPage,
-    [property: JsonPropertyName("total")] int Total,
-    [property: JsonPropertyName("total_pages")] int TotalPages);
-
-/// <summary>The answer of <c>GET /api/leads/buscar</c>.</summary>
-public sealed record SgtLeadResult([property: JsonPropertyName("data")] JsonElement Data);
-
-/// <summary>Source-generated JSON for the Refit client (no reflection).</summary>
-[JsonSerializable(typeof(SgtLeadPage))]
-[JsonSerializable(typeof(SgtLeadResult))]
-internal sealed partial class SgtJsonContext : JsonSerializerContext;
+/// <summary>One page of <c>GET /api/leads</c>: its leads point into the answer (use them before disposing it).</summary>
+public sealed record SgtLeadPage(IReadOnlyList<JsonElement> Data, int Page, int TotalPages);
 
 public static class SgtApi
 {
@@ -55,4 +45,29 @@ public static class SgtApi
 
     /// <summary>SGT's largest page.</summary>
     public const int MaxPerPage = 200;
+
+    /// <summary>How SGT's failures read (the SDK's one mapping), and what to do about a refused token.</summary>
+    public static readonly SourceApiErrors Errors = new("SGT", workspace =>
+        $"Set the workspace's SGT token again (Connectors__Sgt__Workspaces__{workspace}__Token or the workspace's source settings).");
+
+    /// <summary>A <c>GET /api/leads</c> answer as a page; no answer (an empty 200) is an empty last page.</summary>
+    public static SgtLeadPage LeadsPage(JsonPage? answer)
+    {
+        if (answer is null)
+        {
+            return new SgtLeadPage([], 0, 0);
+        }
+        var root = answer.Root;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new JsonException($"SGT answered /api/leads with a JSON {root.ValueKind.ToString().ToLowerInvariant()}, not an object");
+        }
+        var data = root.TryGetProperty("data", out var list) && list.ValueKind == JsonValueKind.Array
+            ? [.. list.EnumerateArray()]
+            : Array.Empty<JsonElement>();
+        return new SgtLeadPage(data, Number(root, "page"), Number(root, "total_pages"));
+    }
+
+    private static int Number(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) ? number : 0;
 }

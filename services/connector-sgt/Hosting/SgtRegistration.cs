@@ -2,7 +2,6 @@ using Platform.Connectors.Hosting;
 using Platform.Connectors.Http;
 using Platform.Connectors.Sgt.Api;
 using Platform.Connectors.Sgt.Streams;
-using Refit;
 
 namespace Platform.Connectors.Sgt.Hosting;
 
@@ -16,8 +15,7 @@ public static class SgtRegistration
     public static ConnectorBuilder AddSgtApi(this ConnectorBuilder connector)
     {
         ArgumentNullException.ThrowIfNull(connector);
-        var client = connector.Host.Services.AddRefitGeneratedClient<ISgtApi>(SgtJsonContext.Default);
-        connector.AddSourceHttp(client, new SourceHttpOptions
+        connector.AddSourceApi<ISgtApi>(new SourceHttpOptions
         {
             RatePermits = 10,
             RatePeriod = TimeSpan.FromSeconds(1),

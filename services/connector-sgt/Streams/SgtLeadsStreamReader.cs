@@ -1,9 +1,9 @@
 using System.Globalization;
 using Platform.Connectors.Backfill;
+using Platform.Connectors.Http;
 using Platform.Connectors.Sgt.Api;
 using Platform.Connectors.Sgt.Mapping;
 using Platform.Connectors.Staging;
-using Refit;
 
 namespace Platform.Connectors.Sgt.Streams;
 
@@ -23,15 +23,10 @@ public sealed class SgtLeadsStreamReader(ISgtApi api) : ISourceStreamReader
         var (token, empresa) = Credentials(context);
         var page = cursor is null ? 1 : int.Parse(cursor, NumberStyles.Integer, CultureInfo.InvariantCulture);
         var since = context.Since?.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-        SgtLeadPage result;
-        try
-        {
-            result = await api.ListLeadsAsync(empresa, page, SgtApi.MaxPerPage, since, token, context.WorkspaceId, cancellationToken);
-        }
-        catch (ApiException ex)
-        {
-            throw await ex.ToSourceExceptionAsync("SGT", context.WorkspaceId, cancellationToken);
-        }
+        // The page is read in place: its records are built (their bytes copied out) before it is disposed.
+        using var answer = await api.ListLeadsAsync(empresa, page, SgtApi.MaxPerPage, since, token, context.WorkspaceId, cancellationToken)
+            .ContentOrThrowAsync(SgtApi.Errors, context.WorkspaceId);
+        var result = SgtApi.LeadsPage(answer);
         var records = new List<StagedRecordInput>(result.Data.Count);
         foreach (var lead in result.Data)
         {
