@@ -36,15 +36,17 @@ internal static class StagingBenchmark
         {
             ["Simulator__RateLimits__stripe__Permits"] = "0",
         });
-        using (var http = new HttpClient { BaseAddress = simulator.Address })
+        // warm: the simulator generates the vendor's data before answering, so the clock measures the backfill only (it
+        // was generating the dataset on the first page request, inside the measured run: 16 % of the simulator's CPU).
+        using (var http = new HttpClient { BaseAddress = simulator.Address, Timeout = TimeSpan.FromMinutes(10) })
         {
             using var created = await http.PostAsJsonAsync("_simulator/accounts",
-                new { source = "stripe", credential = ApiKey, seed = 42, size = perStream });
+                new { source = "stripe", credential = ApiKey, seed = 42, size = perStream, warm = true });
             created.EnsureSuccessStatusCode();
             if (warmPerStream > 0)
             {
                 using var warm = await http.PostAsJsonAsync("_simulator/accounts",
-                    new { source = "stripe", credential = WarmApiKey, seed = 7, size = warmPerStream });
+                    new { source = "stripe", credential = WarmApiKey, seed = 7, size = warmPerStream, warm = true });
                 warm.EnsureSuccessStatusCode();
             }
         }
