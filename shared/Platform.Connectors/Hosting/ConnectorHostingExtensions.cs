@@ -201,7 +201,9 @@ public static class ConnectorHostingExtensions
         builder.Services.AddScoped<BackfillRunner>();
 
         builder.AddPlatformDatabase<ConnectorDbContext>(descriptor.Schema);
-        builder.AddStatisticsKeeper(descriptor.Schema, "raw_records", "raw_record_outbox", "raw_record_deferred", "webhook_events");
+        // Raw payloads and webhook bodies are text (kept byte for byte), not jsonb: named so analyzes leave them out too.
+        builder.AddStatisticsKeeper(descriptor.Schema, ["raw_records", "raw_record_outbox", "raw_record_deferred", "webhook_events"],
+            ["raw_records.payload", "webhook_events.body"]);
         // Commands to a connector arrive on one queue named after it (ConnectorQueues.For(source)).
         builder.AddPlatformMessaging(descriptor.ServiceName, bus =>
         {

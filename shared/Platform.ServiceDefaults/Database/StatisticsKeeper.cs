@@ -14,13 +14,16 @@ namespace Platform.ServiceDefaults.Database;
 /// write path; identity resolution's component walk, 30-45 ms a batch instead of a few; a staging lookup that read the
 /// whole workspace each page). So, at most every few seconds, the tables changed by more than a fifth since their
 /// last analyze are analyzed (a sample: a few hundred milliseconds on large tables). The tables' jsonb columns are left
-/// out of every analyze (statistics target 0, set once): no query of these tables compares a whole document, and reading
-/// each sampled document (out of TOAST, for a raw payload) was most of an analyze's cost (bench e2e, 60,000 records:
-/// 8 analyzes of identity's records at 483 ms each).
+/// out of every analyze (statistics target 0, set once), and so are the text columns the service names as documents
+/// (<c>table.column</c>: a connector's raw payloads and webhook bodies): no query of these tables compares a whole
+/// document, and reading each sampled document (out of TOAST, for a raw payload) was most of an analyze's cost (bench
+/// e2e, 60,000 records: 8 analyzes of identity's records at 483 ms each; bench staging, 102,400 raw Stripe rows: one
+/// analyze of raw_records, 606 ms, with their text payloads sampled).
 /// </summary>
 public sealed partial class StatisticsKeeper(NpgsqlDataSource dataSource, string schema, IReadOnlyList<string> tables,
-    ILogger<StatisticsKeeper> logger)
+    ILogger<StatisticsKeeper> logger, IReadOnlyList<string>? documents = null)
 {
+    private readonly string[] _documents = [.. documents ?? []];
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
     private readonly string[] _tables = [.. tables];
     private readonly Stopwatch _sinceCheck = Stopwatch.StartNew();
@@ -78,19 +81,23 @@ public sealed partial class StatisticsKeeper(NpgsqlDataSource dataSource, string
         }
     }
 
-    /// <summary>Statistics target 0 on the tables' jsonb columns that do not have it yet (so a restart alters nothing).</summary>
+    /// <summary>
+    /// Statistics target 0 on the tables' jsonb columns and named documents that do not have it yet (so a restart alters nothing).
+    /// </summary>
     private async Task SkipDocumentsAsync(CancellationToken cancellationToken)
     {
         var columns = new List<(string Table, string Column)>();
         await using (var command = dataSource.CreateCommand("""
             select c.relname, a.attname from pg_attribute a
             join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
-            where n.nspname = @schema and c.relname = any(@tables) and a.atttypid = 'jsonb'::regtype
+            where n.nspname = @schema and c.relname = any(@tables)
+              and (a.atttypid = 'jsonb'::regtype or c.relname || '.' || a.attname = any(@documents))
               and a.attnum > 0 and not a.attisdropped and coalesce(a.attstattarget, -1) <> 0
             """))
         {
             command.Parameters.Add(new NpgsqlParameter<string>("schema", schema));
             command.Parameters.Add(new NpgsqlParameter<string[]>("tables", _tables));
+            command.Parameters.Add(new NpgsqlParameter<string[]>("documents", _documents));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -113,11 +120,18 @@ public sealed partial class StatisticsKeeper(NpgsqlDataSource dataSource, string
 public static class StatisticsKeeperExtensions
 {
     /// <summary>Registers the <see cref="StatisticsKeeper"/> of the service's busiest tables (in its own schema).</summary>
-    public static IHostApplicationBuilder AddStatisticsKeeper(this IHostApplicationBuilder builder, string schema, params string[] tables)
+    public static IHostApplicationBuilder AddStatisticsKeeper(this IHostApplicationBuilder builder, string schema, params string[] tables) =>
+        builder.AddStatisticsKeeper(schema, tables, []);
+
+    /// <summary>
+    /// Registers the <see cref="StatisticsKeeper"/> of the service's busiest tables, with the text columns that hold
+    /// documents (<c>table.column</c>) left out of their analyzes like jsonb columns.
+    /// </summary>
+    public static IHostApplicationBuilder AddStatisticsKeeper(this IHostApplicationBuilder builder, string schema, string[] tables, string[] documents)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddSingleton(services => new StatisticsKeeper(
-            services.GetRequiredService<NpgsqlDataSource>(), schema, tables, services.GetRequiredService<ILogger<StatisticsKeeper>>()));
+            services.GetRequiredService<NpgsqlDataSource>(), schema, tables, services.GetRequiredService<ILogger<StatisticsKeeper>>(), documents));
         return builder;
     }
 }
