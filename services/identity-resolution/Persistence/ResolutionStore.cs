@@ -126,7 +126,8 @@ internal sealed class ResolutionStore(NpgsqlConnection connection, NpgsqlTransac
         }
         await using var batch = Batch();
         batch.BatchCommands.Add(new NpgsqlBatchCommand("set constraints fk_record_identifiers_records deferred"));
-        var ids = new NpgsqlBatchCommand("select nextval(pg_get_serial_sequence('records', 'id')) from generate_series(1, $1)");
+        // The sequence is looked up once (an init plan), not once a row: pg_get_serial_sequence reads the catalog.
+        var ids = new NpgsqlBatchCommand("select nextval((select pg_get_serial_sequence('records', 'id')::regclass)) from generate_series(1, $1)");
         ids.Parameters.Add(new NpgsqlParameter<int> { TypedValue = count });
         batch.BatchCommands.Add(ids);
         var reserved = new List<long>(count);
