@@ -84,6 +84,7 @@ internal static class StagingBenchmark
         var postgresCpu = await ProcessCpu.PostgresAsync(database);
         var cpuBefore = (Connector: ProcessCpu.Seconds(connector.ProcessId), Simulator: ProcessCpu.Seconds(simulator.ProcessId),
             Postgres: postgresCpu(), Benchmark: ProcessCpu.Seconds(Environment.ProcessId));
+        var runtimeBefore = await RuntimeMetrics.ReadAsync(connector.Address);
         var clock = Stopwatch.StartNew();
         await endpoint.Send(new StartSync { WorkspaceId = Workspace, CorrelationId = run, SyncRunId = run, Source = "stripe", Mode = SyncMode.Full,
             Unify = deferred ? UnifyMode.Deferred : UnifyMode.Now });
@@ -94,6 +95,7 @@ internal static class StagingBenchmark
         var cpu = (Connector: ProcessCpu.Seconds(connector.ProcessId) - cpuBefore.Connector,
             Simulator: ProcessCpu.Seconds(simulator.ProcessId) - cpuBefore.Simulator, Postgres: postgresCpu() - cpuBefore.Postgres,
             Benchmark: ProcessCpu.Seconds(Environment.ProcessId) - cpuBefore.Benchmark);
+        var runtime = await RuntimeMetrics.ReadAsync(connector.Address) - runtimeBefore;
         if ((await done) is SyncFailed failure)
         {
             Console.Error.WriteLine($"the backfill failed: {failure.ErrorCode}: {failure.Reason}");
@@ -120,6 +122,7 @@ internal static class StagingBenchmark
               plain binary COPY of the same rows  : {copied,9} rows    in {copySeconds,7:F2} s = {copyRate,10:F0} rows/s (median of 3: {copyRange})
               ratio backfill / COPY               : {backfillRate / copyRate:P1}
               CPU during the backfill (core-s)    : connector {cpu.Connector:F1} ({cpu.Connector * 1e6 / Math.Max(1, staged):F0} us a record), simulator {cpu.Simulator:F1}, PostgreSQL {cpu.Postgres:F1}, this benchmark {cpu.Benchmark:F1}, of {clock.Elapsed.TotalSeconds * Environment.ProcessorCount:F1}; load average {ProcessCpu.LoadAverage()}
+              the connector's runtime meanwhile   : {runtime}
               where the connector's time went     :
             """));
         foreach (var line in connector.Output.Split(Environment.NewLine).Where(l => l.Contains("stager waiting for pages", StringComparison.Ordinal)
