@@ -139,14 +139,8 @@ public static class HotmartApi
         {
             return new HotmartPage<JsonElement>();
         }
-        var root = answer.Root;
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            throw new JsonException($"Hotmart answered sales/history with a JSON {root.ValueKind.ToString().ToLowerInvariant()}, not an object");
-        }
-        var items = root.TryGetProperty("items", out var list) && list.ValueKind == JsonValueKind.Array
-            ? [.. list.EnumerateArray()]
-            : Array.Empty<JsonElement>();
+        var root = answer.RootObject("Hotmart", "sales/history");
+        var items = JsonPage.Items(root, "items");
         var info = root.TryGetProperty("page_info", out var pageInfo) && pageInfo.ValueKind == JsonValueKind.Object
             ? pageInfo.Deserialize<HotmartPageInfo>(Json)
             : null;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Platform.Connectors.Http;
+using Platform.Connectors.Json;
 using Refit;
 
 namespace Platform.Connectors.Sgt.Api;
@@ -57,17 +58,7 @@ public static class SgtApi
         {
             return new SgtLeadPage([], 0, 0);
         }
-        var root = answer.Root;
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            throw new JsonException($"SGT answered /api/leads with a JSON {root.ValueKind.ToString().ToLowerInvariant()}, not an object");
-        }
-        var data = root.TryGetProperty("data", out var list) && list.ValueKind == JsonValueKind.Array
-            ? [.. list.EnumerateArray()]
-            : Array.Empty<JsonElement>();
-        return new SgtLeadPage(data, Number(root, "page"), Number(root, "total_pages"));
+        var root = answer.RootObject("SGT", "/api/leads");
+        return new SgtLeadPage(JsonPage.Items(root, "data"), (int)(JsonFields.Long(root, "page") ?? 0), (int)(JsonFields.Long(root, "total_pages") ?? 0));
     }
-
-    private static int Number(JsonElement root, string name) =>
-        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) ? number : 0;
 }

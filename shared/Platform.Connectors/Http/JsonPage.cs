@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
+using Platform.Connectors.Json;
 using Refit;
 
 namespace Platform.Connectors.Http;
@@ -18,6 +19,18 @@ public sealed class JsonPage : IDisposable
 
     /// <summary>The answer's top-level value.</summary>
     public JsonElement Root => _document.RootElement;
+
+    /// <summary>
+    /// The answer's top-level object; otherwise a <see cref="JsonException"/> saying what came instead ("Hotmart answered
+    /// sales/history with a JSON array, not an object": the SDK reports it as a bad response).
+    /// </summary>
+    public JsonElement RootObject(string source, string what) => Root.ValueKind == JsonValueKind.Object
+        ? Root
+        : throw new JsonException($"{source} answered {what} with a JSON {Root.ValueKind.ToString().ToLowerInvariant()}, not an object");
+
+    /// <summary>The elements of <paramref name="parent"/>'s array <paramref name="name"/>; none when it is absent or not an array.</summary>
+    public static JsonElement[] Items(JsonElement parent, string name) =>
+        JsonFields.Arr(parent, name) is { ValueKind: JsonValueKind.Array } list ? [.. list.EnumerateArray()] : [];
 
     /// <summary>Parses <paramref name="json"/> (tests, and answers read some other way).</summary>
     public static JsonPage Parse(ReadOnlyMemory<byte> json) => new(JsonDocument.Parse(json));

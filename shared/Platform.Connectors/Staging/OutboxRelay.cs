@@ -171,16 +171,7 @@ internal sealed partial class OutboxRelay(
         {
             if (memory.TryTake(id, out var row))
             {
-                messages[id] = new RawRecordStaged
-                {
-                    WorkspaceId = row.WorkspaceId,
-                    CorrelationId = row.CorrelationId,
-                    SyncRunId = row.SyncRunId,
-                    StagedAt = row.StagedAt,
-                    RawRecordId = id,
-                    Source = connector.Source,
-                    Record = row.Record,
-                };
+                messages[id] = Message(id, row);
             }
             else
             {
@@ -197,16 +188,8 @@ internal sealed partial class OutboxRelay(
                 // The mapping is read as its UTF-8 bytes and deserialized from them (no string of it in between).
                 var record = JsonSerializer.Deserialize<CanonicalRecord>(reader.GetFieldValue<byte[]>(5), CanonicalJson.Options)
                     ?? throw new InvalidOperationException($"raw_records row {reader.GetInt64(0)} has an empty canonical record");
-                messages[reader.GetInt64(0)] = new RawRecordStaged
-                {
-                    WorkspaceId = reader.GetString(1),
-                    CorrelationId = reader.GetGuid(2),
-                    SyncRunId = reader.IsDBNull(3) ? null : reader.GetGuid(3),
-                    StagedAt = reader.GetFieldValue<DateTimeOffset>(4),
-                    RawRecordId = reader.GetInt64(0),
-                    Source = connector.Source,
-                    Record = record,
-                };
+                messages[reader.GetInt64(0)] = Message(reader.GetInt64(0), new StagedRow(reader.GetString(1), reader.GetGuid(2),
+                    reader.IsDBNull(3) ? null : reader.GetGuid(3), reader.GetFieldValue<DateTimeOffset>(4), record));
             }
             memory.ReadBack(readBack.Count);
         }
@@ -220,6 +203,17 @@ internal sealed partial class OutboxRelay(
         }
         return batch;
     }
+
+    private RawRecordStaged Message(long id, StagedRow row) => new()
+    {
+        WorkspaceId = row.WorkspaceId,
+        CorrelationId = row.CorrelationId,
+        SyncRunId = row.SyncRunId,
+        StagedAt = row.StagedAt,
+        RawRecordId = id,
+        Source = connector.Source,
+        Record = row.Record,
+    };
 
     /// <summary>
     /// The batch as messages, in id order: a webhook's row alone; consecutive rows of sync runs of one workspace together,

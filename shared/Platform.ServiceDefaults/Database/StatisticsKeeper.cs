@@ -23,9 +23,9 @@ namespace Platform.ServiceDefaults.Database;
 public sealed partial class StatisticsKeeper(NpgsqlDataSource dataSource, string schema, IReadOnlyList<string> tables,
     ILogger<StatisticsKeeper> logger, IReadOnlyList<string>? documents = null)
 {
-    private readonly string[] _documents = [.. documents ?? []];
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
     private readonly string[] _tables = [.. tables];
+    private readonly string[] _documents = [.. documents ?? []];
     private readonly Stopwatch _sinceCheck = Stopwatch.StartNew();
     private int _running;
     private bool _documentsSkipped;
