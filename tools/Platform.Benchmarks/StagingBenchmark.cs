@@ -49,6 +49,7 @@ internal static class StagingBenchmark
                     new { source = "stripe", credential = WarmApiKey, seed = 7, size = warmPerStream, warm = true });
                 warm.EnsureSuccessStatusCode();
             }
+            await WarmVendorAsync(http, ApiKey);
         }
 
         var environment = new Dictionary<string, string?>(vhost.Settings().Select(s =>
@@ -199,6 +200,28 @@ internal static class StagingBenchmark
         }
         clock.Stop();
         return (rows.Count, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// Serves the newest page of each list a dozen times, with pauses, before the clock: the vendor is warm, as Stripe's
+    /// servers are. The simulator otherwise compiled its HTTP pipeline inside the measured run (perf: 36 % of its samples
+    /// in its tiered compilation thread even after <c>warm</c> had rendered every list). Only the simulator is warmed:
+    /// the connector starts after this and meets the backfill cold.
+    /// </summary>
+    private static async Task WarmVendorAsync(HttpClient http, string apiKey)
+    {
+        for (var round = 0; round < 12; round++)
+        {
+            foreach (var stream in new[] { "customers", "charges", "payment_intents", "invoices", "subscriptions", "refunds", "disputes" })
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, $"v1/{stream}?limit=100");
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", apiKey);
+                using var response = await http.SendAsync(request);
+                response.EnsureSuccessStatusCode();
+                await response.Content.ReadAsByteArrayAsync();
+            }
+            await Task.Delay(250);
+        }
     }
 
     internal static int ArgValue(string[] args, string name, int fallback)
