@@ -9,7 +9,11 @@ internal sealed partial class AggregationStore
     /// <summary>
     /// customer_sales of every client in <c>agg_clients</c>, per currency, from their sales (superseded records and
     /// investment movements left out). Rows whose totals changed, and rows that vanished (the client has no sale in that
-    /// currency any more), go to the outbox as <c>CustomerSalesUpdated</c>; unchanged totals publish nothing.
+    /// currency any more), go to the outbox as <c>CustomerSalesUpdated</c>; unchanged totals publish nothing. The batch's
+    /// clients are looked up one by one (a lateral that is not flattened, an array the index is probed with): as joins,
+    /// with up to about 70,000 sales in the workspace the planner preferred reading every sale and customer_sales row of the
+    /// workspace for each batch (auto_explain, bench e2e 100,000 records: 15 of a statement's 29 ms in a scan of 48,552
+    /// sales for 395 clients).
     /// </summary>
     private const string RecomputeCustomerSales = """
         with fresh as (
@@ -20,8 +24,12 @@ internal sealed partial class AggregationStore
                 coalesce(sum(s.net_amount) filter (where s.is_counted), 0) as total_revenue,
                 min(s.occurred_at) filter (where s.is_counted) as first_at,
                 max(s.occurred_at) filter (where s.is_counted) as last_at
-            from agg_clients a join sales s on s.client_id = a.client_id
-            where s.currency is not null and s.superseded_by is null and s.kind in ('deal', 'purchase', 'charge', 'invoice', 'transaction')
+            from agg_clients a
+            cross join lateral (
+                select s.* from sales s
+                where s.client_id = a.client_id and s.currency is not null and s.superseded_by is null
+                  and s.kind in ('deal', 'purchase', 'charge', 'invoice', 'transaction')
+                offset 0) s
             group by s.client_id, s.currency
         ),
         upserted as (
@@ -42,8 +50,8 @@ internal sealed partial class AggregationStore
             returning c.*
         ),
         removed as (
-            delete from customer_sales c using agg_clients a
-            where c.client_id = a.client_id
+            delete from customer_sales c
+            where c.client_id = any(array(select client_id from agg_clients))
               and not exists (select 1 from fresh f where f.client_id = c.client_id and f.currency = c.currency)
             returning c.client_id, c.currency
         ),
