@@ -20,8 +20,9 @@ public sealed record RecordLinked
 }
 
 /// <summary>
-/// The <see cref="RecordLinked"/>s of records a sync run staged together (one <c>RawRecordsStaged</c> message), in one
-/// message instead of one each; webhook records keep the per-record <see cref="RecordLinked"/>. Every subscriber of
+/// The <see cref="RecordLinked"/>s of records resolved together (a sync run's <c>RawRecordsStaged</c> message, or webhooks
+/// that arrived together and were resolved in one transaction), in one message instead of one each; a webhook resolved
+/// alone keeps the per-record <see cref="RecordLinked"/>. Every subscriber of
 /// <see cref="RecordLinked"/> consumes this too, item by item, exactly as if each had come alone (at least once, any
 /// order between messages: an item's <see cref="RecordLinked.ClientVersion"/> says which link is newer).
 /// </summary>
@@ -77,9 +78,9 @@ public sealed record ClientUpdated
 }
 
 /// <summary>
-/// The <see cref="ClientUpdated"/>s a sync run's records caused (one <c>RawRecordsStaged</c> message): each changed
-/// client once, at its newest version, in one message; what webhook records change keeps the per-client
-/// <see cref="ClientUpdated"/>. Every subscriber of <see cref="ClientUpdated"/> consumes this too, item by item, as if
+/// The <see cref="ClientUpdated"/>s records resolved together caused (a sync run's <c>RawRecordsStaged</c> message, or
+/// webhooks resolved in one transaction): each changed client once, at its newest version, in one message; what a
+/// webhook resolved alone changes keeps the per-client <see cref="ClientUpdated"/>. Every subscriber of <see cref="ClientUpdated"/> consumes this too, item by item, as if
 /// each had come alone (a version not above the one held changes nothing).
 /// </summary>
 public sealed record ClientsUpdated

@@ -23,6 +23,13 @@ internal sealed class IdentityResolutionOptions
     /// <summary>Staged records each instance holds at once (prefetch and concurrent consumers); batches form from them.</summary>
     public int ConcurrentMessages { get; set; } = 400;
 
+    /// <summary>
+    /// A transaction of several staged records publishes their links and changed clients as bulk messages
+    /// (<c>RecordsLinked</c>, <c>ClientsUpdated</c>) instead of one <c>RecordLinked</c> and <c>ClientUpdated</c> a record:
+    /// webhooks arriving together cost the broker and aggregation a delivery a batch, not three a record.
+    /// </summary>
+    public bool CoalesceBatchEvents { get; set; } = true;
+
     /// <summary>Bulk messages of a sync run (<c>RawRecordsStaged</c>, up to a few hundred records each) each instance holds at once.</summary>
     public int ConcurrentBulkMessages { get; set; } = 8;
 
