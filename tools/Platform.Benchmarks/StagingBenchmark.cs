@@ -203,10 +203,11 @@ internal static class StagingBenchmark
     }
 
     /// <summary>
-    /// Serves the newest page of each list a dozen times, with pauses, before the clock: the vendor is warm, as Stripe's
-    /// servers are. The simulator otherwise compiled its HTTP pipeline inside the measured run (perf: 36 % of its samples
-    /// in its tiered compilation thread even after <c>warm</c> had rendered every list). Only the simulator is warmed:
-    /// the connector starts after this and meets the backfill cold.
+    /// Serves the newest page of each list a dozen times, with pauses (the runtime counts calls, and recompiles hot methods
+    /// optimized, only once no new method has been compiled for a moment), before the clock: the vendor is warm, as
+    /// Stripe's servers are. The simulator otherwise compiled its rendering and HTTP pipeline inside the measured run
+    /// (perf: 38 % of its samples in its tiered-compilation thread). Only the simulator is warmed: the connector starts
+    /// after this and meets the backfill cold.
     /// </summary>
     private static async Task WarmVendorAsync(HttpClient http, string apiKey)
     {

@@ -11,9 +11,9 @@ namespace Platform.IdentityResolution.Consumers;
 /// commits of <see cref="ResolutionBatcher"/> as a lone <see cref="RawRecordStaged"/> would, and what changed is
 /// published after the commits: the links together (<see cref="RecordsLinked"/>), each changed client once, together
 /// (<see cref="ClientsUpdated"/>); a transaction of several records has published its own already, coalesced the same
-/// way (<see cref="ResolutionBatcher"/>), so what is left here is what records resolved alone changed. A record that fails on its own (the batcher has retried it alone) goes back to the
-/// broker as a <see cref="RawRecordStaged"/> of its own, so only it meets the retry policy and the <c>_error</c> queue,
-/// never the hundred records it came with.
+/// way (<see cref="ResolutionBatcher"/>), so what is left here is what records resolved alone changed. A record that
+/// fails on its own (the batcher has retried it alone) goes back to the broker as a <see cref="RawRecordStaged"/> of its
+/// own, so only it meets the retry policy and the <c>_error</c> queue, never the hundred records it came with.
 /// </summary>
 internal sealed class RawRecordsStagedConsumer(ResolutionBatcher batcher) : IConsumer<RawRecordsStaged>
 {

@@ -86,33 +86,6 @@ internal sealed class Account
     /// <summary>The SGT company (<c>blue</c>, <c>tokeniza</c>) whose leads the token reads; null for other sources.</summary>
     public string? Company { get; }
 
-    /// <summary>Builds the dataset now (at start, so the first sync does not wait for it).</summary>
+    /// <summary>Builds the dataset now (benchmarks call this so the first request is not the slow one).</summary>
     public void Warm() => _ = _data.Value;
-
-    /// <summary>
-    /// Builds the dataset now and, for Stripe, renders the newest page of each list a few times, then waits (up to
-    /// <paramref name="settle"/>) until the runtime has finished compiling what that ran, so the first requests of a
-    /// benchmark are not the slow ones: a vendor's servers are warm. Without it the simulator compiled its generation and
-    /// rendering code on the benchmark's clock (perf of bench staging: 38 % of the simulator's samples in its tiered
-    /// compilation thread during the measured backfill).
-    /// </summary>
-    public async Task WarmAsync(TimeSpan settle, CancellationToken cancellationToken = default)
-    {
-        var stripe = _data.Value as StripeData;
-        // The runtime counts calls (and recompiles hot methods optimized, in the background) only once no new method has
-        // been compiled for a moment: render, pause, and again, until a round compiles nothing new.
-        var deadline = DateTime.UtcNow + settle;
-        var compiled = -1L;
-        while (DateTime.UtcNow < deadline)
-        {
-            stripe?.WarmRendering();
-            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
-            var now = System.Runtime.JitInfo.GetCompiledMethodCount();
-            if (now == compiled)
-            {
-                return;
-            }
-            compiled = now;
-        }
-    }
 }

@@ -7,9 +7,8 @@ using Platform.SourceSimulator.Webhooks;
 namespace Platform.SourceSimulator.Endpoints;
 
 /// <summary>
-/// An account to serve. <c>Warm</c> true: the answer comes once the account's dataset is generated and the simulator has
-/// compiled what serving it runs (a benchmark's clock then measures the sync, not the vendor's data being made or the
-/// simulator's own JIT); otherwise the first request to the account generates it.
+/// An account to serve. <c>Warm</c> true: the answer comes once the account's dataset is generated (a benchmark's clock
+/// then measures the sync, not the vendor's data being made); otherwise the first request to the account generates it.
 /// </summary>
 internal sealed record AccountRequest(string? Source, string? Credential, int? Seed, int? Size, int? RatePermits, double? RatePeriodSeconds,
     string? Company = null, bool? Warm = null);
@@ -60,8 +59,7 @@ internal static class SimulatorAdminEndpoints
         return app;
     }
 
-    private static async Task<Results<Created<AccountView>, Ok<AccountView>, ValidationProblem, ProblemHttpResult>> CreateAccount(
-        AccountRequest request, AccountRegistry accounts, CancellationToken cancellationToken)
+    private static Results<Created<AccountView>, Ok<AccountView>, ValidationProblem, ProblemHttpResult> CreateAccount(AccountRequest request, AccountRegistry accounts)
     {
         var (account, error, outcome) = accounts.CreateOrGet(new AccountSettings
         {
@@ -75,7 +73,7 @@ internal static class SimulatorAdminEndpoints
         });
         if (request.Warm == true && account is not null)
         {
-            await account.WarmAsync(TimeSpan.FromSeconds(20), cancellationToken);
+            account.Warm();
         }
         return outcome switch
         {

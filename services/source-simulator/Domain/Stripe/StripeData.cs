@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Randomizer = Bogus.Randomizer;
 using Platform.SourceSimulator.Domain.People;
@@ -101,24 +100,6 @@ internal sealed class StripeData
                 "events" => Render(_events.Page(query)),
                 _ => null,
             };
-        }
-    }
-
-    /// <summary>
-    /// Renders and writes the newest page of every list, to nowhere (changes nothing): the rendering code is compiled
-    /// before the first request needs it.
-    /// </summary>
-    public void WarmRendering()
-    {
-        using var writer = new Utf8JsonWriter(Stream.Null, VendorJson.Writer);
-        foreach (var stream in StreamNames.Append("events"))
-        {
-            if (List(stream, new StripeListQuery(100, null, null, null, null, null, null, null)) is { } page)
-            {
-                page.Data.WriteTo(writer);
-                writer.Flush();
-                writer.Reset();
-            }
         }
     }
 
