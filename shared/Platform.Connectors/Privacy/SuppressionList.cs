@@ -49,9 +49,19 @@ public sealed partial class SuppressionList(NpgsqlDataSource dataSource)
     public static async Task<Matcher?> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string workspaceId,
         CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(ReadSql, connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter<string>("w", workspaceId));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { ReadCommand(workspaceId) } };
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        return await MatcherAsync(reader, cancellationToken);
+    }
+
+    /// <summary>The statement that reads the workspace's list, for a batch that sends it with others (its result first).</summary>
+    public static NpgsqlBatchCommand ReadCommand(string workspaceId) =>
+        new(ReadSql) { Parameters = { new NpgsqlParameter<string>("w", workspaceId) } };
+
+    /// <summary>The list read by <see cref="ReadCommand"/>, from the reader positioned on its result.</summary>
+    public static async Task<Matcher?> MatcherAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
         if (!await reader.ReadAsync(cancellationToken))
         {
             return null;

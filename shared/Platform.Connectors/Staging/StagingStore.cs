@@ -289,12 +289,12 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
             catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
             {
                 await transaction.RollbackAsync("bulk_staging", cancellationToken);
-                inserted = await UpsertAsync(connection, transaction, context, records, now, cancellationToken);
+                inserted = await UpsertAsync(connection, transaction, context, records, now, memory, cancellationToken);
             }
         }
         else
         {
-            inserted = await UpsertAsync(connection, transaction, context, records, now, cancellationToken);
+            inserted = await UpsertAsync(connection, transaction, context, records, now, memory, cancellationToken);
         }
         // Counted at insert: a page whose transaction then rolls back is counted again when it is retried.
         PlatformMetrics.RecordsStaged(inserted);
@@ -397,19 +397,7 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
             }
             await importer.CompleteAsync(cancellationToken);
         }
-        if (memory is not null && context.Unify == UnifyMode.Now)
-        {
-            // As PostgreSQL keeps received_at (microseconds), so a row published from memory says what a row read back says.
-            var stagedAt = new DateTimeOffset(now.Ticks - (now.Ticks % 10), TimeSpan.Zero);
-            for (var i = 0; i < fresh.Count; i++)
-            {
-                if (fresh[i].Record is { } record
-                    && !memory.Offer(ids[i], new StagedRow(context.WorkspaceId, context.CorrelationId, context.SyncRunId, stagedAt, record)))
-                {
-                    break;
-                }
-            }
-        }
+        OfferToRelay(memory, context, now, fresh.Select((record, i) => (ids[i], record)));
         return fresh.Count;
     }
 
@@ -471,12 +459,12 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
                  with ordinality as b (stream, entity_type, external_id, updated_at, payload, hash, canonical, canonical_hash, ord)
             order by b.ord
             on conflict (workspace_id, entity_type, external_id, payload_hash, canonical_hash) do nothing
-            returning id),
+            returning id, entity_type, external_id, payload_hash, canonical_hash),
         queued as (
             insert into raw_record_outbox (id) select id from inserted where @unify = 'now'),
         deferred as (
             insert into raw_record_deferred (workspace_id, id, sync_run_id) select @workspace, id, @run from inserted where @unify = 'deferred')
-        select count(*)::int from inserted
+        select id, entity_type, external_id, payload_hash, canonical_hash from inserted
         """;
 
     /// <summary>
@@ -488,7 +476,7 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
     /// database cost).
     /// </summary>
     private static async Task<int> UpsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StagingContext context,
-        IReadOnlyList<PreparedRecord> records, DateTime now, CancellationToken cancellationToken)
+        IReadOnlyList<PreparedRecord> records, DateTime now, StagedRowMemory? memory, CancellationToken cancellationToken)
     {
         var count = records.Count;
         var streams = new string[count];
@@ -525,7 +513,46 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
         insert.Parameters.Add(new NpgsqlParameter<byte[][]>("hashes", hashes) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
         insert.Parameters.Add(new NpgsqlParameter<string[]>("canonicals", canonicals));
         insert.Parameters.Add(new NpgsqlParameter<byte[][]>("canonical_hashes", canonicalHashes) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
-        return (int)(await insert.ExecuteScalarAsync(cancellationToken))!;
+        // A version key is inserted once a statement (a repeat within the batch meets the first one's conflict): the row
+        // inserted is the first record of its key.
+        var byKey = new Dictionary<VersionKey, PreparedRecord>(count);
+        foreach (var record in records)
+        {
+            byKey.TryAdd(new VersionKey(record.EntityType, record.ExternalId, record.PayloadHash, record.CanonicalHash), record);
+        }
+        var fresh = new List<(long Id, PreparedRecord Record)>();
+        await using (var reader = await insert.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var key = new VersionKey(reader.GetString(1), reader.GetString(2), reader.GetFieldValue<byte[]>(3), reader.GetFieldValue<byte[]>(4));
+                fresh.Add((reader.GetInt64(0), byKey[key]));
+            }
+        }
+        OfferToRelay(memory, context, now, fresh);
+        return fresh.Count;
+    }
+
+    /// <summary>
+    /// Hands the new rows to unify now to the relay's memory (<see cref="StagedRowMemory"/>), so it publishes them without
+    /// reading them back; stops at the first one it has no room for.
+    /// </summary>
+    private static void OfferToRelay(StagedRowMemory? memory, StagingContext context, DateTime now, IEnumerable<(long Id, PreparedRecord Record)> rows)
+    {
+        if (memory is null || context.Unify != UnifyMode.Now)
+        {
+            return;
+        }
+        // As PostgreSQL keeps received_at (microseconds), so a row published from memory says what a row read back says.
+        var stagedAt = new DateTimeOffset(now.Ticks - (now.Ticks % 10), TimeSpan.Zero);
+        foreach (var (id, prepared) in rows)
+        {
+            if (prepared.Record is { } record
+                && !memory.Offer(id, new StagedRow(context.WorkspaceId, context.CorrelationId, context.SyncRunId, stagedAt, record)))
+            {
+                return;
+            }
+        }
     }
 
     /// <summary>Whether a vendor event id was already staged for the workspace.</summary>
@@ -548,27 +575,51 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
         ArgumentNullException.ThrowIfNull(records);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var suppressed = suppression is null ? null : await SuppressionList.ReadAsync(connection, transaction, context.WorkspaceId, cancellationToken);
-        if (suppressed is not null && records.Any(r => suppressed.Matches(r.Record.Identifiers, r.Payload)))
-        {
-            body = RedactedBody; // the event id is kept (a redelivery stays a duplicate), the person is not
-        }
-        await using (var seen = new NpgsqlCommand("""
+        // The workspace's suppression list and the event id go in one round trip; the body stored is redacted after, in
+        // the same transaction, on the rare delivery that names someone erased.
+        SuppressionList.Matcher? suppressed = null;
+        var seen = new NpgsqlBatchCommand("""
             insert into webhook_events (workspace_id, event_id, event_type, body, received_at, record_count)
             values (@workspace, @event, @type, @body, @now, @count)
             on conflict do nothing
-            """, connection, transaction))
+            """)
         {
-            seen.Parameters.Add(new NpgsqlParameter<string>("workspace", context.WorkspaceId));
-            seen.Parameters.Add(new NpgsqlParameter<string>("event", eventId));
-            seen.Parameters.Add(new NpgsqlParameter<string>("type", eventType));
-            seen.Parameters.Add(new NpgsqlParameter<string>("body", body));
-            seen.Parameters.Add(new NpgsqlParameter<DateTime>("now", clock.GetUtcNow().UtcDateTime));
-            seen.Parameters.Add(new NpgsqlParameter<int>("count", records.Count));
-            if (await seen.ExecuteNonQueryAsync(cancellationToken) == 0)
+            Parameters =
             {
-                return new WebhookStageResult(Duplicate: true, NewRows: 0);
+                new NpgsqlParameter<string>("workspace", context.WorkspaceId),
+                new NpgsqlParameter<string>("event", eventId),
+                new NpgsqlParameter<string>("type", eventType),
+                new NpgsqlParameter<string>("body", body),
+                new NpgsqlParameter<DateTime>("now", clock.GetUtcNow().UtcDateTime),
+                new NpgsqlParameter<int>("count", records.Count),
+            },
+        };
+        await using (var batch = new NpgsqlBatch(connection, transaction))
+        {
+            if (suppression is not null)
+            {
+                batch.BatchCommands.Add(SuppressionList.ReadCommand(context.WorkspaceId));
             }
+            batch.BatchCommands.Add(seen);
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            if (suppression is not null)
+            {
+                suppressed = await SuppressionList.MatcherAsync(reader, cancellationToken);
+            }
+        }
+        if (seen.RecordsAffected == 0)
+        {
+            return new WebhookStageResult(Duplicate: true, NewRows: 0);
+        }
+        if (suppressed is not null && records.Any(r => suppressed.Matches(r.Record.Identifiers, r.Payload)))
+        {
+            // The event id is kept (a redelivery stays a duplicate), the person is not.
+            await using var redact = new NpgsqlCommand("update webhook_events set body = @body where workspace_id = @workspace and event_id = @event",
+                connection, transaction);
+            redact.Parameters.Add(new NpgsqlParameter<string>("body", RedactedBody));
+            redact.Parameters.Add(new NpgsqlParameter<string>("workspace", context.WorkspaceId));
+            redact.Parameters.Add(new NpgsqlParameter<string>("event", eventId));
+            await redact.ExecuteNonQueryAsync(cancellationToken);
         }
         var inserted = await StageAsync(connection, transaction, context, PreparedRecord.FromAll(records), suppressed, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
