@@ -63,6 +63,33 @@ public sealed class CsModuleTests(AggregationFixture service)
     }
 
     [Fact]
+    public async Task A_batch_that_changes_nothing_of_a_cs_customer_leaves_its_row_as_it_was_and_a_change_rewrites_it()
+    {
+        var workspace = NewWorkspace();
+        var client = Guid.NewGuid();
+        Task<string> RowVersionAsync() => service.ScalarAsync<string>("select xmin::text from cs_customers where client_id = @c", ("c", client));
+        await service.PublishAndSettleAsync(workspace, [Linked(workspace, client, HotmartPurchase("HP-90", "APPROVED", 100m, T0))]);
+        var first = await service.GetJsonAsync<CsCustomerDto>($"/api/cs-customers/{client}");
+        var firstVersion = await RowVersionAsync();
+
+        // A later purchase of the same product: the client's sales change, its customer-success row does not (same reason
+        // and date, tags, plan, company, no SGT lead).
+        await service.PublishAndSettleAsync(workspace, [Linked(workspace, client, HotmartPurchase("HP-91", "APPROVED", 50m, T0.AddDays(3)))]);
+        var unchanged = await service.GetJsonAsync<CsCustomerDto>($"/api/cs-customers/{client}");
+        var unchangedVersion = await RowVersionAsync();
+
+        // An SGT lead of the same client brings extras and a company: the row is rewritten.
+        await service.PublishAndSettleAsync(workspace, [Linked(workspace, client, SgtLead("L-90", T0.AddDays(4), ("empresa", "Tokeniza"), ("mautic_score", "10")))]);
+        var changed = await service.GetJsonAsync<CsCustomerDto>($"/api/cs-customers/{client}");
+
+        Assert.Equal(150m, unchanged.TotalSpent["BRL"]);
+        Assert.Equal((firstVersion, first.UpdatedAt, first.BecameAt), (unchangedVersion, unchanged.UpdatedAt, unchanged.BecameAt));
+        Assert.NotEqual(firstVersion, await RowVersionAsync());
+        Assert.True(changed.UpdatedAt > first.UpdatedAt, $"updated_at {changed.UpdatedAt:O} after {first.UpdatedAt:O}");
+        Assert.Equal(("tokeniza", 10), (changed.Empresa, changed.SgtDadosExtras.GetProperty("mautic_score").GetInt32()));
+    }
+
+    [Fact]
     public async Task Notes_that_are_too_long_or_for_a_client_that_is_not_a_customer_are_refused_with_the_reason()
     {
         using var tooLong = await service.Http.PutAsJsonAsync($"/api/cs-customers/{Guid.NewGuid()}/notes", new { notasCsm = new string('x', 10_001) });
