@@ -105,49 +105,4 @@ public sealed class RelayBulkTests(LocatedWebhookFixture fixture) : IClassFixtur
             Assert.Equal((reader.GetFieldValue<DateTimeOffset>(0), reader.GetGuid(1)), (message.StagedAt, message.CorrelationId));
         }
     }
-
-    [Fact]
-    public async Task A_webhooks_few_rows_are_published_from_memory_too_a_repeat_once_and_say_what_rows_read_back_say()
-    {
-        await using var single = await BusProbe<RawRecordStaged>.StartAsync(fixture.VirtualHost);
-        var memory = fixture.Services.GetRequiredService<StagedRowMemory>();
-        var dataSource = fixture.Services.GetRequiredService<NpgsqlDataSource>();
-        var (here, elsewhere) = ("hook-" + Guid.NewGuid().ToString("N")[..8], "hook-" + Guid.NewGuid().ToString("N")[..8]);
-        var records = Enumerable.Range(0, 3).Select(i => Record($"w{i}") with
-        {
-            Person = new PersonFields { FullName = $"João Nº {i}" },
-            Money = new MoneyFields { Amount = 99.90m, Currency = "BRL", Status = "paid", OccurredAt = new DateTimeOffset(2026, 12, 4, 9, 30, 0, TimeSpan.FromHours(-3)) },
-        }).ToList();
-        // The same version twice in one delivery: one row, one message.
-        var delivered = records.Append(records[1]).ToList();
-        var before = (memory.FromMemory, memory.FromDatabase);
-
-        // Few rows without a sync run (a webhook's) go the upsert way, not the COPY: the relay still takes them from memory.
-        await StageAsync(fixture.Services.GetRequiredService<StagingStore>(), here, null, delivered);
-        await Eventually.HoldsAsync(() => single.Received.Count(m => m.WorkspaceId == here) == 3,
-            "the webhook rows staged here are published", TimeSpan.FromSeconds(30));
-        Assert.Equal((3L, 0L), (memory.FromMemory - before.FromMemory, memory.FromDatabase - before.FromDatabase));
-
-        await StageAsync(new StagingStore(dataSource, fixture.Services.GetRequiredService<RelaySignal>(), TimeProvider.System), elsewhere, null, delivered);
-        await Eventually.HoldsAsync(() => single.Received.Count(m => m.WorkspaceId == elsewhere) == 3,
-            "the webhook rows staged elsewhere are published", TimeSpan.FromSeconds(30));
-        Assert.Equal((3L, 3L), (memory.FromMemory - before.FromMemory, memory.FromDatabase - before.FromDatabase));
-
-        var fromMemory = single.Received.Where(m => m.WorkspaceId == here).OrderBy(r => r.RawRecordId).ToList();
-        var readBack = single.Received.Where(m => m.WorkspaceId == elsewhere).OrderBy(r => r.RawRecordId).ToList();
-        Assert.Equal(["w0", "w1", "w2"], fromMemory.Select(r => r.Record.ExternalId));
-        Assert.Equal(readBack.Select(r => (System.Text.Json.JsonSerializer.Serialize(r.Record, CanonicalJson.Options), r.SyncRunId)),
-            fromMemory.Select(r => (System.Text.Json.JsonSerializer.Serialize(r.Record, CanonicalJson.Options), r.SyncRunId)));
-        await using var connection = await dataSource.OpenConnectionAsync();
-        foreach (var message in fromMemory)
-        {
-            await using var command = new NpgsqlCommand("select received_at, correlation_id from raw_records where id = $1", connection)
-            {
-                Parameters = { new() { Value = message.RawRecordId } },
-            };
-            await using var reader = await command.ExecuteReaderAsync();
-            Assert.True(await reader.ReadAsync());
-            Assert.Equal((reader.GetFieldValue<DateTimeOffset>(0), reader.GetGuid(1)), (message.StagedAt, message.CorrelationId));
-        }
-    }
 }
