@@ -90,7 +90,7 @@ public sealed partial class BrokerQueues(MessagingOptions options, string servic
     {
         var connection = await ConnectAsync(cancellationToken);
         // A passive declare of a missing queue closes the channel: one channel per question.
-        await using var channel = await Guard(() => connection.CreateChannelAsync(cancellationToken: cancellationToken));
+        var channel = await Guard(() => connection.CreateChannelAsync(cancellationToken: cancellationToken));
         try
         {
             var ok = await channel.QueueDeclarePassiveAsync(queue, cancellationToken);
@@ -103,6 +103,17 @@ public sealed partial class BrokerQueues(MessagingOptions options, string servic
         catch (Exception ex) when (ex is BrokerUnreachableException or AlreadyClosedException or OperationInterruptedException or IOException)
         {
             throw new BrokerUnavailableException("The message broker cannot be reached.", ex);
+        }
+        finally
+        {
+            // The broker may have closed it already (the 404 above): closing it again is no error of the question's.
+            try
+            {
+                await channel.DisposeAsync();
+            }
+            catch (Exception ex) when (ex is AlreadyClosedException or OperationInterruptedException or IOException)
+            {
+            }
         }
     }
 

@@ -8,7 +8,8 @@ namespace Platform.ServiceDefaults.DeadLetters;
 /// <summary>
 /// Samples this service's queues every <see cref="TelemetryOptions.SampleIntervalSeconds"/> into gauges:
 /// <c>platform_queue_messages</c> (depth: the consumer's lag in messages), <c>platform_queue_consumers</c>
-/// (0 = consumers down) and <c>platform_queue_dead_lettered</c> (messages in the queue's <c>_error</c> queue).
+/// (0 = consumers down) and <c>platform_queue_dead_lettered</c> (messages in the queue's <c>_error</c> queue). A sample
+/// that fails, whatever the reason, empties the gauges until the next one: the sampling never stops.
 /// </summary>
 internal sealed partial class QueueMonitor : BackgroundService
 {
@@ -62,6 +63,17 @@ internal sealed partial class QueueMonitor : BackgroundService
                 LogUnavailable(_logger, ex.InnerException?.GetType().Name ?? ex.GetType().Name);
                 states.Clear();
             }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // A failed sample must not end the sampling: the gauges would stay frozen (the _error alert silent).
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                LogSampleFailed(_logger, ex);
+                states.Clear();
+            }
             lock (_lock)
             {
                 _latest = states;
@@ -72,4 +84,7 @@ internal sealed partial class QueueMonitor : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Queue depths could not be read: the broker cannot be reached ({Error})")]
     private static partial void LogUnavailable(ILogger logger, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue depths could not be read this time; sampling goes on")]
+    private static partial void LogSampleFailed(ILogger logger, Exception exception);
 }
