@@ -8,18 +8,22 @@ namespace Platform.IdentityResolution.Tests;
 
 public sealed class BulkStagedTests(IdentityResolutionFixture service) : IClassFixture<IdentityResolutionFixture>
 {
+    /// <summary>Each person a Stripe customer and a charge under the same email (two records that link).</summary>
+    private static List<RawRecordStaged> CustomersWithACharge(string workspace, int people, string emailPrefix) =>
+        Enumerable.Range(0, people)
+            .SelectMany(i => new[]
+            {
+                Record(workspace, "stripe", EntityType.Contact, $"cus_{i}", $"email:{emailPrefix}{i}@example.com", $"stripe_customer_id:cus_{i}"),
+                Record(workspace, "stripe", EntityType.Charge, $"ch_{i}", $"email:{emailPrefix}{i}@example.com"),
+            })
+            .ToList();
+
     [Fact]
     public async Task A_bulk_message_resolves_every_record_and_a_record_that_fails_on_its_own_ends_alone_in_the_error_queue()
     {
         var workspace = NewWorkspace();
         // Forty people, each bought twice (two records that link), and one record whose external id no index can hold.
-        var records = Enumerable.Range(0, 40)
-            .SelectMany(i => new[]
-            {
-                Record(workspace, "stripe", EntityType.Contact, $"cus_{i}", $"email:pessoa{i}@example.com", $"stripe_customer_id:cus_{i}"),
-                Record(workspace, "stripe", EntityType.Charge, $"ch_{i}", $"email:pessoa{i}@example.com"),
-            })
-            .ToList();
+        var records = CustomersWithACharge(workspace, 40, "pessoa");
         var poison = Record(workspace, "stripe", EntityType.Contact, "cus_" + string.Concat(Enumerable.Range(0, 300).Select(_ => Guid.NewGuid().ToString("N"))), "email:poison@example.com");
         records.Insert(33, poison);
         var errors = await service.VirtualHost.QueueMessageCountAsync("identity-resolution-raw-record-staged_error");
@@ -53,13 +57,7 @@ public sealed class BulkStagedTests(IdentityResolutionFixture service) : IClassF
         var workspace = NewWorkspace();
         // Thirty people, each a customer and a charge, arriving as sixty separate webhooks at once: the first one's
         // transaction is still running when the others wait, so they are resolved together.
-        var records = Enumerable.Range(0, 30)
-            .SelectMany(i => new[]
-            {
-                Record(workspace, "stripe", EntityType.Contact, $"cus_{i}", $"email:burst{i}@example.com", $"stripe_customer_id:cus_{i}"),
-                Record(workspace, "stripe", EntityType.Charge, $"ch_{i}", $"email:burst{i}@example.com"),
-            })
-            .ToList();
+        var records = CustomersWithACharge(workspace, 30, "burst");
 
         await service.PublishAllAsync(records);
 
