@@ -188,6 +188,7 @@ internal static class EndToEndBenchmark
             var rate = total / seconds;
             var copyRate = copied / copySeconds;
             var outcome = await OutcomeAsync(database);
+            var webhookLatency = await WebhookLatencyAsync(database, backfill);
             var databaseMiB = await ScalarAsync(database, "select pg_database_size(current_database())") / 1_048_576.0;
             var schemaSizes = await SchemaSizesAsync(database);
 
@@ -198,6 +199,7 @@ internal static class EndToEndBenchmark
                   deferred half resolved           : {deferredDone ?? seconds,10:F1} s = {deferred / (deferredDone ?? seconds):F0} records/s (while webhooks arrive)
                   webhooks accepted by the connector: {total - half,9:N0} in {webhooksDone:F1} s = {(total - half) / Math.Max(webhooksDone, 0.001):F0}/s
                   staged -> resolved (identity)    : {identityDone ?? seconds,10:F1} s
+                  a webhook, staged -> resolved    : {webhookLatency}
                   staged -> customer_sales + ClientUpdated consumed: {seconds:F1} s = {rate:F0} records/s
                   plain binary COPY of the same rows: {copied,9:N0} rows in {copySeconds:F2} s = {copyRate:F0} rows/s
                   outcome                          : {outcome}
@@ -324,6 +326,27 @@ internal static class EndToEndBenchmark
             """);
         return string.Create(CultureInfo.InvariantCulture,
             $"{clients:N0} clients ({merged:N0} merged away), {unlinked:N0} records in no client ({reasons}), {blocked} blocked values, {conflicts:N0} open conflicts, {customerSales:N0} customer_sales rows; partition fingerprint {fingerprint}");
+    }
+
+    /// <summary>
+    /// How long the live half waited: from a webhook's row staged (its raw row's receipt) to its record first resolved by
+    /// identity resolution, the percentiles over every webhook record of the run.
+    /// </summary>
+    private static async Task<string> WebhookLatencyAsync(TestDatabase database, Guid backfill)
+    {
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            select count(*), coalesce(percentile_cont(array[0.5, 0.95, 0.99]) within group (order by s), array[0, 0, 0]::float8[]), coalesce(max(s), 0)
+            from (select extract(epoch from first_seen_at - staged_at)::float8 s
+                  from "identity-resolution".records where correlation_id <> @backfill) w
+            """, connection) { CommandTimeout = 0 };
+        command.Parameters.Add(new NpgsqlParameter<Guid>("backfill", backfill));
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        var p = reader.GetFieldValue<double[]>(1);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"p50 {p[0]:F1} s, p95 {p[1]:F1} s, p99 {p[2]:F1} s, max {reader.GetDouble(2):F1} s ({reader.GetInt64(0):N0} webhook records)");
     }
 
     /// <summary>Messages published into each queue of the virtual host (the broker's counters), and their sum per record.</summary>
