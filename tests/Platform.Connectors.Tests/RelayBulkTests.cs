@@ -60,6 +60,38 @@ public sealed class RelayBulkTests(LocatedWebhookFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_webhooks_row_is_published_before_the_rows_of_sync_runs_queued_ahead_of_it()
+    {
+        // Every staged record, in the order the probe received them (bulk messages unwrapped into their records).
+        await using var probe = await BusProbe<RawRecordStaged>.StartAsync<RawRecordsStaged>(fixture.VirtualHost, m => m.Records);
+        var workspace = "lane-" + Guid.NewGuid().ToString("N")[..8];
+        var run = Guid.NewGuid();
+
+        // A backlog of a sync run's rows (ten of the relay's batches) queued while the relay waits, then one webhook row.
+        await using (var relayLock = await fixture.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync())
+        {
+            await using (var hold = new NpgsqlCommand("select pg_advisory_lock(hashtextextended('outbox-relay:' || current_schema(), 0))", relayLock))
+            {
+                await hold.ExecuteNonQueryAsync();
+            }
+            foreach (var page in Enumerable.Range(0, 5000).Select(i => $"s{i:D4}").Chunk(1000))
+            {
+                await StageAsync(workspace, run, page);
+            }
+            await StageAsync(workspace, null, ["webhook-late"]);
+            Assert.Equal(1, await fixture.CountAsync(
+                "select count(*) from raw_record_outbox o join raw_records r on r.id = o.id where r.workspace_id = @ws and o.live", ("ws", workspace)));
+        }
+
+        await Eventually.HoldsAsync(() => probe.Received.Count(r => r.WorkspaceId == workspace) == 5001,
+            "the backlog and the webhook row published", TimeSpan.FromSeconds(60));
+        var order = probe.Received.Where(r => r.WorkspaceId == workspace).Select(r => r.Record.ExternalId).ToList();
+        // Staged last, it goes in the relay's first batch (500 rows), not after the 5,000 ahead of it.
+        Assert.InRange(order.IndexOf("webhook-late"), 0, 500);
+        Assert.Equal(Enumerable.Range(0, 5000).Select(i => $"s{i:D4}"), order.Where(id => id != "webhook-late").Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Rows_this_process_staged_are_published_from_memory_and_say_what_rows_read_back_from_the_database_say()
     {
         await using var bulk = await BusProbe<RawRecordsStaged>.StartAsync(fixture.VirtualHost);

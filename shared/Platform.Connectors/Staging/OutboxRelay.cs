@@ -30,8 +30,9 @@ public sealed class RelayOptions
 }
 
 /// <summary>
-/// Publishes the rows whose ids are queued in raw_record_outbox (committed, releasable rows) in id order: a webhook's
-/// rows one <see cref="RawRecordStaged"/> each (the live path), a sync run's rows up to
+/// Publishes the rows whose ids are queued in raw_record_outbox (committed, releasable rows), live rows first (staged
+/// without a sync run: a webhook's; they do not wait behind the hundreds of thousands of ids a "Unify all" queues), each
+/// lane in id order: a webhook's rows one <see cref="RawRecordStaged"/> each (the live path), a sync run's rows up to
 /// <see cref="RelayOptions.RecordsPerMessage"/> of a workspace in one <see cref="RawRecordsStaged"/> (a bulk message
 /// costs the broker, the relay and identity resolution one delivery, not a hundred). The whole batch is published at
 /// once with the broker's confirms pipelined, then the confirmed ids leave the outbox (a
@@ -48,7 +49,14 @@ internal sealed partial class OutboxRelay(
     StagedRowMemory memory,
     ILogger<OutboxRelay> logger) : BackgroundService
 {
-    private const string OutboxSql = "select id from raw_record_outbox order by id limit @limit";
+    // Two lanes: live rows (staged without a sync run: a webhook's) first, then the rest, each in id order.
+    private const string OutboxSql = """
+        select id from (
+            (select id, 0 as lane from raw_record_outbox where live order by id limit @limit)
+            union all
+            (select id, 1 as lane from raw_record_outbox where not live order by id limit @limit)) o
+        order by lane, id limit @limit
+        """;
 
     // Rows this process did not stage (or no longer holds) are read back: one primary-key probe each (offset 0 keeps the
     // lateral subquery from being flattened): as a plain join, raw_records growing faster than autovacuum analysed it was
@@ -216,7 +224,7 @@ internal sealed partial class OutboxRelay(
     };
 
     /// <summary>
-    /// The batch as messages, in id order: a webhook's row alone; consecutive rows of sync runs of one workspace together,
+    /// The batch as messages, in its order: a webhook's row alone; consecutive rows of sync runs of one workspace together,
     /// up to <see cref="RelayOptions.RecordsPerMessage"/>.
     /// </summary>
     private List<(long[] Ids, object Message, Guid CorrelationId)> Messages(List<(long Id, RawRecordStaged Message)> batch)

@@ -213,8 +213,8 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
     // 2.6 times the cost of the whole insert).
     private const string NextIdsSql = """
         with queued as (
-            insert into raw_record_outbox (id)
-            select nextval((select pg_get_serial_sequence('raw_records', 'id')::regclass)) from generate_series(1, @count)
+            insert into raw_record_outbox (id, live)
+            select nextval((select pg_get_serial_sequence('raw_records', 'id')::regclass)), @live from generate_series(1, @count)
             returning id)
         select array_agg(id) from queued
         """;
@@ -429,6 +429,11 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
             command.Parameters.Add(new NpgsqlParameter<string>("workspace", context.WorkspaceId));
             command.Parameters.Add(new NpgsqlParameter("run", NpgsqlDbType.Uuid) { Value = (object?)context.SyncRunId ?? DBNull.Value });
         }
+        else
+        {
+            // Rows of no sync run (a webhook's) take the relay's live lane.
+            command.Parameters.Add(new NpgsqlParameter<bool>("live", context.SyncRunId is null));
+        }
         var ids = (long[])(await command.ExecuteScalarAsync(cancellationToken))!;
         Array.Sort(ids);
         return ids;
@@ -473,7 +478,7 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
             on conflict (workspace_id, entity_type, external_id, payload_hash, canonical_hash) do nothing
             returning id),
         queued as (
-            insert into raw_record_outbox (id) select id from inserted where @unify = 'now'),
+            insert into raw_record_outbox (id, live) select id, @run::uuid is null from inserted where @unify = 'now'),
         deferred as (
             insert into raw_record_deferred (workspace_id, id, sync_run_id) select @workspace, id, @run from inserted where @unify = 'deferred')
         select count(*)::int from inserted
@@ -485,10 +490,10 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
     /// one round trip), and by a bulk batch whose COPY met a row staged meanwhile by another transaction. No temp table:
     /// a pooled connection comes back reset (<c>DISCARD ALL</c>), so a temp table would be created again every time
     /// (bench e2e: 2.4 ms of catalog work, 2.5 ms of COPY and 0.6 ms of truncate a webhook, the connector's largest
-    /// database cost). Its rows are not handed to the relay's memory (<see cref="StagedRowMemory"/>): the relay publishes
-    /// in id order, so webhook rows that arrive while a "Unify all" of 500,000 rows waits in the outbox would wait in
-    /// memory behind it (tried: bench e2e 1,000,000 records, half webhooks, the connector's gen2 grew to 62-72 MB and its
-    /// peak to 272 MB; no CPU saved that a run could show).
+    /// database cost). Its rows are not handed to the relay's memory (<see cref="StagedRowMemory"/>): tried when the relay
+    /// still published in id order, webhook rows that arrived while a "Unify all" of 500,000 rows waited in the outbox
+    /// waited in memory behind it (bench e2e 1,000,000 records, half webhooks: the connector's gen2 grew to 62-72 MB and
+    /// its peak to 272 MB), and no CPU saved that a run could show.
     /// </summary>
     private static async Task<int> UpsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StagingContext context,
         IReadOnlyList<PreparedRecord> records, DateTime now, CancellationToken cancellationToken)
