@@ -7,6 +7,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Platform.Connectors.Hosting;
 using Platform.Connectors.Staging;
 using Platform.Connectors.Webhooks;
@@ -64,6 +66,18 @@ public sealed class LocatedWebhookFixture : IAsyncLifetime
 
     public Task<long> CountAsync(string sql, params (string Name, object Value)[] parameters) =>
         SchemaQuery.CountAsync(Database, $"connector-{Source}", sql, parameters);
+
+    /// <summary>
+    /// Holds the relay's lock until the returned connection is disposed: the fixture's relay publishes (and takes rows off
+    /// the outbox) only under it, so what a test queues meanwhile stays queued.
+    /// </summary>
+    public async Task<NpgsqlConnection> HoldRelayAsync()
+    {
+        var connection = await Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
+        await using var hold = new NpgsqlCommand("select pg_advisory_lock(hashtextextended('outbox-relay:' || current_schema(), 0))", connection);
+        await hold.ExecuteNonQueryAsync();
+        return connection;
+    }
 
     /// <summary>A delivery for <paramref name="locationId"/>, signed with <paramref name="key"/> (the vendor's by default).</summary>
     public static HttpRequestMessage Delivery(string locationId, string contactId, string url = $"/webhooks/{Source}", RSA? key = null,

@@ -68,12 +68,8 @@ public sealed class RelayBulkTests(LocatedWebhookFixture fixture) : IClassFixtur
         var run = Guid.NewGuid();
 
         // A backlog of a sync run's rows (ten of the relay's batches) queued while the relay waits, then one webhook row.
-        await using (var relayLock = await fixture.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync())
+        await using (var relayLock = await fixture.HoldRelayAsync())
         {
-            await using (var hold = new NpgsqlCommand("select pg_advisory_lock(hashtextextended('outbox-relay:' || current_schema(), 0))", relayLock))
-            {
-                await hold.ExecuteNonQueryAsync();
-            }
             foreach (var page in Enumerable.Range(0, 5000).Select(i => $"s{i:D4}").Chunk(1000))
             {
                 await StageAsync(workspace, run, page);

@@ -200,11 +200,7 @@ public sealed class StagingVersionTests(LocatedWebhookFixture fixture) : IClassF
         var workspace = "bulk-" + Guid.NewGuid().ToString("N")[..8];
         // The fixture's relay would publish the queued rows (and take them off the outbox) while they are counted: it
         // publishes only under this lock, held here until the test ends.
-        await using var relayLock = await fixture.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
-        await using (var hold = new NpgsqlCommand("select pg_advisory_lock(hashtextextended('outbox-relay:' || current_schema(), 0))", relayLock))
-        {
-            await hold.ExecuteNonQueryAsync();
-        }
+        await using var relayLock = await fixture.HoldRelayAsync();
         // 30 rows (the bulk path), one repeated inside the page: the first one wins.
         var page = Enumerable.Range(0, 30).Select(i => Record($"r{i:00}", "bulk")).ToList();
         Assert.Equal(30, await StageAsync(workspace, UnifyMode.Now, [.. page, Record("r07", "bulk")]));

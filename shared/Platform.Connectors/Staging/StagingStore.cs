@@ -166,7 +166,11 @@ public sealed class PreparedRecord
 }
 
 /// <summary>Who is staging: the workspace, the run (null for webhooks), the correlation id and the unify mode.</summary>
-public sealed record StagingContext(string WorkspaceId, Guid CorrelationId, Guid? SyncRunId = null, UnifyMode Unify = UnifyMode.Now);
+public sealed record StagingContext(string WorkspaceId, Guid CorrelationId, Guid? SyncRunId = null, UnifyMode Unify = UnifyMode.Now)
+{
+    /// <summary>Rows of no sync run (a webhook's): the relay publishes them before the rows queued by runs and releases.</summary>
+    public bool Live => SyncRunId is null;
+}
 
 /// <summary>Outcome of staging one webhook event.</summary>
 /// <param name="Duplicate">The vendor event id was seen before; nothing was staged.</param>
@@ -431,8 +435,7 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
         }
         else
         {
-            // Rows of no sync run (a webhook's) take the relay's live lane.
-            command.Parameters.Add(new NpgsqlParameter<bool>("live", context.SyncRunId is null));
+            command.Parameters.Add(new NpgsqlParameter<bool>("live", context.Live));
         }
         var ids = (long[])(await command.ExecuteScalarAsync(cancellationToken))!;
         Array.Sort(ids);
@@ -478,7 +481,7 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
             on conflict (workspace_id, entity_type, external_id, payload_hash, canonical_hash) do nothing
             returning id),
         queued as (
-            insert into raw_record_outbox (id, live) select id, @run::uuid is null from inserted where @unify = 'now'),
+            insert into raw_record_outbox (id, live) select id, @live from inserted where @unify = 'now'),
         deferred as (
             insert into raw_record_deferred (workspace_id, id, sync_run_id) select @workspace, id, @run from inserted where @unify = 'deferred')
         select count(*)::int from inserted
@@ -522,6 +525,7 @@ public sealed class StagingStore(NpgsqlDataSource dataSource, RelaySignal relay,
         await using var insert = new NpgsqlCommand(UpsertSql, connection, transaction);
         insert.Parameters.Add(new NpgsqlParameter<string>("workspace", context.WorkspaceId));
         insert.Parameters.Add(new NpgsqlParameter("run", NpgsqlDbType.Uuid) { Value = (object?)context.SyncRunId ?? DBNull.Value });
+        insert.Parameters.Add(new NpgsqlParameter<bool>("live", context.Live));
         insert.Parameters.Add(new NpgsqlParameter<Guid>("correlation", context.CorrelationId));
         insert.Parameters.Add(new NpgsqlParameter<DateTime>("now", now));
         insert.Parameters.Add(new NpgsqlParameter<string>("unify", context.Unify == UnifyMode.Deferred ? "deferred" : "now"));
