@@ -88,6 +88,46 @@ public sealed class RelayBulkTests(LocatedWebhookFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_sync_runs_rows_wait_while_a_pace_queue_holds_its_limit_and_a_webhooks_row_does_not()
+    {
+        await using var probe = await BusProbe<RawRecordStaged>.StartAsync<RawRecordsStaged>(fixture.VirtualHost, m => m.Records);
+        var options = fixture.Services.GetRequiredService<RelayOptions>();
+        var (paceQueues, limit, interval) = (options.PaceQueues, options.MaxQueuedMessages, options.PaceCheckInterval);
+        var queue = "pace-" + Guid.NewGuid().ToString("N")[..8];
+        var workspace = "pace-" + Guid.NewGuid().ToString("N")[..8];
+        int Published(bool live) => probe.Received.Count(r => r.WorkspaceId == workspace && r.SyncRunId is null == live);
+        // The consumers' queue holds three messages: the limit.
+        await fixture.VirtualHost.FillQueueAsync(queue, 3);
+        options.PaceQueues = [queue];
+        options.MaxQueuedMessages = 3;
+        options.PaceCheckInterval = TimeSpan.Zero; // every batch asks the broker (no reading from before the queue filled)
+        try
+        {
+            await StageAsync(workspace, Guid.NewGuid(), Enumerable.Range(0, 300).Select(i => $"p{i:D3}"));
+            await StageAsync(workspace, null, ["webhook-paced"]);
+
+            await Eventually.HoldsAsync(() => Published(live: true) == 1, "the webhook's row published", TimeSpan.FromSeconds(30));
+            // Three of the relay's polls later, the run's rows are still queued (unpaced, they went within one).
+            await Task.Delay(options.PollInterval * 3);
+            Assert.Equal(0, Published(live: false));
+            Assert.Equal(300, await fixture.CountAsync(
+                "select count(*) from raw_record_outbox o join raw_records r on r.id = o.id where r.workspace_id = @ws", ("ws", workspace)));
+
+            // The consumers caught up: the run's rows go, in order.
+            await fixture.VirtualHost.PurgeQueueAsync(queue);
+            await Eventually.HoldsAsync(() => Published(live: false) == 300, "the run's rows published once the queue emptied", TimeSpan.FromSeconds(30));
+            Assert.Equal(Enumerable.Range(0, 300).Select(i => $"p{i:D3}"),
+                probe.Received.Where(r => r.WorkspaceId == workspace && r.SyncRunId is not null).Select(r => r.Record.ExternalId).Order(StringComparer.Ordinal));
+        }
+        finally
+        {
+            options.PaceQueues = paceQueues;
+            options.MaxQueuedMessages = limit;
+            options.PaceCheckInterval = interval;
+        }
+    }
+
+    [Fact]
     public async Task Rows_this_process_staged_are_published_from_memory_and_say_what_rows_read_back_from_the_database_say()
     {
         await using var bulk = await BusProbe<RawRecordsStaged>.StartAsync(fixture.VirtualHost);

@@ -54,6 +54,15 @@ public sealed class TestVirtualHost : IAsyncDisposable
             : 0;
     }
 
+    /// <summary>Messages (ready and unacknowledged) in every queue of this virtual host, by queue; the management counters lag a few seconds.</summary>
+    public async Task<IReadOnlyDictionary<string, long>> QueueDepthsAsync()
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(await _management.GetStringAsync($"queues/{Uri.EscapeDataString(Name)}?columns=name,messages"));
+        return json.RootElement.EnumerateArray().ToDictionary(
+            q => q.GetProperty("name").GetString()!,
+            q => q.TryGetProperty("messages", out var m) && m.ValueKind == System.Text.Json.JsonValueKind.Number ? m.GetInt64() : 0);
+    }
+
     /// <summary>The bodies of up to <paramref name="count"/> messages of one queue, left in it (requeued).</summary>
     public async Task<IReadOnlyList<string>> PeekAsync(string queue, int count = 100)
     {
@@ -67,6 +76,28 @@ public sealed class TestVirtualHost : IAsyncDisposable
         response.EnsureSuccessStatusCode();
         using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStreamAsync());
         return json.RootElement.EnumerateArray().Select(m => m.GetProperty("payload").GetString() ?? "").ToList();
+    }
+
+    /// <summary>Declares <paramref name="queue"/> (if it does not exist) and puts <paramref name="count"/> messages in it, unconsumed.</summary>
+    public async Task FillQueueAsync(string queue, int count)
+    {
+        var vhost = Uri.EscapeDataString(Name);
+        using var declare = new StringContent("""{"durable":false,"auto_delete":false}""", Encoding.UTF8, "application/json");
+        (await _management.PutAsync($"queues/{vhost}/{Uri.EscapeDataString(queue)}", declare)).EnsureSuccessStatusCode();
+        for (var i = 0; i < count; i++)
+        {
+            using var publish = new StringContent(
+                System.Text.Json.JsonSerializer.Serialize(new { properties = new { }, routing_key = queue, payload = $"filler {i}", payload_encoding = "string" }),
+                Encoding.UTF8, "application/json");
+            (await _management.PostAsync($"exchanges/{vhost}/amq.default/publish", publish)).EnsureSuccessStatusCode();
+        }
+    }
+
+    /// <summary>Empties <paramref name="queue"/> (its consumers caught up).</summary>
+    public async Task PurgeQueueAsync(string queue)
+    {
+        using var response = await _management.DeleteAsync($"queues/{Uri.EscapeDataString(Name)}/{Uri.EscapeDataString(queue)}/contents");
+        response.EnsureSuccessStatusCode();
     }
 
     public async ValueTask DisposeAsync()

@@ -86,7 +86,7 @@ internal static class EndToEndBenchmark
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  staged deferred (StagingStore, connector-stripe's mapping): {deferred:N0} rows in {stagingClock.Elapsed.TotalSeconds:F1} s; sending {total - half:N0} as webhooks while 'Unify all' runs"));
 
-            using var sampler = new Sampler(database, processes);
+            using var sampler = new Sampler(database, processes, vhost);
             var sampling = sampler.RunAsync();
 
             var bus = Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(TestEnvironment.RabbitHost, TestEnvironment.RabbitPort, vhost.Name, h =>
@@ -205,6 +205,7 @@ internal static class EndToEndBenchmark
                   outcome                          : {outcome}
                   messages through the broker      : {messages}
                   peak memory (VmHWM)              : {string.Join(", ", Services.Select(s => $"{s} {sampler.PeakMiB(s):F0} MB"))}
+                  the broker's backlog             : {sampler.BrokerSummary()}
                   CPU seconds (of {seconds * Environment.ProcessorCount:F0} core-seconds) : {sampler.CpuSummary()}
                   database size                    : {databaseMiB:F0} MB ({schemaSizes})
                   written from "Unify all" to done : {writes.PerRecord(total)}; the COPY: 1 row + {copyIndexes} index entries, {copyWal / 1024.0 / copied:F1} kB of WAL a row
@@ -409,8 +410,14 @@ internal static class EndToEndBenchmark
     /// Samples every second: each service's resident memory and CPU, and the CPU of the database sessions each service
     /// opened (PostgreSQL backends by application name, read from <c>/proc</c>), so the report says where the cores went.
     /// </summary>
-    private sealed class Sampler(TestDatabase database, IReadOnlyDictionary<string, ServiceProcess> processes) : IDisposable
+    private sealed class Sampler(TestDatabase database, IReadOnlyDictionary<string, ServiceProcess> processes, TestVirtualHost vhost) : IDisposable
     {
+        private readonly int[] _broker = BrokerProcesses();
+        private double _brokerStartMiB;
+        private double _brokerPeakMiB;
+        private long _peakMessages;
+        private string _peakQueues = "";
+
         private readonly CancellationTokenSource _stop = new();
         private readonly ConcurrentDictionary<string, double> _peakMiB = new();
         private readonly ConcurrentDictionary<string, double> _cpuAtStart = new();
@@ -425,8 +432,22 @@ internal static class EndToEndBenchmark
             }
             await using var connection = new NpgsqlConnection(database.ConnectionString);
             await connection.OpenAsync();
+            _brokerStartMiB = _broker.Sum(pid => StatusMiB(pid, "VmRSS:"));
             while (!_stop.IsCancellationRequested)
             {
+                _brokerPeakMiB = Math.Max(_brokerPeakMiB, _broker.Sum(pid => StatusMiB(pid, "VmRSS:")));
+                try
+                {
+                    var depths = await vhost.QueueDepthsAsync();
+                    if (depths.Values.Sum() > _peakMessages)
+                    {
+                        _peakMessages = depths.Values.Sum();
+                        _peakQueues = string.Join(", ", depths.Where(d => d.Value > 0).OrderByDescending(d => d.Value).Take(3).Select(d => $"{d.Key} {d.Value:N0}"));
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                }
                 foreach (var (name, process) in processes)
                 {
                     _peakMiB[name] = StatusMiB(process.ProcessId, "VmHWM:");
@@ -456,6 +477,32 @@ internal static class EndToEndBenchmark
         }
 
         public void Stop() => _stop.Cancel();
+
+        /// <summary>The most messages the run's queues held at once (sampled each second), and RabbitMQ's resident memory.</summary>
+        public string BrokerSummary() => string.Create(CultureInfo.InvariantCulture,
+            $"peak {_peakMessages:N0} messages queued ({(_peakQueues.Length > 0 ? _peakQueues : "none")}); RabbitMQ resident {_brokerStartMiB:F0} MB at the start, peak {_brokerPeakMiB:F0} MB");
+
+        /// <summary>The broker's Erlang VM processes (beam.smp), read from /proc.</summary>
+        private static int[] BrokerProcesses() => Directory.EnumerateDirectories("/proc")
+            .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
+            .Where(pid => pid > 0 && ReadCommand(pid).Contains("beam.smp", StringComparison.Ordinal))
+            .ToArray();
+
+        private static string ReadCommand(int pid)
+        {
+            try
+            {
+                return File.ReadAllText($"/proc/{pid}/cmdline");
+            }
+            catch (IOException)
+            {
+                return "";
+            }
+            catch (UnauthorizedAccessException)
+            {
+                return "";
+            }
+        }
 
         public double PeakMiB(string service) => _peakMiB.GetValueOrDefault(service);
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using MassTransit;
 using Microsoft.Extensions.Hosting;
@@ -5,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Platform.Contracts.Connectors;
 using Platform.Contracts.Records;
+using Platform.ServiceDefaults.DeadLetters;
 
 namespace Platform.Connectors.Staging;
 
@@ -27,6 +29,22 @@ public sealed class RelayOptions
     /// every row back from the database).
     /// </summary>
     public int RowsInMemory { get; set; } = 20_000;
+
+    /// <summary>
+    /// The queues whose backlog paces a sync run's rows: while one of them holds <see cref="MaxQueuedMessages"/> ready
+    /// messages or more, those rows wait in the outbox (a webhook's rows still go). Default: identity resolution's queue of
+    /// bulk messages, so a "Unify all" of a million rows is fed to it as it resolves, not poured into the broker at once.
+    /// </summary>
+    public string[] PaceQueues { get; set; } = ["identity-resolution-raw-records-staged"];
+
+    /// <summary>Ready messages in a pace queue that hold a sync run's rows back (0: never held back).</summary>
+    public int MaxQueuedMessages { get; set; } = 50;
+
+    /// <summary>
+    /// How long a reading of the pace queues holds: the relay asks the broker at most this often (a webhook storm wakes it
+    /// hundreds of times a second), so a queue may go past its limit by what the relay publishes meanwhile.
+    /// </summary>
+    public TimeSpan PaceCheckInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 }
 
 /// <summary>
@@ -38,7 +56,9 @@ public sealed class RelayOptions
 /// once with the broker's confirms pipelined, then the confirmed ids leave the outbox (a
 /// delete from a narrow table; raw_records itself is never rewritten). A session advisory lock per connector schema
 /// makes one relay instance publish at a time. If the broker is slow or down, what it confirmed leaves the outbox
-/// and the rest waits for the next batch: nothing is lost, nothing confirmed is published again.
+/// and the rest waits for the next batch: nothing is lost, nothing confirmed is published again. A sync run's rows are
+/// paced by the consumers' backlog (<see cref="RelayOptions.PaceQueues"/>): the broker holds a few thousand of a release's
+/// records at a time, not all of them (bench e2e at 1,000,000 records: 540,000 records and 1.3 GB in RabbitMQ before).
 /// </summary>
 internal sealed partial class OutboxRelay(
     NpgsqlDataSource dataSource,
@@ -47,11 +67,15 @@ internal sealed partial class OutboxRelay(
     ConnectorDescriptor connector,
     RelayOptions options,
     StagedRowMemory memory,
+    BrokerQueues broker,
     ILogger<OutboxRelay> logger) : BackgroundService
 {
+    private string? _holdingBack;
+    private long? _pacedAt;
+
     // Two lanes: live rows (staged without a sync run: a webhook's) first, then the rest, each in id order.
     private const string OutboxSql = """
-        select id from (
+        select id, lane from (
             (select id, 0 as lane from raw_record_outbox where live order by id limit @limit)
             union all
             (select id, 1 as lane from raw_record_outbox where not live order by id limit @limit)) o
@@ -157,6 +181,29 @@ internal sealed partial class OutboxRelay(
         }
     }
 
+    /// <summary>The first pace queue holding <see cref="RelayOptions.MaxQueuedMessages"/> ready messages or more, with its count; null when none does.</summary>
+    private async Task<string?> BacklogAsync(CancellationToken cancellationToken)
+    {
+        if (options.MaxQueuedMessages <= 0)
+        {
+            return null;
+        }
+        if (_pacedAt is { } pacedAt && Stopwatch.GetElapsedTime(pacedAt) < options.PaceCheckInterval)
+        {
+            return _holdingBack;
+        }
+        _pacedAt = Stopwatch.GetTimestamp();
+        foreach (var queue in options.PaceQueues)
+        {
+            var ready = await broker.ReadyAsync(queue, cancellationToken);
+            if (ready >= options.MaxQueuedMessages)
+            {
+                return $"{queue} ({ready} messages)";
+            }
+        }
+        return null;
+    }
+
     /// <summary>
     /// The next queued ids in order, as messages: from memory for the rows this process staged, read back from
     /// raw_records for the others.
@@ -164,6 +211,7 @@ internal sealed partial class OutboxRelay(
     private async Task<List<(long Id, RawRecordStaged Message)>> ReadBatchAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         var ids = new List<long>(options.BatchSize);
+        var bulk = 0;
         await using (var outbox = new NpgsqlCommand(OutboxSql, connection))
         {
             outbox.Parameters.Add(new NpgsqlParameter<int>("limit", options.BatchSize));
@@ -171,7 +219,23 @@ internal sealed partial class OutboxRelay(
             while (await reader.ReadAsync(cancellationToken))
             {
                 ids.Add(reader.GetInt64(0));
+                bulk += reader.GetInt32(1);
             }
+        }
+        // The bulk lane comes after the live one: held back, it leaves the batch (and the rows stay queued, in memory too).
+        if (bulk > 0 && await BacklogAsync(cancellationToken) is { } backlog)
+        {
+            ids.RemoveRange(ids.Count - bulk, bulk);
+            if (_holdingBack is null)
+            {
+                LogHoldingBack(logger, connector.ServiceName, backlog, options.MaxQueuedMessages);
+            }
+            _holdingBack = backlog;
+        }
+        else if (bulk > 0 && _holdingBack is not null)
+        {
+            LogGoingOn(logger, connector.ServiceName, _holdingBack);
+            _holdingBack = null;
         }
         var messages = new Dictionary<long, RawRecordStaged>(ids.Count);
         List<long>? readBack = null;
@@ -266,6 +330,12 @@ internal sealed partial class OutboxRelay(
         Flush();
         return messages;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Connector} relay holds sync-run rows back: {Backlog} waiting in the broker, limit {Limit}")]
+    private static partial void LogHoldingBack(ILogger logger, string connector, string backlog, int limit);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Connector} relay publishes sync-run rows again ({Backlog} was under its limit)")]
+    private static partial void LogGoingOn(ILogger logger, string connector, string backlog);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Connector} relay could not publish; retrying in {Backoff}")]
     private static partial void LogRelayFailed(ILogger logger, Exception exception, string connector, TimeSpan backoff);

@@ -32,6 +32,10 @@ public sealed partial class BrokerQueues(MessagingOptions options, string servic
         return new QueueState(queue, queue + ErrorSuffix, messages, consumers, deadLettered);
     }
 
+    /// <summary>Messages ready in a queue (0 when it does not exist yet).</summary>
+    public async Task<long> ReadyAsync(string queue, CancellationToken cancellationToken) =>
+        (await DepthAsync(queue, cancellationToken)).Messages;
+
     /// <summary>
     /// Moves the messages waiting in <c>{queue}_error</c> (as many as it held when the replay began, so a message
     /// that fails again is not replayed twice) back to <c>{queue}</c>, each acknowledged only once the broker has
