@@ -88,42 +88,48 @@ public sealed class RelayBulkTests(LocatedWebhookFixture fixture) : IClassFixtur
     }
 
     [Fact]
-    public async Task A_sync_runs_rows_wait_while_a_pace_queue_holds_its_limit_and_a_webhooks_row_does_not()
+    public async Task Each_lane_waits_in_the_outbox_while_its_consumers_queue_holds_its_limit_and_only_that_lane()
     {
         await using var probe = await BusProbe<RawRecordStaged>.StartAsync<RawRecordsStaged>(fixture.VirtualHost, m => m.Records);
         var options = fixture.Services.GetRequiredService<RelayOptions>();
-        var (paceQueues, limit, interval) = (options.PaceQueues, options.MaxQueuedMessages, options.PaceCheckInterval);
-        var queue = "pace-" + Guid.NewGuid().ToString("N")[..8];
+        var saved = (options.PaceQueues, options.MaxQueuedMessages, options.LivePaceQueues, options.MaxQueuedLiveMessages, options.PaceCheckInterval);
+        var (bulkQueue, liveQueue) = ("pace-bulk-" + Guid.NewGuid().ToString("N")[..8], "pace-live-" + Guid.NewGuid().ToString("N")[..8]);
         var workspace = "pace-" + Guid.NewGuid().ToString("N")[..8];
         int Published(bool live) => probe.Received.Count(r => r.WorkspaceId == workspace && r.SyncRunId is null == live);
-        // The consumers' queue holds three messages: the limit.
-        await fixture.VirtualHost.FillQueueAsync(queue, 3);
-        options.PaceQueues = [queue];
-        options.MaxQueuedMessages = 3;
-        options.PaceCheckInterval = TimeSpan.Zero; // every batch asks the broker (no reading from before the queue filled)
+        Task<long> QueuedAsync() => fixture.CountAsync(
+            "select count(*) from raw_record_outbox o join raw_records r on r.id = o.id where r.workspace_id = @ws", ("ws", workspace));
+        // Three of the relay's polls: unpaced, what is queued goes within one.
+        var polls = options.PollInterval * 3;
+        // The sync runs' consumers hold three messages, their limit.
+        await fixture.VirtualHost.FillQueueAsync(bulkQueue, 3);
+        await fixture.VirtualHost.FillQueueAsync(liveQueue, 0);
+        (options.PaceQueues, options.MaxQueuedMessages, options.LivePaceQueues, options.MaxQueuedLiveMessages) = ([bulkQueue], 3, [liveQueue], 2);
+        options.PaceCheckInterval = TimeSpan.Zero; // every batch asks the broker (no reading from before a queue filled)
         try
         {
             await StageAsync(workspace, Guid.NewGuid(), Enumerable.Range(0, 300).Select(i => $"p{i:D3}"));
-            await StageAsync(workspace, null, ["webhook-paced"]);
-
+            await StageAsync(workspace, null, ["webhook-1"]);
             await Eventually.HoldsAsync(() => Published(live: true) == 1, "the webhook's row published", TimeSpan.FromSeconds(30));
-            // Three of the relay's polls later, the run's rows are still queued (unpaced, they went within one).
-            await Task.Delay(options.PollInterval * 3);
-            Assert.Equal(0, Published(live: false));
-            Assert.Equal(300, await fixture.CountAsync(
-                "select count(*) from raw_record_outbox o join raw_records r on r.id = o.id where r.workspace_id = @ws", ("ws", workspace)));
+            await Task.Delay(polls);
+            Assert.Equal((0, 300L), (Published(live: false), await QueuedAsync()));
 
-            // The consumers caught up: the run's rows go, in order.
-            await fixture.VirtualHost.PurgeQueueAsync(queue);
-            await Eventually.HoldsAsync(() => Published(live: false) == 300, "the run's rows published once the queue emptied", TimeSpan.FromSeconds(30));
+            // The sync runs' consumers caught up; the webhooks' are two behind: the run's rows go, a new webhook's row waits.
+            await fixture.VirtualHost.FillQueueAsync(liveQueue, 2);
+            await fixture.VirtualHost.PurgeQueueAsync(bulkQueue);
+            await StageAsync(workspace, null, ["webhook-2"]);
+            await Eventually.HoldsAsync(() => Published(live: false) == 300, "the run's rows published once their queue emptied", TimeSpan.FromSeconds(30));
             Assert.Equal(Enumerable.Range(0, 300).Select(i => $"p{i:D3}"),
                 probe.Received.Where(r => r.WorkspaceId == workspace && r.SyncRunId is not null).Select(r => r.Record.ExternalId).Order(StringComparer.Ordinal));
+            await Task.Delay(polls);
+            Assert.Equal((1, 1L), (Published(live: true), await QueuedAsync()));
+
+            await fixture.VirtualHost.PurgeQueueAsync(liveQueue);
+            await Eventually.HoldsAsync(() => Published(live: true) == 2, "the second webhook's row published once its queue emptied", TimeSpan.FromSeconds(30));
+            Assert.Equal(0, await QueuedAsync());
         }
         finally
         {
-            options.PaceQueues = paceQueues;
-            options.MaxQueuedMessages = limit;
-            options.PaceCheckInterval = interval;
+            (options.PaceQueues, options.MaxQueuedMessages, options.LivePaceQueues, options.MaxQueuedLiveMessages, options.PaceCheckInterval) = saved;
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using MassTransit;
 using Microsoft.Extensions.Hosting;
@@ -41,9 +40,15 @@ public sealed class RelayOptions
     public int MaxQueuedMessages { get; set; } = 50;
 
     /// <summary>
-    /// How long a reading of the pace queues holds: the relay asks the broker at most this often (a webhook storm wakes it
-    /// hundreds of times a second), so a queue may go past its limit by what the relay publishes meanwhile.
+    /// The queues whose backlog paces the live lane (a webhook's rows, one message each): a storm the consumers cannot keep
+    /// up with waits in the outbox, in order, not in the broker. Default: identity resolution's queue of single records.
     /// </summary>
+    public string[] LivePaceQueues { get; set; } = ["identity-resolution-raw-record-staged"];
+
+    /// <summary>Ready messages in a live pace queue that hold the live lane back (0: never held back).</summary>
+    public int MaxQueuedLiveMessages { get; set; } = 2000;
+
+    /// <summary>How long a reading of the pace queues holds (<see cref="RelayPacer"/>).</summary>
     public TimeSpan PaceCheckInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 }
 
@@ -56,9 +61,10 @@ public sealed class RelayOptions
 /// once with the broker's confirms pipelined, then the confirmed ids leave the outbox (a
 /// delete from a narrow table; raw_records itself is never rewritten). A session advisory lock per connector schema
 /// makes one relay instance publish at a time. If the broker is slow or down, what it confirmed leaves the outbox
-/// and the rest waits for the next batch: nothing is lost, nothing confirmed is published again. A sync run's rows are
-/// paced by the consumers' backlog (<see cref="RelayOptions.PaceQueues"/>): the broker holds a few thousand of a release's
-/// records at a time, not all of them (bench e2e at 1,000,000 records: 540,000 records and 1.3 GB in RabbitMQ before).
+/// and the rest waits for the next batch: nothing is lost, nothing confirmed is published again. Each lane is paced by its
+/// consumers' backlog (<see cref="RelayPacer"/>, <see cref="RelayOptions.PaceQueues"/>, <see cref="RelayOptions.LivePaceQueues"/>):
+/// the broker holds a few thousand of a release's records at a time, not all of them (bench e2e at 1,000,000 records:
+/// 540,000 records and 1.3 GB in RabbitMQ before).
 /// </summary>
 internal sealed partial class OutboxRelay(
     NpgsqlDataSource dataSource,
@@ -70,8 +76,10 @@ internal sealed partial class OutboxRelay(
     BrokerQueues broker,
     ILogger<OutboxRelay> logger) : BackgroundService
 {
-    private string? _holdingBack;
-    private long? _pacedAt;
+    private readonly RelayPacer _live = new("live", () => options.LivePaceQueues, () => options.MaxQueuedLiveMessages, options, broker,
+        connector.ServiceName, logger);
+    private readonly RelayPacer _bulk = new("sync-run", () => options.PaceQueues, () => options.MaxQueuedMessages, options, broker,
+        connector.ServiceName, logger);
 
     // Two lanes: live rows (staged without a sync run: a webhook's) first, then the rest, each in id order.
     private const string OutboxSql = """
@@ -181,29 +189,6 @@ internal sealed partial class OutboxRelay(
         }
     }
 
-    /// <summary>The first pace queue holding <see cref="RelayOptions.MaxQueuedMessages"/> ready messages or more, with its count; null when none does.</summary>
-    private async Task<string?> BacklogAsync(CancellationToken cancellationToken)
-    {
-        if (options.MaxQueuedMessages <= 0)
-        {
-            return null;
-        }
-        if (_pacedAt is { } pacedAt && Stopwatch.GetElapsedTime(pacedAt) < options.PaceCheckInterval)
-        {
-            return _holdingBack;
-        }
-        _pacedAt = Stopwatch.GetTimestamp();
-        foreach (var queue in options.PaceQueues)
-        {
-            var ready = await broker.ReadyAsync(queue, cancellationToken);
-            if (ready >= options.MaxQueuedMessages)
-            {
-                return $"{queue} ({ready} messages)";
-            }
-        }
-        return null;
-    }
-
     /// <summary>
     /// The next queued ids in order, as messages: from memory for the rows this process staged, read back from
     /// raw_records for the others.
@@ -211,7 +196,7 @@ internal sealed partial class OutboxRelay(
     private async Task<List<(long Id, RawRecordStaged Message)>> ReadBatchAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         var ids = new List<long>(options.BatchSize);
-        var bulk = 0;
+        var (live, bulk) = (0, 0);
         await using (var outbox = new NpgsqlCommand(OutboxSql, connection))
         {
             outbox.Parameters.Add(new NpgsqlParameter<int>("limit", options.BatchSize));
@@ -219,23 +204,24 @@ internal sealed partial class OutboxRelay(
             while (await reader.ReadAsync(cancellationToken))
             {
                 ids.Add(reader.GetInt64(0));
-                bulk += reader.GetInt32(1);
+                if (reader.GetInt32(1) == 0)
+                {
+                    live++;
+                }
+                else
+                {
+                    bulk++;
+                }
             }
         }
-        // The bulk lane comes after the live one: held back, it leaves the batch (and the rows stay queued, in memory too).
-        if (bulk > 0 && await BacklogAsync(cancellationToken) is { } backlog)
+        // A lane held back by its consumers leaves the batch (its rows stay queued, and in memory too); live rows come first.
+        if (bulk > 0 && await _bulk.HoldsBackAsync(cancellationToken))
         {
-            ids.RemoveRange(ids.Count - bulk, bulk);
-            if (_holdingBack is null)
-            {
-                LogHoldingBack(logger, connector.ServiceName, backlog, options.MaxQueuedMessages);
-            }
-            _holdingBack = backlog;
+            ids.RemoveRange(live, bulk);
         }
-        else if (bulk > 0 && _holdingBack is not null)
+        if (live > 0 && await _live.HoldsBackAsync(cancellationToken))
         {
-            LogGoingOn(logger, connector.ServiceName, _holdingBack);
-            _holdingBack = null;
+            ids.RemoveRange(0, live);
         }
         var messages = new Dictionary<long, RawRecordStaged>(ids.Count);
         List<long>? readBack = null;
@@ -330,12 +316,6 @@ internal sealed partial class OutboxRelay(
         Flush();
         return messages;
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Connector} relay holds sync-run rows back: {Backlog} waiting in the broker, limit {Limit}")]
-    private static partial void LogHoldingBack(ILogger logger, string connector, string backlog, int limit);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Connector} relay publishes sync-run rows again ({Backlog} was under its limit)")]
-    private static partial void LogGoingOn(ILogger logger, string connector, string backlog);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Connector} relay could not publish; retrying in {Backoff}")]
     private static partial void LogRelayFailed(ILogger logger, Exception exception, string connector, TimeSpan backoff);
