@@ -412,7 +412,7 @@ internal static class EndToEndBenchmark
     /// </summary>
     private sealed class Sampler(TestDatabase database, IReadOnlyDictionary<string, ServiceProcess> processes, TestVirtualHost vhost) : IDisposable
     {
-        private readonly int[] _broker = BrokerProcesses();
+        private readonly int[] _broker = ProcessCpu.Running("beam.smp");
         private double _brokerStartMiB;
         private double _brokerPeakMiB;
         private long _peakMessages;
@@ -481,28 +481,6 @@ internal static class EndToEndBenchmark
         /// <summary>The most messages the run's queues held at once (sampled each second), and RabbitMQ's resident memory.</summary>
         public string BrokerSummary() => string.Create(CultureInfo.InvariantCulture,
             $"peak {_peakMessages:N0} messages queued ({(_peakQueues.Length > 0 ? _peakQueues : "none")}); RabbitMQ resident {_brokerStartMiB:F0} MB at the start, peak {_brokerPeakMiB:F0} MB");
-
-        /// <summary>The broker's Erlang VM processes (beam.smp), read from /proc.</summary>
-        private static int[] BrokerProcesses() => Directory.EnumerateDirectories("/proc")
-            .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
-            .Where(pid => pid > 0 && ReadCommand(pid).Contains("beam.smp", StringComparison.Ordinal))
-            .ToArray();
-
-        private static string ReadCommand(int pid)
-        {
-            try
-            {
-                return File.ReadAllText($"/proc/{pid}/cmdline");
-            }
-            catch (IOException)
-            {
-                return "";
-            }
-            catch (UnauthorizedAccessException)
-            {
-                return "";
-            }
-        }
 
         public double PeakMiB(string service) => _peakMiB.GetValueOrDefault(service);
 

@@ -4,7 +4,7 @@ using Platform.Testing;
 
 namespace Platform.Benchmarks;
 
-/// <summary>CPU time of processes, read from Linux <c>/proc</c> (100 ticks a second); 0 elsewhere.</summary>
+/// <summary>CPU time of processes, read from Linux <c>/proc</c> (100 ticks a second), and the processes themselves; 0 and none elsewhere.</summary>
 internal static class ProcessCpu
 {
     /// <summary>User + system CPU seconds a process has used.</summary>
@@ -45,15 +45,21 @@ internal static class ProcessCpu
     private static int ParentOf(int pid) =>
         StatFields(pid) is { } fields ? int.Parse(fields[1], CultureInfo.InvariantCulture) : 0;
 
-    private static IEnumerable<int> ChildrenOf(int parent)
+    /// <summary>The processes whose command line contains <paramref name="command"/> (RabbitMQ's Erlang VM: <c>beam.smp</c>).</summary>
+    public static int[] Running(string command) =>
+        Pids().Where(pid => ReadProcFile($"/proc/{pid}/cmdline")?.Contains(command, StringComparison.Ordinal) == true).ToArray();
+
+    private static IEnumerable<int> ChildrenOf(int parent) => parent == 0 ? [] : Pids().Where(pid => ParentOf(pid) == parent);
+
+    private static IEnumerable<int> Pids()
     {
-        if (parent == 0 || !Directory.Exists("/proc"))
+        if (!Directory.Exists("/proc"))
         {
             yield break;
         }
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
-            if (int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && ParentOf(pid) == parent)
+            if (int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
             {
                 yield return pid;
             }
@@ -61,12 +67,15 @@ internal static class ProcessCpu
     }
 
     /// <summary>The fields of <c>/proc/{pid}/stat</c> after the command name (index 0 is the state), or null.</summary>
-    private static string[]? StatFields(int pid)
+    private static string[]? StatFields(int pid) =>
+        ReadProcFile($"/proc/{pid}/stat") is { } stat ? stat[(stat.LastIndexOf(')') + 2)..].Split(' ') : null;
+
+    /// <summary>A /proc file's text, or null (the process ended, or is not ours to read).</summary>
+    private static string? ReadProcFile(string path)
     {
         try
         {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return File.ReadAllText(path);
         }
         catch (IOException)
         {

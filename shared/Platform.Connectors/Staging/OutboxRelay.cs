@@ -81,12 +81,13 @@ internal sealed partial class OutboxRelay(
     private readonly RelayPacer _bulk = new("sync-run", () => options.PaceQueues, () => options.MaxQueuedMessages, options, broker,
         connector.ServiceName, logger);
 
-    // Two lanes: live rows (staged without a sync run: a webhook's) first, then the rest, each in id order.
+    // Two lanes: live rows (staged without a sync run: a webhook's) first, then the rest, each in id order; a lane its
+    // consumers hold back (a fresh reading of their queue) is not read at all.
     private const string OutboxSql = """
         select id, lane from (
-            (select id, 0 as lane from raw_record_outbox where live order by id limit @limit)
+            (select id, 0 as lane from raw_record_outbox where live and @live_open order by id limit @limit)
             union all
-            (select id, 1 as lane from raw_record_outbox where not live order by id limit @limit)) o
+            (select id, 1 as lane from raw_record_outbox where not live and @bulk_open order by id limit @limit)) o
         order by lane, id limit @limit
         """;
 
@@ -197,9 +198,15 @@ internal sealed partial class OutboxRelay(
     {
         var ids = new List<long>(options.BatchSize);
         var (live, bulk) = (0, 0);
+        if (_live.HeldBack && _bulk.HeldBack)
+        {
+            return [];
+        }
         await using (var outbox = new NpgsqlCommand(OutboxSql, connection))
         {
             outbox.Parameters.Add(new NpgsqlParameter<int>("limit", options.BatchSize));
+            outbox.Parameters.Add(new NpgsqlParameter<bool>("live_open", !_live.HeldBack));
+            outbox.Parameters.Add(new NpgsqlParameter<bool>("bulk_open", !_bulk.HeldBack));
             await using var reader = await outbox.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {

@@ -16,6 +16,11 @@ internal sealed partial class RelayPacer(
     private string? _holding;
     private long? _readAt;
 
+    /// <summary>A reading younger than <see cref="RelayOptions.PaceCheckInterval"/> holds the lane back: no need to read its rows.</summary>
+    public bool HeldBack => _holding is not null && limit() > 0 && Fresh;
+
+    private bool Fresh => _readAt is { } readAt && Stopwatch.GetElapsedTime(readAt) < options.PaceCheckInterval;
+
     public async Task<bool> HoldsBackAsync(CancellationToken cancellationToken)
     {
         var max = limit();
@@ -24,7 +29,7 @@ internal sealed partial class RelayPacer(
             _holding = null;
             return false;
         }
-        if (_readAt is { } readAt && Stopwatch.GetElapsedTime(readAt) < options.PaceCheckInterval)
+        if (Fresh)
         {
             return _holding is not null;
         }
